@@ -1,0 +1,116 @@
+"""Configuration of the platform.
+
+Values come from environment variables, read when an instance is made (by ``create_app``),
+never when this module is imported.
+"""
+
+import os
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    def __init__(self):
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-key-change-me")
+        self.SQLALCHEMY_DATABASE_URI = _env(
+            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
+
+        # Languages and time: the UI speaks Chinese and English; times show in Beijing time.
+        self.LANGUAGES = ["zh_CN", "en"]
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "odr" / "translations")
+
+        # Passwords (argon2id) and sign-in protection.
+        self.ARGON2_TIME_COST = int(_env("ARGON2_TIME_COST", 3))
+        self.ARGON2_MEMORY_COST = int(_env("ARGON2_MEMORY_COST", 65536))
+        self.ARGON2_PARALLELISM = int(_env("ARGON2_PARALLELISM", 4))
+        self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+        self.LOGIN_LOCKOUT = timedelta(minutes=int(_env("LOGIN_LOCKOUT_MINUTES", 15)))
+        self.RATELIMIT_ENABLED = True
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "20 per minute")
+
+        # Socket.IO: several processes share rooms through a message queue (Redis URL).
+        self.SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
+
+        # Case numbers and time limits (DESIGN §7).
+        self.CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "WZIP")
+        self.RESPONDENT_ANSWER_DAYS = int(_env("RESPONDENT_ANSWER_DAYS", 7))
+        self.INVITATION_VALID_DAYS = int(_env("INVITATION_VALID_DAYS", 7))
+
+        # Triage (繁简分流): what puts a case on the complex track.
+        self.TRIAGE_COMPLEX_CLAIM_AMOUNT = Decimal(_env("TRIAGE_COMPLEX_CLAIM_AMOUNT", "500000"))
+        self.TRIAGE_TECHNICAL_IP_TYPES = _env(
+            "TRIAGE_TECHNICAL_IP_TYPES",
+            "invention_patent,utility_model,software_copyright,trade_secret,plant_variety,ic_layout",
+        ).split(",")
+        self.TRIAGE_MAX_SIMPLE_RESPONDENTS = int(_env("TRIAGE_MAX_SIMPLE_RESPONDENTS", 1))
+        self.MEDIATION_PERIOD_DAYS = {
+            "simple": int(_env("MEDIATION_PERIOD_SIMPLE_DAYS", 15)),
+            "complex": int(_env("MEDIATION_PERIOD_COMPLEX_DAYS", 30)),
+        }
+
+        self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
+        self.CASES_PER_PAGE = 20
+
+
+class Development(Config):
+    DEBUG = False
+
+
+class Testing(Config):
+    TESTING = True
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = "testing-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = _env("ODR_TEST_DATABASE_URL", "sqlite://")
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 8
+        self.ARGON2_PARALLELISM = 1
+        self.SERVER_NAME = None
+
+
+class Production(Config):
+    def __init__(self):
+        super().__init__()
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "1") == "1"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def load(name=None):
+    """Return a configuration object for NAME (or ``ODR_CONFIG``, default development)."""
+    name = name or _env("ODR_CONFIG", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"Unknown ODR_CONFIG {name!r}; use one of {', '.join(CONFIGS)}") from None

@@ -1,0 +1,83 @@
+"""The ODR platform: online resolution of intellectual-property disputes."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from flask import Flask
+
+import config as config_module
+from odr.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+try:
+    __version__ = version("odr-platform")
+except PackageNotFoundError:
+    __version__ = "0.1.0"
+
+
+def create_app(config=None):
+    """Make the application. CONFIG is a name ('testing', ...), a config object, or None for ODR_CONFIG."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
+    )
+    if config is None or isinstance(config, str):
+        config = config_module.load(config)
+    app.config.from_object(config)
+    app.config["ODR_VERSION"] = __version__
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from odr.accounts.auth import load_user
+    from odr.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+    from odr.core.i18n import LOGIN_MESSAGE
+
+    login_manager.login_message = LOGIN_MESSAGE
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    socketio.init_app(app, message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"))
+
+
+def register_blueprints(app):
+    from odr.accounts.views import bp as accounts_bp
+    from odr.admin.views import bp as admin_bp
+    from odr.cases.views import bp as cases_bp
+    from odr.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_template_helpers(app):
+    from odr.core import templating
+
+    templating.init_app(app)
+
+
+def register_error_handlers(app):
+    from odr.core import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app):
+    from odr.cli import odr_cli
+
+    app.cli.add_command(odr_cli)

@@ -1,0 +1,139 @@
+"""Users, their roles, and the organisations they belong to."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from odr.core.db import UTCDateTime, utcnow
+from odr.core.labels import LabelledEnum, enum_type
+from odr.extensions import db
+
+
+class Role(LabelledEnum):
+    PARTY = "party", _l("Party")
+    CLERK = "clerk", _l("Clerk")
+    MEDIATOR = "mediator", _l("Mediator")
+    ARBITRATOR = "arbitrator", _l("Arbitrator")
+    TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
+    COURT_LIAISON = "court_liaison", _l("Court liaison officer")
+    ADMIN = "admin", _l("Administrator")
+
+
+STAFF_ROLES = [r for r in Role if r is not Role.PARTY]
+
+
+class PartyKind(LabelledEnum):
+    PERSON = "person", _l("Natural person")
+    COMPANY = "company", _l("Company or organisation")
+
+
+class OrgKind(LabelledEnum):
+    MEDIATION_COMMITTEE = "mediation_committee", _l("Mediation committee")
+    ARBITRATION_COMMISSION = "arbitration_commission", _l("Arbitration commission")
+    BASIC_COURT = "basic_court", _l("Basic people's court")
+    INTERMEDIATE_COURT = "intermediate_court", _l("Intermediate people's court")
+    PARK_STATION = "park_station", _l("Park service station")
+    NOTARY = "notary", _l("Notary office")
+
+
+# Organisations that take in filings and whose clerks triage them.
+INTAKE_KINDS = (OrgKind.MEDIATION_COMMITTEE, OrgKind.PARK_STATION)
+COURT_KINDS = (OrgKind.BASIC_COURT, OrgKind.INTERMEDIATE_COURT)
+
+
+class Locale(LabelledEnum):
+    ZH_CN = "zh_CN", "中文"
+    EN = "en", "English"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))
+    kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind))
+    region: Mapped[str | None] = mapped_column(sa.String(100))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def takes_filings(self) -> bool:
+        return self.kind in INTAKE_KINDS
+
+    def display_name(self, locale="zh_CN"):
+        return self.name_en if locale == "en" and self.name_en else self.name
+
+    def __repr__(self):
+        return f"<Organisation {self.name}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "party_kind IS NULL"
+            " OR (party_kind = 'person' AND id_number IS NOT NULL)"
+            " OR (party_kind = 'company' AND credit_code IS NOT NULL)",
+            name="party_identity",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    locale: Mapped[str] = mapped_column(sa.String(10), default="zh_CN")
+    party_kind: Mapped[PartyKind | None] = mapped_column(enum_type(PartyKind))
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(100))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def add_role(self, role: Role):
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return any(r in STAFF_ROLES for r in self.roles)
+
+    @property
+    def identity_number(self) -> str | None:
+        return self.credit_code if self.party_kind == PartyKind.COMPANY else self.id_number
+
+    def __repr__(self):
+        return f"<User {self.email}>"

@@ -1,0 +1,1 @@
+"""IP disputes: filing, invitation of the respondent, intake and triage, the case workflow."""

@@ -1,0 +1,116 @@
+"""Filing, intake and answer forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from odr.accounts.models import PartyKind
+from odr.cases.models import CaseState, Channel, DisputeKind, Industry, InfringementPlace, IPType, Track
+from odr.core import forms as v
+
+REQUIRED = _l("This field is required.")
+MAX_RESPONDENTS = 10
+
+
+def with_blank(choices, blank=_l("Any")):
+    return [("", blank), *choices]
+
+
+class RespondentForm(Form):
+    kind = RadioField(_l("Respondent is"), choices=PartyKind.choices(), default=PartyKind.COMPANY.value,
+                      validators=[InputRequired(REQUIRED)])
+    name = StringField(_l("Name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)])
+    id_number = StringField(_l("ID or passport number"), validators=[Optional(), Length(max=30)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
+                                                 Email(_l("Enter a valid e-mail address."))])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    is_foreign = BooleanField(_l("Foreign party (outside mainland China)"))
+
+    def validate_credit_code(self, field):
+        if self.kind.data == PartyKind.COMPANY and not self.is_foreign.data:
+            if not field.data:
+                raise ValidationError(_l("Give the company's unified social credit code "
+                                         "(it is on the business licence and in the public credit register)."))
+            v.credit_code(self, field)
+
+    def validate_id_number(self, field):
+        if self.kind.data == PartyKind.PERSON and not self.is_foreign.data:
+            v.id_number(self, field)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not (self.phone.data or self.email.data):
+            self.phone.errors = [*self.phone.errors, _l("Give at least a phone number or an e-mail address.")]
+            ok = False
+        return ok
+
+
+class CaseForm(FlaskForm):
+    title = StringField(_l("Short title of the dispute"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    organisation_id = SelectField(_l("Mediation organisation"), coerce=int,
+                                  validators=[DataRequired(_l("Choose the organisation that should mediate."))])
+    ip_type = SelectField(_l("Type of IP right"), choices=IPType.choices(), validators=[DataRequired(REQUIRED)])
+    dispute_kind = SelectField(_l("Kind of dispute"), choices=DisputeKind.choices(),
+                               validators=[DataRequired(REQUIRED)])
+    industry = SelectField(_l("Industry"), choices=Industry.choices(), validators=[DataRequired(REQUIRED)])
+    place = SelectField(_l("Where the infringement happened"), choices=InfringementPlace.choices(),
+                        validators=[DataRequired(REQUIRED)])
+    right_number = StringField(_l("Registration or certificate number of the right"),
+                               validators=[Optional(), Length(max=100)])
+    claim_amount = v.MoneyField(_l("Claim amount (CNY)"), validators=[InputRequired(REQUIRED)])
+    remedies = TextAreaField(_l("What you ask for"), validators=[DataRequired(REQUIRED), Length(max=4000)])
+    facts = TextAreaField(_l("Facts and reasons"), validators=[DataRequired(REQUIRED), Length(max=20000)])
+    channel = SelectField(_l("How the dispute came to us"), choices=Channel.choices(),
+                          default=Channel.SELF_FILED.value, validators=[DataRequired(REQUIRED)])
+    delegating_court_id = SelectField(_l("Delegating court"), coerce=int, validators=[Optional()])
+    respondents = FieldList(FormField(RespondentForm), min_entries=1, max_entries=MAX_RESPONDENTS)
+    online_consent = BooleanField(
+        _l("I consent to resolving this dispute by online mediation on this platform"),
+        validators=[DataRequired(_l("Online mediation needs your consent."))],
+    )
+
+    def validate_delegating_court_id(self, field):
+        if self.channel.data == Channel.COURT_DELEGATED and not field.data:
+            raise ValidationError(_l("Choose the court that delegated the mediation."))
+
+
+class AcceptForm(FlaskForm):
+    track = RadioField(_l("Track"), choices=Track.choices(), validators=[InputRequired(REQUIRED)])
+    override_reason = TextAreaField(_l("Reason for choosing a different track"),
+                                    validators=[Optional(), Length(max=2000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REQUIRED), Length(max=4000)])
+
+
+class OptionalReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=4000)])
+
+
+class AnswerForm(FlaskForm):
+    decision = RadioField(
+        _l("Your answer"),
+        choices=[("consent", _l("I agree to mediation")), ("decline", _l("I decline mediation"))],
+        validators=[InputRequired(_l("Choose whether you agree to mediation."))],
+    )
+    reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=4000)])
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not (field.data or "").strip():
+            raise ValidationError(_l("Please give a reason for declining mediation."))
+
+
+class ReferForm(FlaskForm):
+    organisation_id = SelectField(_l("Refer to"), coerce=int, validators=[DataRequired(REQUIRED)])
+    note = TextAreaField(_l("Note for the receiving body"), validators=[Optional(), Length(max=4000)])
+
+
+class CaseFilterForm(Form):
+    state = SelectField(_l("State"), choices=with_blank(CaseState.choices()), validators=[Optional()])
+    ip_type = SelectField(_l("IP type"), choices=with_blank(IPType.choices()), validators=[Optional()])
+    track = SelectField(_l("Track"), choices=with_blank(Track.choices()), validators=[Optional()])
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

@@ -1,0 +1,236 @@
+"""What changes a case: filing, intake and triage, the respondent's answer, withdrawal, referral."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from odr.accounts.models import PartyKind, User
+from odr.audit.operations import record
+from odr.cases import numbering, triage, workflow
+from odr.cases.models import (Answer, Case, CaseParty, CaseState, Channel, DisputeKind, Industry,
+                              InfringementPlace, Invitation, IPType, Side, Track)
+from odr.cases.workflow import Action, Capacity, TransitionError
+from odr.core.db import utcnow
+from odr.core.identifiers import normalise
+from odr.core.timeutil import year_in_shanghai
+from odr.extensions import db
+
+__all__ = ["InvitationError", "TransitionError"]
+
+
+ENUM_FIELDS = {"ip_type": IPType, "dispute_kind": DisputeKind, "industry": Industry, "place": InfringementPlace,
+               "channel": Channel}
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message is shown to the user."""
+
+
+def file_case(filer: User, *, organisation, respondents, **fields) -> Case:
+    """A party files a dispute; the filer is the claimant, RESPONDENTS are dicts of party data."""
+    for name, enum_cls in ENUM_FIELDS.items():
+        if name in fields:
+            fields[name] = enum_cls(fields[name])
+    case = Case(filed_by=filer, organisation=organisation, state=CaseState.SUBMITTED, **fields)
+    case.parties.append(
+        CaseParty(
+            side=Side.CLAIMANT,
+            kind=filer.party_kind or PartyKind.PERSON,
+            name=filer.name,
+            id_number=filer.id_number,
+            credit_code=filer.credit_code,
+            phone=filer.phone,
+            email=filer.email,
+            user=filer,
+            answer=Answer.CONSENTED,
+            answered_at=utcnow(),
+        )
+    )
+    for data in respondents:
+        case.parties.append(
+            CaseParty(
+                side=Side.RESPONDENT,
+                kind=PartyKind(data["kind"]),
+                name=data["name"].strip(),
+                id_number=normalise(data.get("id_number")) or None,
+                credit_code=normalise(data.get("credit_code")) or None,
+                phone=data.get("phone") or None,
+                email=(data.get("email") or "").strip().lower() or None,
+                address=data.get("address") or None,
+                is_foreign=bool(data.get("is_foreign")),
+            )
+        )
+    db.session.add(case)
+    db.session.flush()
+    record("case.filed", case, actor=filer,
+           details={"ip_type": case.ip_type.value, "claim_amount": str(case.claim_amount),
+                    "respondents": len(respondents)})
+    return case
+
+
+def accept_case(case: Case, clerk: User, *, track: Track | None = None, override_reason: str | None = None):
+    """Accept CASE: give it its number, put it on a track, and invite the respondents.
+
+    Returns the new invitation tokens as (party, token) pairs, for respondents without an account.
+    """
+    proposed, reasons = triage.propose_track(case)
+    track = Track(track) if track else proposed
+    if track != proposed and not (override_reason or "").strip():
+        raise TransitionError(_l("Give a reason for putting the case on a different track than proposed."))
+    workflow.check(case, Action.ACCEPT, actor=clerk, capacity=Capacity.CLERK)
+    now = utcnow()
+    year = year_in_shanghai(now)
+    prefix = current_app.config["CASE_NUMBER_PREFIX"]
+    overridden = track != proposed
+    workflow.apply(
+        case, Action.ACCEPT, actor=clerk, capacity=Capacity.CLERK,
+        details={"track": track.value, "proposed_track": proposed.value, "reasons": [r.value for r in reasons],
+                 "override_reason": override_reason if overridden else None},
+        updates={
+            "number": numbering.format_number(prefix, year, numbering.next_sequence(prefix, year)),
+            "track": track,
+            "triage_reasons": [r.value for r in reasons],
+            "track_overridden": overridden,
+            "track_override_reason": override_reason.strip() if overridden else None,
+            "accepted_at": now,
+            "respondent_due_at": now + timedelta(days=current_app.config["RESPONDENT_ANSWER_DAYS"]),
+        },
+    )
+    record("case.numbered", case, actor=clerk, details={"number": case.number})
+    invitations = []
+    for party in case.respondents:
+        account = matching_account(party)
+        if account is not None and case.party_of(account) is None:
+            party.user = account
+            record("case.respondent_linked", party, case=case, actor=clerk, details={"user_id": account.id})
+        else:
+            invitations.append((party, issue_invitation(party, clerk)))
+    return invitations
+
+
+def matching_account(party: CaseParty) -> User | None:
+    """The existing account of a respondent: same credit code or ID number, else same e-mail."""
+    number = party.identity_number
+    if number:
+        column = User.credit_code if party.kind == PartyKind.COMPANY else User.id_number
+        user = db.session.scalar(sa.select(User).where(column == number, User.active.is_(True)))
+        if user is not None:
+            return user
+    if party.email:
+        return db.session.scalar(sa.select(User).where(User.email == party.email, User.active.is_(True)))
+    return None
+
+
+def refuse_case(case: Case, clerk: User, reason: str):
+    if not (reason or "").strip():
+        raise TransitionError(_l("Give the reason for refusing the case; the claimant will see it."))
+    workflow.apply(case, Action.REFUSE, actor=clerk, capacity=Capacity.CLERK, details={"reason": reason.strip()},
+                   updates={"refusal_reason": reason.strip()})
+
+
+def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | None = None):
+    """A respondent consents to mediation or declines; the last consent moves the case on."""
+    party = case.party_of(user)
+    if party is None or party.side != Side.RESPONDENT:
+        raise TransitionError(_l("Only a respondent of this case can answer the invitation."))
+    if case.state != CaseState.AWAITING_RESPONDENT:
+        raise TransitionError(_l("The invitation to mediate is no longer open."))
+    if party.answer != Answer.PENDING:
+        raise TransitionError(_l("You have already answered the invitation."))
+    if not consent and not (reason or "").strip():
+        raise TransitionError(_l("Please give a reason for declining mediation."))
+    party.answered_at = utcnow()
+    if not consent:
+        party.answer = Answer.DECLINED
+        party.decline_reason = reason.strip()
+        workflow.apply(case, Action.RESPONDENT_DECLINES, actor=user, capacity=Capacity.RESPONDENT,
+                       details={"party_id": party.id, "reason": party.decline_reason})
+        return
+    party.answer = Answer.CONSENTED
+    record("case.party_consented", party, case=case, actor=user)
+    if all(p.answer == Answer.CONSENTED for p in case.respondents):
+        workflow.apply(case, Action.RESPONDENT_CONSENTS, actor=user, capacity=Capacity.RESPONDENT)
+
+
+def withdraw_case(case: Case, user: User, reason: str | None = None):
+    reason = (reason or "").strip() or None
+    workflow.apply(case, Action.WITHDRAW, actor=user, capacity=Capacity.CLAIMANT, details={"reason": reason},
+                   updates={"closing_reason": reason})
+    revoke_invitations(case)
+
+
+def refer_case(case: Case, clerk: User, organisation, note: str | None = None):
+    workflow.apply(case, Action.REFER, actor=clerk, capacity=Capacity.CLERK,
+                   details={"organisation_id": organisation.id, "note": note}, updates={"referred_to": organisation})
+
+
+def close_case(case: Case, clerk: User, reason: str | None = None):
+    reason = (reason or "").strip() or None
+    workflow.apply(case, Action.CLOSE, actor=clerk, capacity=Capacity.CLERK, details={"reason": reason},
+                   updates={"closing_reason": reason})
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_invitation(party: CaseParty, actor: User | None) -> str:
+    """Make a new single-use link for PARTY (revoking earlier ones) and return its secret token."""
+    now = utcnow()
+    for old in db.session.scalars(sa.select(Invitation).where(Invitation.party_id == party.id,
+                                                              Invitation.used_at.is_(None),
+                                                              Invitation.revoked_at.is_(None))):
+        old.revoked_at = now
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        party=party,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record("case.invitation_issued", invitation, case=party.case, actor=actor,
+           details={"party_id": party.id, "expires_at": invitation.expires_at.isoformat()})
+    return token
+
+
+def revoke_invitations(case: Case):
+    now = utcnow()
+    party_ids = [p.id for p in case.parties]
+    for invitation in db.session.scalars(sa.select(Invitation).where(Invitation.party_id.in_(party_ids),
+                                                                     Invitation.used_at.is_(None),
+                                                                     Invitation.revoked_at.is_(None))):
+        invitation.revoked_at = now
+
+
+def find_invitation(token: str) -> Invitation:
+    """The usable invitation for TOKEN, or InvitationError saying why it cannot be used."""
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationError(_l("This invitation link is not valid. Ask the mediation centre for a new one."))
+    if invitation.used_at is not None:
+        raise InvitationError(_l("This invitation link has already been used. Sign in to see the case."))
+    if invitation.expires_at <= utcnow():
+        raise InvitationError(_l("This invitation link has expired. Ask the mediation centre for a new one."))
+    if invitation.party.case.state in (CaseState.WITHDRAWN, CaseState.REFUSED):
+        raise InvitationError(_l("This case is no longer open."))
+    return invitation
+
+
+def claim_invitation(invitation: Invitation, user: User):
+    """Link the invited respondent's party record to USER, using up the invitation."""
+    party = invitation.party
+    if party.user_id is not None and party.user_id != user.id:
+        raise InvitationError(_l("This invitation has already been taken up by another account."))
+    if party.case.party_of(user) is not None and party.user_id != user.id:
+        raise InvitationError(_l("Your account is already a party to this case."))
+    invitation.used_at = utcnow()
+    party.user = user
+    record("case.invitation_claimed", invitation, case=party.case, actor=user, details={"party_id": party.id})

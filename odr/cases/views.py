@@ -1,0 +1,312 @@
+"""Case pages: dashboard and lists, filing, the case page and its actions, invitation links."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from odr.accounts.decorators import roles_required
+from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
+from odr.audit.operations import case_timeline
+from odr.cases import operations, triage, workflow
+from odr.cases.forms import (AcceptForm, AnswerForm, CaseFilterForm, CaseForm, OptionalReasonForm,
+                             ReasonForm, ReferForm)
+from odr.cases.models import Case, CaseParty, CaseState, Side, visible_to
+from odr.cases.operations import InvitationError, TransitionError
+from odr.cases.workflow import Action
+from odr.extensions import db
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(case_id) -> Case:
+    """The case, if the signed-in user may see it; 404 otherwise (its existence is not revealed)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not case.can_view(current_user):
+        abort(404)
+    return case
+
+
+def organisations(*kinds):
+    return db.session.scalars(
+        sa.select(Organisation).where(Organisation.kind.in_(kinds), Organisation.active.is_(True))
+        .order_by(Organisation.name)
+    ).all()
+
+
+def org_choices(*kinds, blank=None):
+    from flask_babel import get_locale
+
+    locale = str(get_locale())
+    choices = [(o.id, o.display_name(locale)) for o in organisations(*kinds)]
+    return [(0, blank), *choices] if blank else choices
+
+
+def run(operation, *args, success=None, **kwargs):
+    """Carry out OPERATION and commit; on a refusal, roll back and show why. Returns the result or None."""
+    try:
+        result = operation(*args, **kwargs)
+    except (TransitionError, InvitationError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return None
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return result if result is not None else True
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    base = sa.select(Case).where(visible_to(current_user))
+    counts = dict(
+        db.session.execute(
+            sa.select(Case.state, sa.func.count()).where(visible_to(current_user)).group_by(Case.state)
+        ).all()
+    )
+    recent = db.session.scalars(base.order_by(Case.updated_at.desc()).limit(8)).all()
+    awaiting_answer = db.session.scalars(
+        sa.select(Case).join(CaseParty).where(
+            CaseParty.user_id == current_user.id, CaseParty.side == Side.RESPONDENT,
+            Case.state == CaseState.AWAITING_RESPONDENT, CaseParty.answer == "pending",
+        )
+    ).all()
+    intake = 0
+    if current_user.has_role(Role.CLERK):
+        intake = counts.get(CaseState.SUBMITTED, 0)
+    return render_template("cases/dashboard.html", counts=counts, recent=recent,
+                           awaiting_answer=awaiting_answer, intake=intake, states=CaseState)
+
+
+@bp.route("/cases")
+@login_required
+def index():
+    return _case_list(intake=False)
+
+
+@bp.route("/cases/intake")
+@roles_required(Role.CLERK)
+def intake():
+    return _case_list(intake=True)
+
+
+def _case_list(intake):
+    form = CaseFilterForm(request.args)
+    query = sa.select(Case).where(visible_to(current_user))
+    if intake:
+        query = query.where(Case.state == CaseState.SUBMITTED, Case.organisation_id == current_user.organisation_id)
+    if form.validate():
+        if form.state.data:
+            query = query.where(Case.state == form.state.data)
+        if form.ip_type.data:
+            query = query.where(Case.ip_type == form.ip_type.data)
+        if form.track.data:
+            query = query.where(Case.track == form.track.data)
+        if form.q.data:
+            like = f"%{form.q.data.strip()}%"
+            query = query.where(sa.or_(Case.number.ilike(like), Case.title.ilike(like)))
+    order = Case.submitted_at.asc() if intake else Case.updated_at.desc()
+    page = db.paginate(query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"],
+                       error_out=False)
+    return render_template("cases/list.html", page=page, form=form, intake=intake)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required(Role.PARTY)
+def new():
+    form = CaseForm()
+    form.organisation_id.choices = org_choices(*INTAKE_KINDS)
+    form.delegating_court_id.choices = org_choices(*COURT_KINDS, blank="—")
+    if request.method == "POST" and "add_respondent" in request.form:
+        # Add a blank respondent block without validating or losing what was typed.
+        if len(form.respondents) < form.respondents.max_entries:
+            form.respondents.append_entry()
+        return render_template("cases/new.html", form=form)
+    if form.validate_on_submit():
+        respondents = [entry.data for entry in form.respondents]
+        case = operations.file_case(
+            current_user._get_current_object(),
+            organisation=db.session.get(Organisation, form.organisation_id.data),
+            respondents=respondents,
+            title=form.title.data.strip(),
+            ip_type=form.ip_type.data,
+            dispute_kind=form.dispute_kind.data,
+            industry=form.industry.data,
+            place=form.place.data,
+            right_number=(form.right_number.data or "").strip() or None,
+            claim_amount=form.claim_amount.data,
+            remedies=form.remedies.data.strip(),
+            facts=form.facts.data.strip(),
+            channel=form.channel.data,
+            delegating_court=db.session.get(Organisation, form.delegating_court_id.data)
+            if form.delegating_court_id.data else None,
+            online_consent=True,
+        )
+        db.session.commit()
+        flash(_("Your dispute has been filed. The mediation centre will review it shortly."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    if request.method == "POST":
+        flash(_("Please correct the marked fields; nothing has been filed yet."), "danger")
+    return render_template("cases/new.html", form=form)
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def show(case_id):
+    case = load_case(case_id)
+    held = workflow.capacities(case, current_user)
+    can = {action: workflow.allowed(case, action, held) for action in Action}
+    party = case.party_of(current_user)
+    can_answer = (party is not None and party.side == Side.RESPONDENT and party.answer == "pending"
+                  and case.state == CaseState.AWAITING_RESPONDENT)
+    accept_form = None
+    proposed = None
+    if can[Action.ACCEPT]:
+        proposed = triage.propose_track(case)
+        accept_form = AcceptForm(track=proposed[0].value)
+    refer_form = None
+    if can[Action.REFER]:
+        refer_form = ReferForm()
+        refer_form.organisation_id.choices = org_choices(*COURT_KINDS, OrgKind.ARBITRATION_COMMISSION)
+    return render_template(
+        "cases/show.html", case=case, can=can, Action=Action, can_answer=can_answer,
+        accept_form=accept_form, proposed=proposed, refuse_form=ReasonForm(prefix="refuse"),
+        answer_form=AnswerForm(prefix="answer"), withdraw_form=OptionalReasonForm(prefix="withdraw"),
+        close_form=OptionalReasonForm(prefix="close"), refer_form=refer_form,
+        timeline=case_timeline(case.id), triage_labels=triage.describe(case.triage_reasons),
+        is_clerk=workflow.Capacity.CLERK in held,
+    )
+
+
+def _back(case):
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _form_errors(form):
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "danger")
+
+
+@bp.route("/cases/<int:case_id>/accept", methods=["POST"])
+@login_required
+def accept(case_id):
+    case = load_case(case_id)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(case)
+    invitations = run(operations.accept_case, case, current_user._get_current_object(), track=form.track.data,
+                      override_reason=form.override_reason.data)
+    if invitations is not None:
+        flash(_("Case accepted as %(number)s on the %(track)s.", number=case.number, track=case.track.label),
+              "success")
+        for party, token in invitations or []:
+            flash(_("Invitation link for %(name)s (valid for %(days)d days; send it by SMS or e-mail): %(url)s",
+                    name=party.name, days=current_app.config["INVITATION_VALID_DAYS"],
+                    url=url_for("cases.invitation", token=token, _external=True)), "info")
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/refuse", methods=["POST"])
+@login_required
+def refuse(case_id):
+    case = load_case(case_id)
+    form = ReasonForm(prefix="refuse")
+    if form.validate_on_submit():
+        run(operations.refuse_case, case, current_user._get_current_object(), form.reason.data,
+            success=_("The case has been refused; the claimant can see your reason."))
+    else:
+        _form_errors(form)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/answer", methods=["POST"])
+@login_required
+def answer(case_id):
+    case = load_case(case_id)
+    form = AnswerForm(prefix="answer")
+    if form.validate_on_submit():
+        consent = form.decision.data == "consent"
+        run(operations.answer_invitation, case, current_user._get_current_object(), consent=consent,
+            reason=form.reason.data,
+            success=_("Thank you: you agreed to mediation.") if consent else _("Your answer has been recorded."))
+    else:
+        _form_errors(form)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(case_id):
+    case = load_case(case_id)
+    form = OptionalReasonForm(prefix="withdraw")
+    if form.validate_on_submit():
+        run(operations.withdraw_case, case, current_user._get_current_object(), form.reason.data,
+            success=_("The case has been withdrawn."))
+    else:
+        _form_errors(form)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/close", methods=["POST"])
+@login_required
+def close(case_id):
+    case = load_case(case_id)
+    form = OptionalReasonForm(prefix="close")
+    if form.validate_on_submit():
+        run(operations.close_case, case, current_user._get_current_object(), form.reason.data,
+            success=_("The case has been closed."))
+    else:
+        _form_errors(form)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/refer", methods=["POST"])
+@login_required
+def refer(case_id):
+    case = load_case(case_id)
+    form = ReferForm()
+    form.organisation_id.choices = org_choices(*COURT_KINDS, OrgKind.ARBITRATION_COMMISSION)
+    if form.validate_on_submit():
+        target = db.session.get(Organisation, form.organisation_id.data)
+        run(operations.refer_case, case, current_user._get_current_object(), target, form.note.data,
+            success=_("The case has been referred."))
+    else:
+        _form_errors(form)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/parties/<int:party_id>/invite", methods=["POST"])
+@login_required
+def reissue_invitation(case_id, party_id):
+    case = load_case(case_id)
+    party = db.session.get(CaseParty, party_id)
+    if party is None or party.case_id != case.id:
+        abort(404)
+    if not case.is_clerk_of(current_user):
+        abort(403)
+    if (party.side != Side.RESPONDENT or party.user_id is not None
+            or case.state != CaseState.AWAITING_RESPONDENT):
+        flash(_("No invitation is needed for this party now."), "warning")
+        return _back(case)
+    token = operations.issue_invitation(party, current_user._get_current_object())
+    db.session.commit()
+    flash(_("New invitation link for %(name)s (earlier links no longer work): %(url)s", name=party.name,
+            url=url_for("cases.invitation", token=token, _external=True)), "info")
+    return _back(case)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invitation(token):
+    """Where an invited respondent lands: sign in or register, then see the case."""
+    try:
+        invite = operations.find_invitation(token)
+    except InvitationError as error:
+        return render_template("cases/invitation.html", error=str(error)), 410
+    if current_user.is_authenticated and request.method == "POST":
+        if run(operations.claim_invitation, invite, current_user._get_current_object()):
+            flash(_("The case has been added to your account."), "success")
+            return redirect(url_for("cases.show", case_id=invite.party.case_id))
+    return render_template("cases/invitation.html", invite=invite, case=invite.party.case, token=token)

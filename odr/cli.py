@@ -1,0 +1,110 @@
+"""`flask odr ...`: commands for operators."""
+
+import os
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from odr.extensions import db
+
+odr_cli = AppGroup("odr", help="Operate the ODR platform.")
+
+
+@odr_cli.command("seed")
+def seed_command():
+    """Create the demo organisations, accounts and cases (safe to run again)."""
+    from odr import seed
+
+    created = seed.run()
+    db.session.commit()
+    click.echo(f"Demo data ready ({created} new records).")
+    seed.print_accounts(click.echo)
+
+
+@odr_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host, port):
+    """Serve the platform with Socket.IO on HOST:PORT."""
+    from odr.extensions import socketio
+
+    # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    click.echo(f"ODR platform on http://{host}:{port}/  (Ctrl+C to stop)")
+    socketio.run(current_app._get_current_object(), host=host, port=port, debug=False, use_reloader=False,
+                 allow_unsafe_werkzeug=True, log_output=False)
+
+
+audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")
+odr_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute every hash of the chain; exit 1 at the first entry altered, removed or reordered."""
+    from odr.audit.operations import verify_chain
+
+    result = verify_chain()
+    click.echo(result.describe())
+    sys.exit(0 if result.ok else 1)
+
+
+user_cli = AppGroup("user", help="Accounts.")
+odr_cli.add_command(user_cli)
+
+
+@user_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              help="clerk, mediator, arbitrator, technical_investigator, court_liaison or admin; repeatable")
+@click.option("--organisation", help="Name of the organisation the account belongs to")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--locale", default="zh_CN", type=click.Choice(["zh_CN", "en"]))
+def user_create(email, name, roles, organisation, password, locale):
+    """Create a staff or expert account."""
+    from odr.accounts.models import STAFF_ROLES, Organisation
+    from odr.accounts.operations import AccountError, create_staff_user
+
+    allowed = {r.value for r in STAFF_ROLES}
+    unknown = [r for r in roles if r not in allowed]
+    if unknown:
+        raise click.BadParameter(f"unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(allowed))}")
+    org = None
+    if organisation:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            raise click.BadParameter(f"no organisation named {organisation!r}", param_hint="--organisation")
+    try:
+        user = create_staff_user(email=email, password=password, name=name, roles=roles, organisation=org,
+                                 locale=locale)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(r.value for r in user.roles))}.")
+
+
+org_cli = AppGroup("org", help="Organisations.")
+odr_cli.add_command(org_cli)
+
+
+@org_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(
+    ["mediation_committee", "arbitration_commission", "basic_court", "intermediate_court", "park_station",
+     "notary"]))
+@click.option("--name-en")
+@click.option("--region")
+def org_create(name, kind, name_en, region):
+    """Create an organisation."""
+    from odr.accounts.operations import AccountError, create_organisation
+
+    try:
+        org = create_organisation(name=name, kind=kind, name_en=name_en, region=region)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created organisation {org.name} ({org.kind.value}).")

@@ -1,0 +1,1 @@
+"""Pieces every domain package uses: database types, time, validators, errors, language."""

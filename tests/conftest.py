@@ -1,0 +1,206 @@
+"""Fixtures: one migrated database per run; each test in a transaction that is rolled back.
+
+Set ODR_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run on PostgreSQL.
+"""
+
+import os
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+import config as config_module
+from odr import create_app
+from odr.accounts.auth import hash_password
+from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
+from odr.cases import operations as case_ops
+from odr.core.identifiers import id_check_char, uscc_check_char
+from odr.extensions import db as _db
+
+PASSWORD = "Secret-2026"
+
+
+def _reset_database(engine):
+    """Drop everything in the test database so the migrations build it from nothing."""
+    meta = sa.MetaData()
+    meta.reflect(bind=engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table in reversed(meta.sorted_tables):
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    cfg = config_module.Testing()
+    if not os.environ.get("ODR_TEST_DATABASE_URL"):
+        cfg.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app(cfg)
+    app.test_client_class = Client
+    with app.app_context():
+        _reset_database(_db.engine)
+        from flask_migrate import upgrade
+
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database session of the test, inside a transaction rolled back at the end."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+class Client(FlaskClient):
+    """A test client whose every request runs in its own app context and database session,
+    as in a real server, and that expires the test's objects afterwards so they are re-read."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+    def login(self, user):
+        with self.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return self
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app, db):
+    """Another browser: make_client(user) is a client signed in as USER."""
+
+    def make(user=None):
+        client = app.test_client()
+        return client.login(user) if user else client
+
+    return make
+
+
+_counter = {"n": 0}
+
+
+def _next():
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def valid_uscc(n):
+    first = f"9145040{n:010d}"[:17]
+    return first + uscc_check_char(first)
+
+
+def valid_id_number(n):
+    first = f"45040019850101{n % 1000:03d}"
+    return first + id_check_char(first)
+
+
+@pytest.fixture
+def make_org(db):
+    def make(kind=OrgKind.MEDIATION_COMMITTEE, name=None, **kw):
+        org = Organisation(name=name or f"组织{_next()}", kind=kind, name_en=kw.pop("name_en", None), **kw)
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def mediation_org(make_org):
+    return make_org(OrgKind.MEDIATION_COMMITTEE, name="梧州市知识产权纠纷人民调解委员会（测试）",
+                    name_en="Test Mediation Committee")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, organisation=None, party_kind=None, password=PASSWORD, **kw):
+        n = _next()
+        roles = roles or (Role.PARTY,)
+        if Role.PARTY in roles and party_kind is None:
+            party_kind = PartyKind.COMPANY
+        user = User(
+            email=kw.pop("email", f"user{n}@example.test"),
+            name=kw.pop("name", f"用户{n}"),
+            password_hash=hash_password(password),
+            locale=kw.pop("locale", "en"),
+            organisation=organisation,
+            party_kind=party_kind,
+            credit_code=kw.pop("credit_code", valid_uscc(n) if party_kind == PartyKind.COMPANY else None),
+            id_number=kw.pop("id_number", valid_id_number(n) if party_kind == PartyKind.PERSON else None),
+            phone=kw.pop("phone", "13800000000"),
+            **kw,
+        )
+        for role in roles:
+            user.add_role(role)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_user, mediation_org):
+    return make_user(Role.CLERK, organisation=mediation_org, name="书记员")
+
+
+@pytest.fixture
+def claimant(make_user):
+    return make_user(Role.PARTY, name="梧州茂圣六堡茶业有限公司")
+
+
+@pytest.fixture
+def respondent(make_user):
+    return make_user(Role.PARTY, name="苍梧县聚香茶叶商行")
+
+
+def respondent_data(user=None, **kw):
+    data = {"kind": "company", "name": "某某商行", "credit_code": valid_uscc(_next()), "phone": "13900000000",
+            "email": None, "is_foreign": False}
+    if user is not None:
+        data.update(name=user.name, credit_code=user.credit_code, email=user.email)
+    data.update(kw)
+    return data
+
+
+@pytest.fixture
+def make_case(db, claimant, mediation_org):
+    """make_case(respondents=[...], **fields) files a case as CLAIMANT; respondents are dicts or users."""
+
+    def make(respondents=None, filer=None, **fields):
+        values = {
+            "title": "“六堡茶”地理标志侵权纠纷", "ip_type": "geographical_indication", "dispute_kind": "infringement",
+            "industry": "liubao_tea", "place": "ecommerce_platform", "claim_amount": Decimal("80000.00"),
+            "remedies": "停止侵权，赔偿损失。", "facts": "被申请人在网店销售假冒六堡茶。", "channel": "self_filed",
+            "online_consent": True,
+        }
+        values.update(fields)
+        respondents = [r if isinstance(r, dict) else respondent_data(r) for r in (respondents or [respondent_data()])]
+        return case_ops.file_case(filer or claimant, organisation=mediation_org, respondents=respondents, **values)
+
+    return make
