@@ -38,8 +38,9 @@ def register_extensions(app):
     from odr.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
+    )
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"

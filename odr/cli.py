@@ -34,8 +34,15 @@ def serve_command(host, port):
     # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"ODR platform on http://{host}:{port}/  (Ctrl+C to stop)")
-    socketio.run(current_app._get_current_object(), host=host, port=port, debug=False, use_reloader=False,
-                 allow_unsafe_werkzeug=True, log_output=False)
+    socketio.run(
+        current_app._get_current_object(),
+        host=host,
+        port=port,
+        debug=False,
+        use_reloader=False,
+        allow_unsafe_werkzeug=True,
+        log_output=False,
+    )
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")
@@ -59,8 +66,13 @@ odr_cli.add_command(user_cli)
 @user_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              help="clerk, mediator, arbitrator, technical_investigator, court_liaison or admin; repeatable")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="clerk, mediator, arbitrator, technical_investigator, court_liaison or admin; repeatable",
+)
 @click.option("--organisation", help="Name of the organisation the account belongs to")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--locale", default="zh_CN", type=click.Choice(["zh_CN", "en"]))
@@ -79,8 +91,9 @@ def user_create(email, name, roles, organisation, password, locale):
         if org is None:
             raise click.BadParameter(f"no organisation named {organisation!r}", param_hint="--organisation")
     try:
-        user = create_staff_user(email=email, password=password, name=name, roles=roles, organisation=org,
-                                 locale=locale)
+        user = create_staff_user(
+            email=email, password=password, name=name, roles=roles, organisation=org, locale=locale
+        )
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
@@ -93,9 +106,20 @@ odr_cli.add_command(org_cli)
 
 @org_cli.command("create")
 @click.option("--name", required=True)
-@click.option("--kind", required=True, type=click.Choice(
-    ["mediation_committee", "arbitration_commission", "basic_court", "intermediate_court", "park_station",
-     "notary"]))
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(
+        [
+            "mediation_committee",
+            "arbitration_commission",
+            "basic_court",
+            "intermediate_court",
+            "park_station",
+            "notary",
+        ]
+    ),
+)
 @click.option("--name-en")
 @click.option("--region")
 def org_create(name, kind, name_en, region):

@@ -16,8 +16,16 @@ from odr.cases.models import Case
 from odr.extensions import db
 
 ORGANISATIONS = [
-    ("梧州市知识产权纠纷人民调解委员会", "Wuzhou IP Dispute People's Mediation Committee", OrgKind.MEDIATION_COMMITTEE),
-    ("梧州六堡茶产业园知识产权服务站", "Wuzhou Liubao Tea Industrial Park IP Service Station", OrgKind.PARK_STATION),
+    (
+        "梧州市知识产权纠纷人民调解委员会",
+        "Wuzhou IP Dispute People's Mediation Committee",
+        OrgKind.MEDIATION_COMMITTEE,
+    ),
+    (
+        "梧州六堡茶产业园知识产权服务站",
+        "Wuzhou Liubao Tea Industrial Park IP Service Station",
+        OrgKind.PARK_STATION,
+    ),
     ("梧州仲裁委员会", "Wuzhou Arbitration Commission", OrgKind.ARBITRATION_COMMISSION),
     ("梧州市中级人民法院", "Wuzhou Intermediate People's Court", OrgKind.INTERMEDIATE_COURT),
     ("梧州市万秀区人民法院", "Wanxiu District People's Court of Wuzhou", OrgKind.BASIC_COURT),
@@ -27,8 +35,22 @@ MEDIATION = ORGANISATIONS[0][0]
 
 # (e-mail, name, roles, organisation, party kind, identity number)
 ACCOUNTS = [
-    ("claimant@demo.odr", "梧州茂圣六堡茶业有限公司", [Role.PARTY], None, PartyKind.COMPANY, "91450400MA5K3B7L24"),
-    ("respondent@demo.odr", "苍梧县聚香茶叶商行", [Role.PARTY], None, PartyKind.COMPANY, "91450421MA5L0D1P4J"),
+    (
+        "claimant@demo.odr",
+        "梧州茂圣六堡茶业有限公司",
+        [Role.PARTY],
+        None,
+        PartyKind.COMPANY,
+        "91450400MA5K3B7L24",
+    ),
+    (
+        "respondent@demo.odr",
+        "苍梧县聚香茶叶商行",
+        [Role.PARTY],
+        None,
+        PartyKind.COMPANY,
+        "91450421MA5L0D1P4J",
+    ),
     ("clerk@demo.odr", "李晓梅", [Role.CLERK], MEDIATION, None, None),
     ("mediator1@demo.odr", "黄志强", [Role.MEDIATOR], MEDIATION, None, None),
     ("mediator2@demo.odr", "陈丽华", [Role.MEDIATOR, Role.ARBITRATOR], MEDIATION, None, None),
@@ -62,8 +84,13 @@ def run() -> int:
         if _user(email) is not None:
             continue
         user = User(
-            email=email, name=name, password_hash=password, locale="zh_CN", phone="13800000000",
-            organisation=_org(org_name) if org_name else None, party_kind=party_kind,
+            email=email,
+            name=name,
+            password_hash=password,
+            locale="zh_CN",
+            phone="13800000000",
+            organisation=_org(org_name) if org_name else None,
+            party_kind=party_kind,
             credit_code=number if party_kind == PartyKind.COMPANY else None,
             contact_name="张经理" if party_kind else None,
         )
@@ -71,8 +98,11 @@ def run() -> int:
             user.add_role(role)
         db.session.add(user)
         db.session.flush()
-        record("staff_account_created" if not party_kind else "user_registered", user,
-               details={"roles": [r.value for r in roles], "seed": True})
+        record(
+            "staff_account_created" if not party_kind else "user_registered",
+            user,
+            details={"roles": [r.value for r in roles], "seed": True},
+        )
         created += 1
     claimant = _user("claimant@demo.odr")
     if db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)):
@@ -88,37 +118,75 @@ def _demo_cases(claimant) -> int:
 
     # 1. A Liubao tea geographical-indication dispute waiting in the clerk's intake queue.
     case_ops.file_case(
-        claimant, organisation=mediation, title="“六堡茶”地理标志证明商标侵权纠纷",
-        ip_type="geographical_indication", dispute_kind="infringement", industry="liubao_tea",
-        place="ecommerce_platform", right_number="第 6069836 号", claim_amount=Decimal("80000.00"),
+        claimant,
+        organisation=mediation,
+        title="“六堡茶”地理标志证明商标侵权纠纷",
+        ip_type="geographical_indication",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="ecommerce_platform",
+        right_number="第 6069836 号",
+        claim_amount=Decimal("80000.00"),
         remedies="1. 停止在网店销售标注“六堡茶”字样的非产区茶叶；2. 下架相关商品链接；3. 赔偿经济损失 80,000 元。",
         facts="被申请人在某电商平台店铺销售外包装标注“六堡茶”“梧州原产”的茶叶，经公证购买，"
-              "其产地并非梧州六堡茶地理标志保护范围，且未经许可使用证明商标。",
-        respondents=[{"kind": "company", "name": respondent.name, "credit_code": respondent.credit_code,
-                      "phone": "13900000000", "email": respondent.email}],
+        "其产地并非梧州六堡茶地理标志保护范围，且未经许可使用证明商标。",
+        respondents=[
+            {
+                "kind": "company",
+                "name": respondent.name,
+                "credit_code": respondent.credit_code,
+                "phone": "13900000000",
+                "email": respondent.email,
+            }
+        ],
         **common,
     )
     # 2. A trademark dispute accepted and waiting for the respondent's answer.
     second = case_ops.file_case(
-        claimant, organisation=mediation, title="“茂圣”注册商标专用权纠纷",
-        ip_type="trademark", dispute_kind="infringement", industry="liubao_tea", place="market",
-        right_number="第 12345678 号", claim_amount=Decimal("30000.00"),
+        claimant,
+        organisation=mediation,
+        title="“茂圣”注册商标专用权纠纷",
+        ip_type="trademark",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="market",
+        right_number="第 12345678 号",
+        claim_amount=Decimal("30000.00"),
         remedies="停止使用近似标识，销毁库存包装，赔偿 30,000 元。",
         facts="被申请人在梧州茶城门店销售使用与“茂圣”近似标识包装的六堡茶。",
-        respondents=[{"kind": "company", "name": respondent.name, "credit_code": respondent.credit_code,
-                      "phone": "13900000000", "email": respondent.email}],
+        respondents=[
+            {
+                "kind": "company",
+                "name": respondent.name,
+                "credit_code": respondent.credit_code,
+                "phone": "13900000000",
+                "email": respondent.email,
+            }
+        ],
         **common,
     )
     case_ops.accept_case(second, clerk)
     # 3. A complex patent dispute against a manufacturer with no account yet (invitation link).
     third = case_ops.file_case(
-        claimant, organisation=mediation, title="茶叶渥堆发酵设备发明专利侵权纠纷",
-        ip_type="invention_patent", dispute_kind="infringement", industry="metallurgy_machinery",
-        place="offline", right_number="ZL 2019 1 0123456.7", claim_amount=Decimal("650000.00"),
+        claimant,
+        organisation=mediation,
+        title="茶叶渥堆发酵设备发明专利侵权纠纷",
+        ip_type="invention_patent",
+        dispute_kind="infringement",
+        industry="metallurgy_machinery",
+        place="offline",
+        right_number="ZL 2019 1 0123456.7",
+        claim_amount=Decimal("650000.00"),
         remedies="停止制造、销售被诉侵权设备，赔偿经济损失及合理开支 650,000 元。",
         facts="被申请人制造并销售的渥堆发酵设备落入申请人发明专利权利要求 1–5 的保护范围。",
-        respondents=[{"kind": "company", "name": "广西某机械制造有限公司", "credit_code": "91450400MA5K4C8M3W",
-                      "phone": "0774-5555555"}],
+        respondents=[
+            {
+                "kind": "company",
+                "name": "广西某机械制造有限公司",
+                "credit_code": "91450400MA5K4C8M3W",
+                "phone": "0774-5555555",
+            }
+        ],
         **common,
     )
     case_ops.accept_case(third, clerk)
@@ -130,4 +198,7 @@ def print_accounts(echo):
     password = current_app.config["DEMO_PASSWORD"]
     echo("Demo accounts (password for all: %s):" % password)
     for email, name, roles, org_name, _kind, _number in ACCOUNTS:
-        echo(f"  {', '.join(r.value for r in roles):<32} {email:<24} {name}" + (f"  ({org_name})" if org_name else ""))
+        echo(
+            f"  {', '.join(r.value for r in roles):<32} {email:<24} {name}"
+            + (f"  ({org_name})" if org_name else "")
+        )

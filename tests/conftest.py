@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 import config as config_module
 from odr import create_app
@@ -49,6 +50,13 @@ def app(tmp_path_factory):
     return app
 
 
+class ConnectionBoundSession(FlaskSQLAlchemySession):
+    """A session that always uses the test's connection (Flask-SQLAlchemy would pick the engine)."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture
 def db(app):
     """The database session of the test, inside a transaction rolled back at the end."""
@@ -57,7 +65,7 @@ def db(app):
         transaction = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
         )
         try:
             yield _db
@@ -73,6 +81,7 @@ class Client(FlaskClient):
     as in a real server, and that expires the test's objects afterwards so they are re-read."""
 
     def open(self, *args, **kwargs):
+        _db.session.flush()  # what the test set up is visible to the request, as if committed
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         _db.session.expire_all()
@@ -132,8 +141,11 @@ def make_org(db):
 
 @pytest.fixture
 def mediation_org(make_org):
-    return make_org(OrgKind.MEDIATION_COMMITTEE, name="梧州市知识产权纠纷人民调解委员会（测试）",
-                    name_en="Test Mediation Committee")
+    return make_org(
+        OrgKind.MEDIATION_COMMITTEE,
+        name="梧州市知识产权纠纷人民调解委员会（测试）",
+        name_en="Test Mediation Committee",
+    )
 
 
 @pytest.fixture
@@ -144,7 +156,7 @@ def make_user(db):
         if Role.PARTY in roles and party_kind is None:
             party_kind = PartyKind.COMPANY
         user = User(
-            email=kw.pop("email", f"user{n}@example.test"),
+            email=kw.pop("email", f"user{n}@example.com"),
             name=kw.pop("name", f"用户{n}"),
             password_hash=hash_password(password),
             locale=kw.pop("locale", "en"),
@@ -180,8 +192,14 @@ def respondent(make_user):
 
 
 def respondent_data(user=None, **kw):
-    data = {"kind": "company", "name": "某某商行", "credit_code": valid_uscc(_next()), "phone": "13900000000",
-            "email": None, "is_foreign": False}
+    data = {
+        "kind": "company",
+        "name": "某某商行",
+        "credit_code": valid_uscc(_next()),
+        "phone": "13900000000",
+        "email": None,
+        "is_foreign": False,
+    }
     if user is not None:
         data.update(name=user.name, credit_code=user.credit_code, email=user.email)
     data.update(kw)
@@ -194,13 +212,23 @@ def make_case(db, claimant, mediation_org):
 
     def make(respondents=None, filer=None, **fields):
         values = {
-            "title": "“六堡茶”地理标志侵权纠纷", "ip_type": "geographical_indication", "dispute_kind": "infringement",
-            "industry": "liubao_tea", "place": "ecommerce_platform", "claim_amount": Decimal("80000.00"),
-            "remedies": "停止侵权，赔偿损失。", "facts": "被申请人在网店销售假冒六堡茶。", "channel": "self_filed",
+            "title": "“六堡茶”地理标志侵权纠纷",
+            "ip_type": "geographical_indication",
+            "dispute_kind": "infringement",
+            "industry": "liubao_tea",
+            "place": "ecommerce_platform",
+            "claim_amount": Decimal("80000.00"),
+            "remedies": "停止侵权，赔偿损失。",
+            "facts": "被申请人在网店销售假冒六堡茶。",
+            "channel": "self_filed",
             "online_consent": True,
         }
         values.update(fields)
-        respondents = [r if isinstance(r, dict) else respondent_data(r) for r in (respondents or [respondent_data()])]
-        return case_ops.file_case(filer or claimant, organisation=mediation_org, respondents=respondents, **values)
+        respondents = [
+            r if isinstance(r, dict) else respondent_data(r) for r in (respondents or [respondent_data()])
+        ]
+        return case_ops.file_case(
+            filer or claimant, organisation=mediation_org, respondents=respondents, **values
+        )
 
     return make

@@ -62,7 +62,9 @@ def test_verify_command_exit_codes(app, db, make_org):
     ok = runner.invoke(args=["odr", "audit", "verify"])
     assert ok.exit_code == 0, ok.output
     assert "intact" in ok.output
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == entries[0].id).values(action="test.forged"))
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.id == entries[0].id).values(action="test.forged")
+    )
     broken = runner.invoke(args=["odr", "audit", "verify"])
     assert broken.exit_code == 1
     assert f"position {entries[0].position}" in broken.output

@@ -69,4 +69,6 @@ def test_table_matches_the_design():
     """Every state but the final ones can be left; the final ones cannot."""
     sources = {state for state, _action in TRANSITIONS}
     assert {CaseState.REFUSED, CaseState.REFERRED, CaseState.CLOSED, CaseState.WITHDRAWN}.isdisjoint(sources)
-    assert sources | {CaseState.REFUSED, CaseState.REFERRED, CaseState.CLOSED, CaseState.WITHDRAWN} == set(CaseState)
+    assert sources | {CaseState.REFUSED, CaseState.REFERRED, CaseState.CLOSED, CaseState.WITHDRAWN} == set(
+        CaseState
+    )

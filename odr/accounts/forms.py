@@ -1,16 +1,42 @@
 """Sign-in, registration and account forms."""
 
+import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from odr.accounts.models import Locale, OrgKind, PartyKind, STAFF_ROLES
+from odr.accounts.models import STAFF_ROLES, Locale, Organisation, OrgKind, PartyKind, Role
 from odr.accounts.operations import email_taken
 from odr.core import forms as v
+from odr.extensions import db
 
 REQUIRED = _l("This field is required.")
+
+
+def organisation_choices(*kinds, blank=None):
+    """Active organisations (of KINDS, or all) as select choices in the user's language."""
+    query = (
+        sa.select(Organisation)
+        .where(Organisation.active.is_(True))
+        .order_by(Organisation.kind, Organisation.name)
+    )
+    if kinds:
+        query = query.where(Organisation.kind.in_(kinds))
+    locale = "en" if getattr(get_locale(), "language", "zh") == "en" else "zh_CN"
+    choices = [SelectChoice(o.id, o.display_name(locale)) for o in db.session.scalars(query)]
+    return [SelectChoice(0, blank), *choices] if blank else choices
 
 
 class LoginForm(FlaskForm):
@@ -21,13 +47,15 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     party_kind = RadioField(
-        _l("I am registering as"), choices=PartyKind.choices(), default=PartyKind.COMPANY.value,
+        _l("I am registering as"),
+        choices=PartyKind.choices(),
+        default=PartyKind.COMPANY.value,
         validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Full name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    id_number = StringField(_l("Resident ID number"), validators=[Optional(), Length(max=18), v.id_number])
+    id_number = StringField(_l("Resident ID number"), validators=[Length(max=18)])
     credit_code = StringField(
-        _l("Unified social credit code"), validators=[Optional(), Length(max=18), v.credit_code]
+        _l("Unified social credit code"), validators=[Length(max=18)]
     )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), Length(max=30), v.phone])
@@ -35,8 +63,9 @@ class RegisterForm(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=200),
-                                                         v.password_strength])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+    )
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords do not match."))],
@@ -48,12 +77,16 @@ class RegisterForm(FlaskForm):
     )
 
     def validate_id_number(self, field):
-        if self.party_kind.data == PartyKind.PERSON and not field.data:
-            raise ValidationError(_l("A person registers with their resident ID number."))
+        if self.party_kind.data == PartyKind.PERSON:
+            if not field.data:
+                raise ValidationError(_l("A person registers with their resident ID number."))
+            v.id_number(self, field)
 
     def validate_credit_code(self, field):
-        if self.party_kind.data == PartyKind.COMPANY and not field.data:
-            raise ValidationError(_l("A company registers with its unified social credit code."))
+        if self.party_kind.data == PartyKind.COMPANY:
+            if not field.data:
+                raise ValidationError(_l("A company registers with its unified social credit code."))
+            v.credit_code(self, field)
 
     def validate_email(self, field):
         if field.data and email_taken(field.data):
@@ -62,8 +95,9 @@ class RegisterForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
-    password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(max=200),
-                                                             v.password_strength])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords do not match."))],
@@ -83,12 +117,14 @@ class StaffUserForm(FlaskForm):
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
     roles = MultiCheckboxField(
-        _l("Roles"), choices=[(r.value, r.label) for r in STAFF_ROLES],
+        _l("Roles"),
+        choices=Role.choices(STAFF_ROLES),
         validators=[DataRequired(_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200),
-                                                                 v.password_strength])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+    )
     locale = SelectField(_l("Preferred language"), choices=Locale.choices(), default=Locale.ZH_CN.value)
 
     def validate_email(self, field):

@@ -17,8 +17,9 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(db.select(User.id).where(User.email == email.strip().lower())) is not None
 
 
-def register_party(*, email, password, name, party_kind, phone, locale, id_number=None, credit_code=None,
-                   contact_name=None) -> User:
+def register_party(
+    *, email, password, name, party_kind, phone, locale, id_number=None, credit_code=None, contact_name=None
+) -> User:
     """Create the account of a party (a person or a company) who registers themselves."""
     party_kind = PartyKind(party_kind)
     user = User(
@@ -39,8 +40,9 @@ def register_party(*, email, password, name, party_kind, phone, locale, id_numbe
     return user
 
 
-def create_staff_user(*, email, password, name, roles, organisation=None, phone=None, locale="zh_CN",
-                      actor=None) -> User:
+def create_staff_user(
+    *, email, password, name, roles, organisation=None, phone=None, locale="zh_CN", actor=None
+) -> User:
     """Create a staff or expert account (clerk, mediator, ..., admin)."""
     if email_taken(email):
         raise AccountError(_("An account with the e-mail %(email)s already exists.", email=email))

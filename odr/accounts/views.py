@@ -41,8 +41,13 @@ def login():
         db.session.commit()  # keep the failure count and any lock
         if outcome is LoginOutcome.LOCKED:
             minutes = int(current_app.config["LOGIN_LOCKOUT"].total_seconds() // 60)
-            flash(_("Too many failed attempts: this account is locked for %(minutes)d minutes.",
-                    minutes=minutes), "danger")
+            flash(
+                _(
+                    "Too many failed attempts: this account is locked for %(minutes)d minutes.",
+                    minutes=minutes,
+                ),
+                "danger",
+            )
         elif outcome is LoginOutcome.INACTIVE:
             flash(_("This account has been suspended. Please contact the mediation centre."), "danger")
         else:
@@ -85,9 +90,15 @@ def register():
         form.credit_code.data = party.credit_code
     if form.validate_on_submit():
         user = operations.register_party(
-            email=form.email.data, password=form.password.data, name=form.name.data,
-            party_kind=form.party_kind.data, phone=form.phone.data, locale=form.locale.data,
-            id_number=form.id_number.data, credit_code=form.credit_code.data, contact_name=form.contact_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            name=form.name.data,
+            party_kind=form.party_kind.data,
+            phone=form.phone.data,
+            locale=form.locale.data,
+            id_number=form.id_number.data,
+            credit_code=form.credit_code.data,
+            contact_name=form.contact_name.data,
         )
         if invitation:
             claim_invitation(invitation, user)

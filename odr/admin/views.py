@@ -2,13 +2,12 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from odr.accounts import operations
 from odr.accounts.decorators import roles_required
-from odr.accounts.forms import OrganisationForm, StaffUserForm
+from odr.accounts.forms import OrganisationForm, StaffUserForm, organisation_choices
 from odr.accounts.models import Organisation, Role, User, UserRole
 from odr.accounts.operations import AccountError
 from odr.extensions import db
@@ -31,18 +30,19 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = StaffUserForm()
-    locale = str(get_locale())
-    form.organisation_id.choices = [(0, "—")] + [
-        (o.id, o.display_name(locale))
-        for o in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
-    ]
+    form.organisation_id.choices = organisation_choices(blank="—")
     if form.validate_on_submit():
         try:
             user = operations.create_staff_user(
-                email=form.email.data, password=form.password.data, name=form.name.data,
-                roles=form.roles.data, phone=form.phone.data or None, locale=form.locale.data,
+                email=form.email.data,
+                password=form.password.data,
+                name=form.name.data,
+                roles=form.roles.data,
+                phone=form.phone.data or None,
+                locale=form.locale.data,
                 organisation=db.session.get(Organisation, form.organisation_id.data)
-                if form.organisation_id.data else None,
+                if form.organisation_id.data
+                else None,
                 actor=current_user._get_current_object(),
             )
         except AccountError as error:
@@ -76,8 +76,11 @@ def organisations():
     if form.validate_on_submit():
         try:
             operations.create_organisation(
-                name=form.name.data, name_en=form.name_en.data or None, kind=form.kind.data,
-                region=form.region.data or None, address=form.address.data or None,
+                name=form.name.data,
+                name_en=form.name_en.data or None,
+                kind=form.kind.data,
+                region=form.region.data or None,
+                address=form.address.data or None,
                 actor=current_user._get_current_object(),
             )
         except AccountError as error:

@@ -43,8 +43,17 @@ class AuditEntry(db.Model):
         return entry_hash(self)
 
 
-HASHED_FIELDS = ("position", "created_at", "actor_id", "object_type", "object_id", "case_id", "action",
-                 "details", "prev_hash")
+HASHED_FIELDS = (
+    "position",
+    "created_at",
+    "actor_id",
+    "object_type",
+    "object_id",
+    "case_id",
+    "action",
+    "details",
+    "prev_hash",
+)
 
 
 def entry_hash(entry) -> str:

@@ -87,7 +87,10 @@ def verify_chain(batch_size=5000) -> VerifyResult:
                 )
             if entry.prev_hash != expected_prev:
                 return VerifyResult(
-                    False, checked, entry.position, "does not link to the entry before it (removed or reordered)"
+                    False,
+                    checked,
+                    entry.position,
+                    "does not link to the entry before it (removed or reordered)",
                 )
             if entry_hash(entry) != entry.hash:
                 return VerifyResult(False, checked, entry.position, "content altered (hash mismatch)")

@@ -2,7 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from odr.accounts.models import PartyKind
@@ -14,26 +25,35 @@ MAX_RESPONDENTS = 10
 
 
 def with_blank(choices, blank=_l("Any")):
-    return [("", blank), *choices]
+    return [SelectChoice("", blank), *choices]
 
 
 class RespondentForm(Form):
-    kind = RadioField(_l("Respondent is"), choices=PartyKind.choices(), default=PartyKind.COMPANY.value,
-                      validators=[InputRequired(REQUIRED)])
+    kind = RadioField(
+        _l("Respondent is"),
+        choices=PartyKind.choices(),
+        default=PartyKind.COMPANY.value,
+        validators=[InputRequired(REQUIRED)],
+    )
     name = StringField(_l("Name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)])
-    id_number = StringField(_l("ID or passport number"), validators=[Optional(), Length(max=30)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[Length(max=18)])
+    id_number = StringField(_l("ID or passport number"), validators=[Length(max=30)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
-                                                 Email(_l("Enter a valid e-mail address."))])
+    email = EmailField(
+        _l("E-mail"), validators=[Optional(), Length(max=254), Email(_l("Enter a valid e-mail address."))]
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     is_foreign = BooleanField(_l("Foreign party (outside mainland China)"))
 
     def validate_credit_code(self, field):
         if self.kind.data == PartyKind.COMPANY and not self.is_foreign.data:
             if not field.data:
-                raise ValidationError(_l("Give the company's unified social credit code "
-                                         "(it is on the business licence and in the public credit register)."))
+                raise ValidationError(
+                    _l(
+                        "Give the company's unified social credit code "
+                        "(it is on the business licence and in the public credit register)."
+                    )
+                )
             v.credit_code(self, field)
 
     def validate_id_number(self, field):
@@ -49,22 +69,38 @@ class RespondentForm(Form):
 
 
 class CaseForm(FlaskForm):
-    title = StringField(_l("Short title of the dispute"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    organisation_id = SelectField(_l("Mediation organisation"), coerce=int,
-                                  validators=[DataRequired(_l("Choose the organisation that should mediate."))])
-    ip_type = SelectField(_l("Type of IP right"), choices=IPType.choices(), validators=[DataRequired(REQUIRED)])
-    dispute_kind = SelectField(_l("Kind of dispute"), choices=DisputeKind.choices(),
-                               validators=[DataRequired(REQUIRED)])
+    title = StringField(
+        _l("Short title of the dispute"), validators=[DataRequired(REQUIRED), Length(max=200)]
+    )
+    organisation_id = SelectField(
+        _l("Mediation organisation"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose the organisation that should mediate."))],
+    )
+    ip_type = SelectField(
+        _l("Type of IP right"), choices=IPType.choices(), validators=[DataRequired(REQUIRED)]
+    )
+    dispute_kind = SelectField(
+        _l("Kind of dispute"), choices=DisputeKind.choices(), validators=[DataRequired(REQUIRED)]
+    )
     industry = SelectField(_l("Industry"), choices=Industry.choices(), validators=[DataRequired(REQUIRED)])
-    place = SelectField(_l("Where the infringement happened"), choices=InfringementPlace.choices(),
-                        validators=[DataRequired(REQUIRED)])
-    right_number = StringField(_l("Registration or certificate number of the right"),
-                               validators=[Optional(), Length(max=100)])
+    place = SelectField(
+        _l("Where the infringement happened"),
+        choices=InfringementPlace.choices(),
+        validators=[DataRequired(REQUIRED)],
+    )
+    right_number = StringField(
+        _l("Registration or certificate number of the right"), validators=[Optional(), Length(max=100)]
+    )
     claim_amount = v.MoneyField(_l("Claim amount (CNY)"), validators=[InputRequired(REQUIRED)])
     remedies = TextAreaField(_l("What you ask for"), validators=[DataRequired(REQUIRED), Length(max=4000)])
     facts = TextAreaField(_l("Facts and reasons"), validators=[DataRequired(REQUIRED), Length(max=20000)])
-    channel = SelectField(_l("How the dispute came to us"), choices=Channel.choices(),
-                          default=Channel.SELF_FILED.value, validators=[DataRequired(REQUIRED)])
+    channel = SelectField(
+        _l("How the dispute came to us"),
+        choices=Channel.choices(),
+        default=Channel.SELF_FILED.value,
+        validators=[DataRequired(REQUIRED)],
+    )
     delegating_court_id = SelectField(_l("Delegating court"), coerce=int, validators=[Optional()])
     respondents = FieldList(FormField(RespondentForm), min_entries=1, max_entries=MAX_RESPONDENTS)
     online_consent = BooleanField(
@@ -79,8 +115,9 @@ class CaseForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     track = RadioField(_l("Track"), choices=Track.choices(), validators=[InputRequired(REQUIRED)])
-    override_reason = TextAreaField(_l("Reason for choosing a different track"),
-                                    validators=[Optional(), Length(max=2000)])
+    override_reason = TextAreaField(
+        _l("Reason for choosing a different track"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ReasonForm(FlaskForm):
@@ -94,7 +131,10 @@ class OptionalReasonForm(FlaskForm):
 class AnswerForm(FlaskForm):
     decision = RadioField(
         _l("Your answer"),
-        choices=[("consent", _l("I agree to mediation")), ("decline", _l("I decline mediation"))],
+        choices=[
+            SelectChoice("consent", _l("I agree to mediation")),
+            SelectChoice("decline", _l("I decline mediation")),
+        ],
         validators=[InputRequired(_l("Choose whether you agree to mediation."))],
     )
     reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=4000)])

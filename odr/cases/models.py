@@ -99,11 +99,13 @@ class Case(db.Model):
     __table_args__ = (
         sa.CheckConstraint("claim_amount >= 0", name="claim_amount_not_negative"),
         sa.CheckConstraint("(state = 'refused') = (refusal_reason IS NOT NULL)", name="refused_has_reason"),
-        sa.CheckConstraint("number IS NOT NULL OR state IN ('submitted', 'refused', 'withdrawn')",
-                           name="accepted_has_number"),
+        sa.CheckConstraint(
+            "number IS NOT NULL OR state IN ('submitted', 'refused', 'withdrawn')", name="accepted_has_number"
+        ),
         sa.CheckConstraint("track IS NOT NULL OR number IS NULL", name="accepted_has_track"),
-        sa.CheckConstraint("track_overridden = false OR track_override_reason IS NOT NULL",
-                           name="override_has_reason"),
+        sa.CheckConstraint(
+            "track_overridden = false OR track_override_reason IS NOT NULL", name="override_has_reason"
+        ),
         sa.Index("ix_cases_organisation_state", "organisation_id", "state"),
     )
 
@@ -179,7 +181,9 @@ class Case(db.Model):
 class CaseParty(db.Model):
     __tablename__ = "case_parties"
     __table_args__ = (
-        sa.CheckConstraint("(answer = 'declined') = (decline_reason IS NOT NULL)", name="declined_has_reason"),
+        sa.CheckConstraint(
+            "(answer = 'declined') = (decline_reason IS NOT NULL)", name="declined_has_reason"
+        ),
         sa.UniqueConstraint("case_id", "user_id", name="uq_case_parties_case_user"),
     )
 

@@ -11,8 +11,20 @@ from flask_babel import lazy_gettext as _l
 from odr.accounts.models import PartyKind, User
 from odr.audit.operations import record
 from odr.cases import numbering, triage, workflow
-from odr.cases.models import (Answer, Case, CaseParty, CaseState, Channel, DisputeKind, Industry,
-                              InfringementPlace, Invitation, IPType, Side, Track)
+from odr.cases.models import (
+    Answer,
+    Case,
+    CaseParty,
+    CaseState,
+    Channel,
+    DisputeKind,
+    Industry,
+    InfringementPlace,
+    Invitation,
+    IPType,
+    Side,
+    Track,
+)
 from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core.db import utcnow
 from odr.core.identifiers import normalise
@@ -22,8 +34,13 @@ from odr.extensions import db
 __all__ = ["InvitationError", "TransitionError"]
 
 
-ENUM_FIELDS = {"ip_type": IPType, "dispute_kind": DisputeKind, "industry": Industry, "place": InfringementPlace,
-               "channel": Channel}
+ENUM_FIELDS = {
+    "ip_type": IPType,
+    "dispute_kind": DisputeKind,
+    "industry": Industry,
+    "place": InfringementPlace,
+    "channel": Channel,
+}
 
 
 class InvitationError(Exception):
@@ -66,9 +83,16 @@ def file_case(filer: User, *, organisation, respondents, **fields) -> Case:
         )
     db.session.add(case)
     db.session.flush()
-    record("case.filed", case, actor=filer,
-           details={"ip_type": case.ip_type.value, "claim_amount": str(case.claim_amount),
-                    "respondents": len(respondents)})
+    record(
+        "case.filed",
+        case,
+        actor=filer,
+        details={
+            "ip_type": case.ip_type.value,
+            "claim_amount": str(case.claim_amount),
+            "respondents": len(respondents),
+        },
+    )
     return case
 
 
@@ -87,9 +111,16 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
     prefix = current_app.config["CASE_NUMBER_PREFIX"]
     overridden = track != proposed
     workflow.apply(
-        case, Action.ACCEPT, actor=clerk, capacity=Capacity.CLERK,
-        details={"track": track.value, "proposed_track": proposed.value, "reasons": [r.value for r in reasons],
-                 "override_reason": override_reason if overridden else None},
+        case,
+        Action.ACCEPT,
+        actor=clerk,
+        capacity=Capacity.CLERK,
+        details={
+            "track": track.value,
+            "proposed_track": proposed.value,
+            "reasons": [r.value for r in reasons],
+            "override_reason": override_reason if overridden else None,
+        },
         updates={
             "number": numbering.format_number(prefix, year, numbering.next_sequence(prefix, year)),
             "track": track,
@@ -128,8 +159,14 @@ def matching_account(party: CaseParty) -> User | None:
 def refuse_case(case: Case, clerk: User, reason: str):
     if not (reason or "").strip():
         raise TransitionError(_l("Give the reason for refusing the case; the claimant will see it."))
-    workflow.apply(case, Action.REFUSE, actor=clerk, capacity=Capacity.CLERK, details={"reason": reason.strip()},
-                   updates={"refusal_reason": reason.strip()})
+    workflow.apply(
+        case,
+        Action.REFUSE,
+        actor=clerk,
+        capacity=Capacity.CLERK,
+        details={"reason": reason.strip()},
+        updates={"refusal_reason": reason.strip()},
+    )
 
 
 def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | None = None):
@@ -147,8 +184,13 @@ def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | No
     if not consent:
         party.answer = Answer.DECLINED
         party.decline_reason = reason.strip()
-        workflow.apply(case, Action.RESPONDENT_DECLINES, actor=user, capacity=Capacity.RESPONDENT,
-                       details={"party_id": party.id, "reason": party.decline_reason})
+        workflow.apply(
+            case,
+            Action.RESPONDENT_DECLINES,
+            actor=user,
+            capacity=Capacity.RESPONDENT,
+            details={"party_id": party.id, "reason": party.decline_reason},
+        )
         return
     party.answer = Answer.CONSENTED
     record("case.party_consented", party, case=case, actor=user)
@@ -158,23 +200,42 @@ def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | No
 
 def withdraw_case(case: Case, user: User, reason: str | None = None):
     reason = (reason or "").strip() or None
-    workflow.apply(case, Action.WITHDRAW, actor=user, capacity=Capacity.CLAIMANT, details={"reason": reason},
-                   updates={"closing_reason": reason})
+    workflow.apply(
+        case,
+        Action.WITHDRAW,
+        actor=user,
+        capacity=Capacity.CLAIMANT,
+        details={"reason": reason},
+        updates={"closing_reason": reason},
+    )
     revoke_invitations(case)
 
 
 def refer_case(case: Case, clerk: User, organisation, note: str | None = None):
-    workflow.apply(case, Action.REFER, actor=clerk, capacity=Capacity.CLERK,
-                   details={"organisation_id": organisation.id, "note": note}, updates={"referred_to": organisation})
+    workflow.apply(
+        case,
+        Action.REFER,
+        actor=clerk,
+        capacity=Capacity.CLERK,
+        details={"organisation_id": organisation.id, "note": note},
+        updates={"referred_to": organisation},
+    )
 
 
 def close_case(case: Case, clerk: User, reason: str | None = None):
     reason = (reason or "").strip() or None
-    workflow.apply(case, Action.CLOSE, actor=clerk, capacity=Capacity.CLERK, details={"reason": reason},
-                   updates={"closing_reason": reason})
+    workflow.apply(
+        case,
+        Action.CLOSE,
+        actor=clerk,
+        capacity=Capacity.CLERK,
+        details={"reason": reason},
+        updates={"closing_reason": reason},
+    )
 
 
 # Invitations -------------------------------------------------------------------------------------
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -183,9 +244,11 @@ def _token_hash(token: str) -> str:
 def issue_invitation(party: CaseParty, actor: User | None) -> str:
     """Make a new single-use link for PARTY (revoking earlier ones) and return its secret token."""
     now = utcnow()
-    for old in db.session.scalars(sa.select(Invitation).where(Invitation.party_id == party.id,
-                                                              Invitation.used_at.is_(None),
-                                                              Invitation.revoked_at.is_(None))):
+    for old in db.session.scalars(
+        sa.select(Invitation).where(
+            Invitation.party_id == party.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
+        )
+    ):
         old.revoked_at = now
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -196,25 +259,36 @@ def issue_invitation(party: CaseParty, actor: User | None) -> str:
     )
     db.session.add(invitation)
     db.session.flush()
-    record("case.invitation_issued", invitation, case=party.case, actor=actor,
-           details={"party_id": party.id, "expires_at": invitation.expires_at.isoformat()})
+    record(
+        "case.invitation_issued",
+        invitation,
+        case=party.case,
+        actor=actor,
+        details={"party_id": party.id, "expires_at": invitation.expires_at.isoformat()},
+    )
     return token
 
 
 def revoke_invitations(case: Case):
     now = utcnow()
     party_ids = [p.id for p in case.parties]
-    for invitation in db.session.scalars(sa.select(Invitation).where(Invitation.party_id.in_(party_ids),
-                                                                     Invitation.used_at.is_(None),
-                                                                     Invitation.revoked_at.is_(None))):
+    for invitation in db.session.scalars(
+        sa.select(Invitation).where(
+            Invitation.party_id.in_(party_ids), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
+        )
+    ):
         invitation.revoked_at = now
 
 
 def find_invitation(token: str) -> Invitation:
     """The usable invitation for TOKEN, or InvitationError saying why it cannot be used."""
-    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == _token_hash(token or ""))
+    )
     if invitation is None or invitation.revoked_at is not None:
-        raise InvitationError(_l("This invitation link is not valid. Ask the mediation centre for a new one."))
+        raise InvitationError(
+            _l("This invitation link is not valid. Ask the mediation centre for a new one.")
+        )
     if invitation.used_at is not None:
         raise InvitationError(_l("This invitation link has already been used. Sign in to see the case."))
     if invitation.expires_at <= utcnow():

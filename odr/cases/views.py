@@ -6,11 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from odr.accounts.decorators import roles_required
+from odr.accounts.forms import organisation_choices
 from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
 from odr.audit.operations import case_timeline
 from odr.cases import operations, triage, workflow
-from odr.cases.forms import (AcceptForm, AnswerForm, CaseFilterForm, CaseForm, OptionalReasonForm,
-                             ReasonForm, ReferForm)
+from odr.cases.forms import (
+    AcceptForm,
+    AnswerForm,
+    CaseFilterForm,
+    CaseForm,
+    OptionalReasonForm,
+    ReasonForm,
+    ReferForm,
+)
 from odr.cases.models import Case, CaseParty, CaseState, Side, visible_to
 from odr.cases.operations import InvitationError, TransitionError
 from odr.cases.workflow import Action
@@ -25,21 +33,6 @@ def load_case(case_id) -> Case:
     if case is None or not case.can_view(current_user):
         abort(404)
     return case
-
-
-def organisations(*kinds):
-    return db.session.scalars(
-        sa.select(Organisation).where(Organisation.kind.in_(kinds), Organisation.active.is_(True))
-        .order_by(Organisation.name)
-    ).all()
-
-
-def org_choices(*kinds, blank=None):
-    from flask_babel import get_locale
-
-    locale = str(get_locale())
-    choices = [(o.id, o.display_name(locale)) for o in organisations(*kinds)]
-    return [(0, blank), *choices] if blank else choices
 
 
 def run(operation, *args, success=None, **kwargs):
@@ -67,16 +60,26 @@ def dashboard():
     )
     recent = db.session.scalars(base.order_by(Case.updated_at.desc()).limit(8)).all()
     awaiting_answer = db.session.scalars(
-        sa.select(Case).join(CaseParty).where(
-            CaseParty.user_id == current_user.id, CaseParty.side == Side.RESPONDENT,
-            Case.state == CaseState.AWAITING_RESPONDENT, CaseParty.answer == "pending",
+        sa.select(Case)
+        .join(CaseParty)
+        .where(
+            CaseParty.user_id == current_user.id,
+            CaseParty.side == Side.RESPONDENT,
+            Case.state == CaseState.AWAITING_RESPONDENT,
+            CaseParty.answer == "pending",
         )
     ).all()
     intake = 0
     if current_user.has_role(Role.CLERK):
         intake = counts.get(CaseState.SUBMITTED, 0)
-    return render_template("cases/dashboard.html", counts=counts, recent=recent,
-                           awaiting_answer=awaiting_answer, intake=intake, states=CaseState)
+    return render_template(
+        "cases/dashboard.html",
+        counts=counts,
+        recent=recent,
+        awaiting_answer=awaiting_answer,
+        intake=intake,
+        states=CaseState,
+    )
 
 
 @bp.route("/cases")
@@ -95,7 +98,9 @@ def _case_list(intake):
     form = CaseFilterForm(request.args)
     query = sa.select(Case).where(visible_to(current_user))
     if intake:
-        query = query.where(Case.state == CaseState.SUBMITTED, Case.organisation_id == current_user.organisation_id)
+        query = query.where(
+            Case.state == CaseState.SUBMITTED, Case.organisation_id == current_user.organisation_id
+        )
     if form.validate():
         if form.state.data:
             query = query.where(Case.state == form.state.data)
@@ -107,8 +112,9 @@ def _case_list(intake):
             like = f"%{form.q.data.strip()}%"
             query = query.where(sa.or_(Case.number.ilike(like), Case.title.ilike(like)))
     order = Case.submitted_at.asc() if intake else Case.updated_at.desc()
-    page = db.paginate(query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"],
-                       error_out=False)
+    page = db.paginate(
+        query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"], error_out=False
+    )
     return render_template("cases/list.html", page=page, form=form, intake=intake)
 
 
@@ -116,8 +122,8 @@ def _case_list(intake):
 @roles_required(Role.PARTY)
 def new():
     form = CaseForm()
-    form.organisation_id.choices = org_choices(*INTAKE_KINDS)
-    form.delegating_court_id.choices = org_choices(*COURT_KINDS, blank="—")
+    form.organisation_id.choices = organisation_choices(*INTAKE_KINDS)
+    form.delegating_court_id.choices = organisation_choices(*COURT_KINDS, blank="—")
     if request.method == "POST" and "add_respondent" in request.form:
         # Add a blank respondent block without validating or losing what was typed.
         if len(form.respondents) < form.respondents.max_entries:
@@ -140,7 +146,8 @@ def new():
             facts=form.facts.data.strip(),
             channel=form.channel.data,
             delegating_court=db.session.get(Organisation, form.delegating_court_id.data)
-            if form.delegating_court_id.data else None,
+            if form.delegating_court_id.data
+            else None,
             online_consent=True,
         )
         db.session.commit()
@@ -158,8 +165,12 @@ def show(case_id):
     held = workflow.capacities(case, current_user)
     can = {action: workflow.allowed(case, action, held) for action in Action}
     party = case.party_of(current_user)
-    can_answer = (party is not None and party.side == Side.RESPONDENT and party.answer == "pending"
-                  and case.state == CaseState.AWAITING_RESPONDENT)
+    can_answer = (
+        party is not None
+        and party.side == Side.RESPONDENT
+        and party.answer == "pending"
+        and case.state == CaseState.AWAITING_RESPONDENT
+    )
     accept_form = None
     proposed = None
     if can[Action.ACCEPT]:
@@ -168,13 +179,24 @@ def show(case_id):
     refer_form = None
     if can[Action.REFER]:
         refer_form = ReferForm()
-        refer_form.organisation_id.choices = org_choices(*COURT_KINDS, OrgKind.ARBITRATION_COMMISSION)
+        refer_form.organisation_id.choices = organisation_choices(
+            *COURT_KINDS, OrgKind.ARBITRATION_COMMISSION
+        )
     return render_template(
-        "cases/show.html", case=case, can=can, Action=Action, can_answer=can_answer,
-        accept_form=accept_form, proposed=proposed, refuse_form=ReasonForm(prefix="refuse"),
-        answer_form=AnswerForm(prefix="answer"), withdraw_form=OptionalReasonForm(prefix="withdraw"),
-        close_form=OptionalReasonForm(prefix="close"), refer_form=refer_form,
-        timeline=case_timeline(case.id), triage_labels=triage.describe(case.triage_reasons),
+        "cases/show.html",
+        case=case,
+        can=can,
+        Action=Action,
+        can_answer=can_answer,
+        accept_form=accept_form,
+        proposed=proposed,
+        refuse_form=ReasonForm(prefix="refuse"),
+        answer_form=AnswerForm(prefix="answer"),
+        withdraw_form=OptionalReasonForm(prefix="withdraw"),
+        close_form=OptionalReasonForm(prefix="close"),
+        refer_form=refer_form,
+        timeline=case_timeline(case.id),
+        triage_labels=triage.describe(case.triage_reasons),
         is_clerk=workflow.Capacity.CLERK in held,
     )
 
@@ -197,15 +219,28 @@ def accept(case_id):
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(case)
-    invitations = run(operations.accept_case, case, current_user._get_current_object(), track=form.track.data,
-                      override_reason=form.override_reason.data)
+    invitations = run(
+        operations.accept_case,
+        case,
+        current_user._get_current_object(),
+        track=form.track.data,
+        override_reason=form.override_reason.data,
+    )
     if invitations is not None:
-        flash(_("Case accepted as %(number)s on the %(track)s.", number=case.number, track=case.track.label),
-              "success")
+        flash(
+            _("Case accepted as %(number)s on the %(track)s.", number=case.number, track=case.track.label),
+            "success",
+        )
         for party, token in invitations or []:
-            flash(_("Invitation link for %(name)s (valid for %(days)d days; send it by SMS or e-mail): %(url)s",
-                    name=party.name, days=current_app.config["INVITATION_VALID_DAYS"],
-                    url=url_for("cases.invitation", token=token, _external=True)), "info")
+            flash(
+                _(
+                    "Invitation link for %(name)s (valid for %(days)d days; send it by SMS or e-mail): %(url)s",
+                    name=party.name,
+                    days=current_app.config["INVITATION_VALID_DAYS"],
+                    url=url_for("cases.invitation", token=token, _external=True),
+                ),
+                "info",
+            )
     return _back(case)
 
 
@@ -215,8 +250,13 @@ def refuse(case_id):
     case = load_case(case_id)
     form = ReasonForm(prefix="refuse")
     if form.validate_on_submit():
-        run(operations.refuse_case, case, current_user._get_current_object(), form.reason.data,
-            success=_("The case has been refused; the claimant can see your reason."))
+        run(
+            operations.refuse_case,
+            case,
+            current_user._get_current_object(),
+            form.reason.data,
+            success=_("The case has been refused; the claimant can see your reason."),
+        )
     else:
         _form_errors(form)
     return _back(case)
@@ -229,9 +269,16 @@ def answer(case_id):
     form = AnswerForm(prefix="answer")
     if form.validate_on_submit():
         consent = form.decision.data == "consent"
-        run(operations.answer_invitation, case, current_user._get_current_object(), consent=consent,
+        run(
+            operations.answer_invitation,
+            case,
+            current_user._get_current_object(),
+            consent=consent,
             reason=form.reason.data,
-            success=_("Thank you: you agreed to mediation.") if consent else _("Your answer has been recorded."))
+            success=_("Thank you: you agreed to mediation.")
+            if consent
+            else _("Your answer has been recorded."),
+        )
     else:
         _form_errors(form)
     return _back(case)
@@ -243,8 +290,13 @@ def withdraw(case_id):
     case = load_case(case_id)
     form = OptionalReasonForm(prefix="withdraw")
     if form.validate_on_submit():
-        run(operations.withdraw_case, case, current_user._get_current_object(), form.reason.data,
-            success=_("The case has been withdrawn."))
+        run(
+            operations.withdraw_case,
+            case,
+            current_user._get_current_object(),
+            form.reason.data,
+            success=_("The case has been withdrawn."),
+        )
     else:
         _form_errors(form)
     return _back(case)
@@ -256,8 +308,13 @@ def close(case_id):
     case = load_case(case_id)
     form = OptionalReasonForm(prefix="close")
     if form.validate_on_submit():
-        run(operations.close_case, case, current_user._get_current_object(), form.reason.data,
-            success=_("The case has been closed."))
+        run(
+            operations.close_case,
+            case,
+            current_user._get_current_object(),
+            form.reason.data,
+            success=_("The case has been closed."),
+        )
     else:
         _form_errors(form)
     return _back(case)
@@ -268,11 +325,17 @@ def close(case_id):
 def refer(case_id):
     case = load_case(case_id)
     form = ReferForm()
-    form.organisation_id.choices = org_choices(*COURT_KINDS, OrgKind.ARBITRATION_COMMISSION)
+    form.organisation_id.choices = organisation_choices(*COURT_KINDS, OrgKind.ARBITRATION_COMMISSION)
     if form.validate_on_submit():
         target = db.session.get(Organisation, form.organisation_id.data)
-        run(operations.refer_case, case, current_user._get_current_object(), target, form.note.data,
-            success=_("The case has been referred."))
+        run(
+            operations.refer_case,
+            case,
+            current_user._get_current_object(),
+            target,
+            form.note.data,
+            success=_("The case has been referred."),
+        )
     else:
         _form_errors(form)
     return _back(case)
@@ -287,14 +350,23 @@ def reissue_invitation(case_id, party_id):
         abort(404)
     if not case.is_clerk_of(current_user):
         abort(403)
-    if (party.side != Side.RESPONDENT or party.user_id is not None
-            or case.state != CaseState.AWAITING_RESPONDENT):
+    if (
+        party.side != Side.RESPONDENT
+        or party.user_id is not None
+        or case.state != CaseState.AWAITING_RESPONDENT
+    ):
         flash(_("No invitation is needed for this party now."), "warning")
         return _back(case)
     token = operations.issue_invitation(party, current_user._get_current_object())
     db.session.commit()
-    flash(_("New invitation link for %(name)s (earlier links no longer work): %(url)s", name=party.name,
-            url=url_for("cases.invitation", token=token, _external=True)), "info")
+    flash(
+        _(
+            "New invitation link for %(name)s (earlier links no longer work): %(url)s",
+            name=party.name,
+            url=url_for("cases.invitation", token=token, _external=True),
+        ),
+        "info",
+    )
     return _back(case)
 
 

@@ -81,8 +81,11 @@ def check(case, action: Action, *, actor=None, capacity: Capacity | None = None)
     rule = TRANSITIONS.get((case.state, action))
     if rule is None:
         raise TransitionError(
-            _l("This case is %(state)s; “%(action)s” is not possible now.", state=case.state.label,
-               action=action.label)
+            _l(
+                "This case is %(state)s; “%(action)s” is not possible now.",
+                state=case.state.label,
+                action=action.label,
+            )
         )
     target, who = rule
     held = {capacity} if capacity is Capacity.SYSTEM and actor is None else capacities(case, actor)

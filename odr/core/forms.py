@@ -11,9 +11,13 @@ from odr.core.identifiers import id_number_problem, uscc_problem
 
 USCC_MESSAGES = {
     "length": _l("A unified social credit code has exactly 18 characters."),
-    "charset": _l("A unified social credit code uses only digits and the capital letters A–Y (no I, O, S, V, Z)."),
-    "check_digit": _l("This unified social credit code is not valid: its check digit does not match. "
-                      "Please check it against the business licence."),
+    "charset": _l(
+        "A unified social credit code uses only digits and the capital letters A–Y (no I, O, S, V, Z)."
+    ),
+    "check_digit": _l(
+        "This unified social credit code is not valid: its check digit does not match. "
+        "Please check it against the business licence."
+    ),
 }
 ID_MESSAGES = {
     "length": _l("A resident ID number has exactly 18 characters."),

@@ -21,9 +21,10 @@ def select_locale():
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie and supported(cookie):
         return cookie
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def select_timezone():

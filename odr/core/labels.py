@@ -3,6 +3,7 @@
 import enum
 
 import sqlalchemy as sa
+from wtforms import SelectChoice
 
 
 class LabelledEnum(enum.StrEnum):
@@ -20,7 +21,7 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls, members=None):
-        return [(m.value, m.label) for m in (members or cls)]
+        return [SelectChoice(m.value, m.label) for m in (members or cls)]
 
 
 def label(value):

@@ -39,5 +39,8 @@ def healthz():
         database = "unavailable"
         db.session.rollback()
     status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", version=current_app.config["ODR_VERSION"],
-                   database=database), status
+    return jsonify(
+        status="ok" if status == 200 else "degraded",
+        version=current_app.config["ODR_VERSION"],
+        database=database,
+    ), status
