@@ -54,9 +54,7 @@ class RegisterForm(FlaskForm):
     )
     name = StringField(_l("Full name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     id_number = StringField(_l("Resident ID number"), validators=[Length(max=18)])
-    credit_code = StringField(
-        _l("Unified social credit code"), validators=[Length(max=18)]
-    )
+    credit_code = StringField(_l("Unified social credit code"), validators=[Length(max=18)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), Length(max=30), v.phone])
     email = EmailField(
