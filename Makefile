@@ -11,7 +11,7 @@ PORT ?= 5000
 run: deps assets translations migrate seed serve
 
 test: deps assets translations
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check odr tests bench config.py wsgi.py

@@ -377,8 +377,8 @@ def invitation(token):
         invite = operations.find_invitation(token)
     except InvitationError as error:
         return render_template("cases/invitation.html", error=str(error)), 410
-    if current_user.is_authenticated and request.method == "POST":
-        if run(operations.claim_invitation, invite, current_user._get_current_object()):
-            flash(_("The case has been added to your account."), "success")
-            return redirect(url_for("cases.show", case_id=invite.party.case_id))
+    claiming = current_user.is_authenticated and request.method == "POST"
+    if claiming and run(operations.claim_invitation, invite, current_user._get_current_object()):
+        flash(_("The case has been added to your account."), "success")
+        return redirect(url_for("cases.show", case_id=invite.party.case_id))
     return render_template("cases/invitation.html", invite=invite, case=invite.party.case, token=token)
