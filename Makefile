@@ -39,7 +39,7 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 translations: deps
-	$(BIN)/pybabel compile --use-fuzzy -q -d odr/translations
+	$(BIN)/pybabel compile -d odr/translations
 
 # Re-extract the message catalogue after changing user-facing text, then translate the zh_CN entries.
 messages: deps
