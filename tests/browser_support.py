@@ -69,15 +69,24 @@ class LiveServer:
         self.process = None
 
     def flask(self, *args):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                       check=True, stdout=self.log, stderr=self.log)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            stdout=self.log,
+            stderr=self.log,
+        )
 
     def start(self):
         self.flask("db", "upgrade")
         self.flask("odr", "seed")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "odr", "serve", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

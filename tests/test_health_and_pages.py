@@ -34,3 +34,31 @@ def test_dashboard_needs_sign_in(client):
     response = client.get("/dashboard")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_unexpected_error_shows_a_friendly_page_and_rolls_back(app, client):
+    def boom():
+        raise RuntimeError("database exploded")
+
+    original = app.view_functions["core.index"]
+    app.view_functions["core.index"] = boom
+    try:
+        zh = client.get("/", headers={"Accept-Language": "zh-CN"})
+        en = client.get("/", headers={"Accept-Language": "en"})
+    finally:
+        app.view_functions["core.index"] = original
+    assert zh.status_code == en.status_code == 500
+    assert "database exploded" not in zh.get_data(as_text=True)
+    assert "Traceback" not in en.get_data(as_text=True)
+    assert "Something went wrong" in en.get_data(as_text=True)
+    assert "出错" in zh.get_data(as_text=True) or "错误" in zh.get_data(as_text=True)
+
+
+def test_forbidden_page_in_chinese(client, make_user):
+    from odr.accounts.models import Role
+
+    user = make_user(Role.PARTY, locale="zh_CN")
+    client.login(user)
+    response = client.get("/admin/users")
+    assert response.status_code == 403
+    assert "无权" in response.get_data(as_text=True)

@@ -208,7 +208,7 @@ def withdraw_case(case: Case, user: User, reason: str | None = None):
         details={"reason": reason},
         updates={"closing_reason": reason},
     )
-    revoke_invitations(case)
+    revoke_invitations([p.id for p in case.parties])
 
 
 def refer_case(case: Case, clerk: User, organisation, note: str | None = None):
@@ -244,12 +244,7 @@ def _token_hash(token: str) -> str:
 def issue_invitation(party: CaseParty, actor: User | None) -> str:
     """Make a new single-use link for PARTY (revoking earlier ones) and return its secret token."""
     now = utcnow()
-    for old in db.session.scalars(
-        sa.select(Invitation).where(
-            Invitation.party_id == party.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
-        )
-    ):
-        old.revoked_at = now
+    revoke_invitations([party.id], now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         party=party,
@@ -269,15 +264,15 @@ def issue_invitation(party: CaseParty, actor: User | None) -> str:
     return token
 
 
-def revoke_invitations(case: Case):
-    now = utcnow()
-    party_ids = [p.id for p in case.parties]
-    for invitation in db.session.scalars(
-        sa.select(Invitation).where(
+def revoke_invitations(party_ids, now=None):
+    """Make the unused invitation links of PARTY_IDS stop working."""
+    db.session.execute(
+        sa.update(Invitation)
+        .where(
             Invitation.party_id.in_(party_ids), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
         )
-    ):
-        invitation.revoked_at = now
+        .values(revoked_at=now or utcnow())
+    )
 
 
 def find_invitation(token: str) -> Invitation:

@@ -244,22 +244,43 @@ def accept(case_id):
     return _back(case)
 
 
-@bp.route("/cases/<int:case_id>/refuse", methods=["POST"])
-@login_required
-def refuse(case_id):
+def _reason_action(case_id, form_class, prefix, operation, success):
+    """A case action whose form is just a reason: validate it, carry the operation out, go back."""
     case = load_case(case_id)
-    form = ReasonForm(prefix="refuse")
+    form = form_class(prefix=prefix)
     if form.validate_on_submit():
-        run(
-            operations.refuse_case,
-            case,
-            current_user._get_current_object(),
-            form.reason.data,
-            success=_("The case has been refused; the claimant can see your reason."),
-        )
+        run(operation, case, current_user._get_current_object(), form.reason.data, success=success)
     else:
         _form_errors(form)
     return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/refuse", methods=["POST"])
+@login_required
+def refuse(case_id):
+    return _reason_action(
+        case_id,
+        ReasonForm,
+        "refuse",
+        operations.refuse_case,
+        _("The case has been refused; the claimant can see your reason."),
+    )
+
+
+@bp.route("/cases/<int:case_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(case_id):
+    return _reason_action(
+        case_id, OptionalReasonForm, "withdraw", operations.withdraw_case, _("The case has been withdrawn.")
+    )
+
+
+@bp.route("/cases/<int:case_id>/close", methods=["POST"])
+@login_required
+def close(case_id):
+    return _reason_action(
+        case_id, OptionalReasonForm, "close", operations.close_case, _("The case has been closed.")
+    )
 
 
 @bp.route("/cases/<int:case_id>/answer", methods=["POST"])
@@ -269,51 +290,14 @@ def answer(case_id):
     form = AnswerForm(prefix="answer")
     if form.validate_on_submit():
         consent = form.decision.data == "consent"
+        success = _("Thank you: you agreed to mediation.") if consent else _("Your answer has been recorded.")
         run(
             operations.answer_invitation,
             case,
             current_user._get_current_object(),
             consent=consent,
             reason=form.reason.data,
-            success=_("Thank you: you agreed to mediation.")
-            if consent
-            else _("Your answer has been recorded."),
-        )
-    else:
-        _form_errors(form)
-    return _back(case)
-
-
-@bp.route("/cases/<int:case_id>/withdraw", methods=["POST"])
-@login_required
-def withdraw(case_id):
-    case = load_case(case_id)
-    form = OptionalReasonForm(prefix="withdraw")
-    if form.validate_on_submit():
-        run(
-            operations.withdraw_case,
-            case,
-            current_user._get_current_object(),
-            form.reason.data,
-            success=_("The case has been withdrawn."),
-        )
-    else:
-        _form_errors(form)
-    return _back(case)
-
-
-@bp.route("/cases/<int:case_id>/close", methods=["POST"])
-@login_required
-def close(case_id):
-    case = load_case(case_id)
-    form = OptionalReasonForm(prefix="close")
-    if form.validate_on_submit():
-        run(
-            operations.close_case,
-            case,
-            current_user._get_current_object(),
-            form.reason.data,
-            success=_("The case has been closed."),
+            success=success,
         )
     else:
         _form_errors(form)

@@ -1,0 +1,27 @@
+"""Every page, for every demo role, in both languages: never a server error."""
+
+import pytest
+import sqlalchemy as sa
+
+from odr import seed
+from odr.accounts.models import User
+from odr.cases.models import Case
+
+PAGES = ["/", "/dashboard", "/cases", "/cases/intake", "/cases/new", "/account", "/admin/users",
+         "/admin/users/new", "/admin/organisations", "/login", "/register"]
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_every_page_for_every_role(client, db, language):
+    seed.run()
+    cases = db.session.scalars(sa.select(Case.id)).all()
+    users = db.session.scalars(sa.select(User)).all()
+    assert len(users) >= 9 and cases
+    for user in users:
+        user.locale = "zh_CN" if language == "zh-CN" else "en"
+        client.login(user)
+        for path in PAGES + [f"/cases/{case_id}" for case_id in cases]:
+            response = client.get(path, headers={"Accept-Language": language})
+            assert response.status_code in (200, 302, 403, 404), (user.email, path, response.status_code)
+            if response.status_code == 200:
+                assert "Traceback" not in response.get_data(as_text=True)
