@@ -7,8 +7,19 @@ from odr import seed
 from odr.accounts.models import User
 from odr.cases.models import Case
 
-PAGES = ["/", "/dashboard", "/cases", "/cases/intake", "/cases/new", "/account", "/admin/users",
-         "/admin/users/new", "/admin/organisations", "/login", "/register"]
+PAGES = [
+    "/",
+    "/dashboard",
+    "/cases",
+    "/cases/intake",
+    "/cases/new",
+    "/account",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/organisations",
+    "/login",
+    "/register",
+]
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
