@@ -31,6 +31,8 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
+        self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+        self.FILE_STORAGE_DIR = _env("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
 
         # Languages and time: the UI speaks Chinese and English; times show in Beijing time.
         self.LANGUAGES = ["zh_CN", "en"]
@@ -56,6 +58,8 @@ class Config:
         self.CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "WZIP")
         self.RESPONDENT_ANSWER_DAYS = int(_env("RESPONDENT_ANSWER_DAYS", 7))
         self.INVITATION_VALID_DAYS = int(_env("INVITATION_VALID_DAYS", 7))
+        self.EXPERT_ANSWER_HOURS = int(_env("EXPERT_ANSWER_HOURS", 48))
+        self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 
         # Triage (繁简分流): what puts a case on the complex track.
         self.TRIAGE_COMPLEX_CLAIM_AMOUNT = Decimal(_env("TRIAGE_COMPLEX_CLAIM_AMOUNT", "500000"))

@@ -59,11 +59,17 @@ def register_blueprints(app):
     from odr.admin.views import bp as admin_bp
     from odr.cases.views import bp as cases_bp
     from odr.core.views import bp as core_bp
+    from odr.experts import access as expert_access
+    from odr.experts.case_views import bp as assignments_bp
+    from odr.experts.views import bp as experts_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(experts_bp)
+    app.register_blueprint(assignments_bp)
+    expert_access.init_app(app)
 
 
 def register_template_helpers(app):

@@ -40,6 +40,7 @@ def app(tmp_path_factory):
     cfg = config_module.Testing()
     if not os.environ.get("ODR_TEST_DATABASE_URL"):
         cfg.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    cfg.FILE_STORAGE_DIR = str(tmp_path_factory.mktemp("files"))
     app = create_app(cfg)
     app.test_client_class = Client
     with app.app_context():

@@ -7,6 +7,8 @@ from odr.audit.models import AuditEntry
 from odr.cases import workflow
 from odr.cases.models import CaseState, Track
 from odr.cases.workflow import TRANSITIONS, Action, Capacity, TransitionError
+from odr.core.db import utcnow
+from odr.experts.models import Assignment, AssignmentState, Seat
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def actors(respondent, clerk, make_user):
 
 def put_in_state(case, state):
     case.state = state
+    case.mediation_started_at = utcnow() if state == CaseState.MEDIATING else None
     if state not in (CaseState.SUBMITTED, CaseState.REFUSED, CaseState.WITHDRAWN):
         case.number = f"TEST-{case.id:06d}"
         case.track = Track.SIMPLE
@@ -34,17 +37,28 @@ def test_every_state_and_action(db, make_case, respondent, actors, claimant, sta
     case = make_case(respondents=[respondent])
     actors[Capacity.CLAIMANT] = claimant
     case.respondents[0].user = respondent
+    db.session.add(
+        Assignment(
+            case=case,
+            seat=Seat.MEDIATOR,
+            expert=actors[Capacity.MEDIATOR],
+            state=AssignmentState.ACCEPTED,
+            answer_due_at=utcnow(),
+            declaration_signed_at=utcnow(),
+        )
+    )
     put_in_state(case, state)
     db.session.flush()
     rule = TRANSITIONS.get((state, action))
     for capacity, actor in actors.items():
-        # The mediator is not assigned to cases yet, so holds no capacity in this one.
-        expected = rule is not None and capacity in rule[1] and capacity is not Capacity.MEDIATOR
+        expected = rule is not None and capacity in rule[1]
         if expected:
             before = db.session.query(AuditEntry).count()
             updates = {"refusal_reason": "不属于受理范围"} if rule[0] == CaseState.REFUSED else {}
             if case.number is None and rule[0] not in (CaseState.REFUSED, CaseState.WITHDRAWN):
                 updates = {"number": f"TEST-{case.id:06d}", "track": Track.SIMPLE}
+            if rule[0] == CaseState.MEDIATING:
+                updates = {"mediation_started_at": utcnow()}
             assert workflow.apply(case, action, actor=actor, capacity=capacity, updates=updates) == rule[0]
             assert case.state == rule[0]
             assert db.session.query(AuditEntry).count() == before + 1

@@ -107,6 +107,9 @@ class Case(db.Model):
             "track_overridden = false OR track_override_reason IS NOT NULL", name="override_has_reason"
         ),
         sa.Index("ix_cases_organisation_state", "organisation_id", "state"),
+        sa.CheckConstraint(
+            "state != 'mediating' OR mediation_started_at IS NOT NULL", name="mediating_has_start"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +139,11 @@ class Case(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     respondent_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mediation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mediation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opinion_visibility: Mapped[str] = mapped_column(
+        sa.String(20), default="neutrals", server_default="neutrals"
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
@@ -171,8 +179,11 @@ class Case(db.Model):
         )
 
     def can_view(self, user) -> bool:
-        """Whether USER may see this case at all (parties, and clerks of the receiving organisation)."""
-        return self.party_of(user) is not None or self.is_clerk_of(user)
+        """Whether USER may see this case: its parties, clerks of the receiving organisation, and
+        whoever another part of the platform admits (e.g. experts assigned to it)."""
+        from odr.cases import access
+
+        return self.party_of(user) is not None or self.is_clerk_of(user) or access.admitted(self, user)
 
     def __repr__(self):
         return f"<Case {self.number or self.id} {self.state}>"
@@ -198,6 +209,8 @@ class CaseParty(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     address: Mapped[str | None] = mapped_column(sa.String(300))
     is_foreign: Mapped[bool] = mapped_column(default=False)
+    agent_name: Mapped[str | None] = mapped_column(sa.String(100))
+    agent_firm: Mapped[str | None] = mapped_column(sa.String(200))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     answer: Mapped[Answer] = mapped_column(enum_type(Answer), default=Answer.PENDING)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -246,4 +259,7 @@ def visible_to(user):
     conditions = [Case.id.in_(sa.select(CaseParty.case_id).where(CaseParty.user_id == user.id))]
     if user.has_role(Role.CLERK) and user.organisation_id is not None:
         conditions.append(Case.organisation_id == user.organisation_id)
+    from odr.cases import access
+
+    conditions.extend(access.clauses(user))
     return sa.or_(*conditions)

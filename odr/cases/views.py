@@ -9,7 +9,7 @@ from odr.accounts.decorators import roles_required
 from odr.accounts.forms import organisation_choices
 from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
 from odr.audit.operations import case_timeline
-from odr.cases import operations, triage, workflow
+from odr.cases import operations, panels, triage, workflow
 from odr.cases.forms import (
     AcceptForm,
     AnswerForm,
@@ -196,6 +196,7 @@ def show(case_id):
         close_form=OptionalReasonForm(prefix="close"),
         refer_form=refer_form,
         timeline=case_timeline(case.id),
+        panels=panels.for_case(case, current_user),
         triage_labels=triage.describe(case.triage_reasons),
         is_clerk=workflow.Capacity.CLERK in held,
     )

@@ -17,6 +17,7 @@ class Capacity(LabelledEnum):
     RESPONDENT = "respondent", _l("Respondent")
     CLERK = "clerk", _l("Clerk")
     MEDIATOR = "mediator", _l("Mediator")
+    TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
     SYSTEM = "system", _l("The platform")
 
 
@@ -67,6 +68,10 @@ def capacities(case, user) -> set[Capacity]:
         held.add(Capacity(party.side.value))
     if case.is_clerk_of(user):
         held.add(Capacity.CLERK)
+    if user is not None and user.is_authenticated:
+        from odr.cases import access
+
+        held |= access.capacities(case, user)
     return held
 
 

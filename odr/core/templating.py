@@ -37,6 +37,23 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def label_of(code, kind):
+    """The label of a stored code (e.g. 'trademark') of an enumeration named KIND."""
+    from odr.cases.models import Industry, IPType
+    from odr.experts.models import Language, TechnicalField
+
+    enum_cls = {
+        "ip_type": IPType,
+        "industry": Industry,
+        "technical_field": TechnicalField,
+        "language": Language,
+    }[kind]
+    try:
+        return enum_cls(code).label
+    except ValueError:
+        return code
+
+
 def current_locale():
     """'zh_CN' or 'en': the platform's name for the language of this request."""
     locale = get_locale()
@@ -48,6 +65,7 @@ def init_app(app):
     app.jinja_env.filters["dt"] = local_datetime
     app.jinja_env.filters["d"] = local_date
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["label_of"] = label_of
     app.jinja_env.filters["timeline_label"] = action_label
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale

@@ -1,0 +1,16 @@
+"""Sections other parts of the platform add to a case page.
+
+A panel is a function (case, user) -> (template name, context) or None; the case page renders
+every panel that answers, in the order registered.
+"""
+
+_PANELS = []
+
+
+def register(panel):
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
+def for_case(case, user):
+    return [p for p in (panel(case, user) for panel in _PANELS) if p is not None]

@@ -1,0 +1,1 @@
+"""The expert pool: mediators, arbitrators and technical investigators; assignment and technical opinions."""

@@ -1,0 +1,479 @@
+"""Experts on a case: the ranked list, the expert's answer, the parties' choice, recusal,
+technical questions and opinions, and the caseload pages."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from odr.accounts.auth import check_password
+from odr.accounts.decorators import roles_required
+from odr.accounts.models import Role, User
+from odr.cases import panels
+from odr.cases.models import Case, CaseState, visible_to
+from odr.cases.views import load_case, run
+from odr.cases.workflow import Capacity, capacities
+from odr.core import storage
+from odr.core.db import utcnow
+from odr.experts import operations, opinions, ranking
+from odr.experts.forms import (
+    AnswerForm,
+    OpinionForm,
+    QuestionForm,
+    RecusalDecisionForm,
+    RecusalForm,
+    VisibilityForm,
+)
+from odr.experts.models import (
+    Assignment,
+    AssignmentState,
+    OpinionAttachment,
+    RecusalRequest,
+    RecusalState,
+    Seat,
+    TechnicalOpinion,
+    TechnicalQuestion,
+)
+from odr.experts.views import open_loads
+from odr.extensions import db
+
+bp = Blueprint("assignments", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _back(case):
+    return redirect(url_for("cases.show", case_id=case.id) + "#experts")
+
+
+# The panel on the case page ------------------------------------------------------------------------
+
+
+def case_panel(case, user):
+    if case.state not in (CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING) and not case.assignments:
+        return None
+    held = capacities(case, user)
+    is_clerk = Capacity.CLERK in held
+    party = case.party_of(user)
+    seats = operations.seats_needed(case)
+    assignments = sorted(case.assignments, key=lambda a: (a.seat.value, a.proposed_at))
+    recusals = db.session.scalars(
+        sa.select(RecusalRequest)
+        .where(RecusalRequest.case_id == case.id)
+        .order_by(RecusalRequest.requested_at)
+    ).all()
+    context = {
+        "seats": seats,
+        "assignments": assignments if (is_clerk or held) else [a for a in assignments if a.is_open],
+        "open_by_seat": {s: operations.open_assignment(case, s) for s in seats},
+        "is_clerk": is_clerk,
+        "party": party,
+        "recusals": recusals,
+        "recusal_form": RecusalForm(prefix="recusal"),
+        "decision_form": RecusalDecisionForm(prefix="decide"),
+        "can_choose": party is not None
+        and case.state == CaseState.AWAITING_MEDIATOR
+        and operations.open_assignment(case, Seat.MEDIATOR) is None,
+        "is_mediator": Capacity.MEDIATOR in held,
+        "is_investigator": Capacity.TECHNICAL_INVESTIGATOR in held,
+        "can_read_opinions": opinions.can_read_opinions(case, user),
+        "questions": db.session.scalars(
+            sa.select(TechnicalQuestion)
+            .where(TechnicalQuestion.case_id == case.id)
+            .order_by(TechnicalQuestion.id)
+        ).all(),
+        "case_opinions": db.session.scalars(
+            sa.select(TechnicalOpinion)
+            .where(TechnicalOpinion.case_id == case.id)
+            .order_by(TechnicalOpinion.filed_at)
+        ).all(),
+        "question_form": QuestionForm(prefix="q"),
+        "visibility_form": VisibilityForm(prefix="v", visibility=case.opinion_visibility),
+    }
+    return "experts/_case_panel.html", context
+
+
+panels.register(case_panel)
+
+
+# Ranked list and proposal --------------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/experts/<seat>", methods=["GET", "POST"])
+@roles_required(Role.CLERK)
+def candidates(case_id, seat):
+    case = load_case(case_id)
+    if not case.is_clerk_of(current_user):
+        abort(403)
+    try:
+        seat = Seat(seat)
+    except ValueError:
+        abort(404)
+    if request.method == "POST":
+        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        if run(
+            operations.propose,
+            case,
+            seat,
+            expert,
+            actor=_me(),
+            success=_("%(name)s has been asked to serve as %(seat)s.", name=expert.name, seat=seat.label),
+        ):
+            return _back(case)
+    ranked = ranking.rank(case, seat)
+    return render_template(
+        "experts/candidates.html",
+        case=case,
+        ranked=ranked,
+        seat=seat,
+        open_assignment=operations.open_assignment(case, seat),
+    )
+
+
+# The expert's answer -------------------------------------------------------------------------------
+
+
+def _load_assignment(assignment_id) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not (
+        assignment.expert_id == current_user.id or assignment.case.is_clerk_of(current_user)
+    ):
+        abort(404)
+    return assignment
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@login_required
+def answer(assignment_id):
+    assignment = _load_assignment(assignment_id)
+    form = AnswerForm()
+    if request.method == "POST" and assignment.expert_id == current_user.id and form.validate_on_submit():
+        if form.decision.data == "accept":
+            if not check_password(_me(), form.password.data):
+                form.password.errors.append(_("The password is not correct."))
+            elif run(
+                operations.accept,
+                assignment,
+                _me(),
+                ip_address=request.remote_addr,
+                success=_("You have accepted. The case is now in your caseload."),
+            ):
+                return redirect(url_for("cases.show", case_id=assignment.case_id))
+        elif run(
+            operations.decline,
+            assignment,
+            _me(),
+            form.reason.data,
+            success=_("You have declined; the next candidate will be asked."),
+        ):
+            return redirect(url_for("assignments.caseload"))
+    return render_template(
+        "experts/answer.html",
+        assignment=assignment,
+        case=assignment.case,
+        form=form,
+        declaration=operations.declaration_for(assignment),
+    )
+
+
+# The parties' choice of mediator ------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/choose-mediator", methods=["GET", "POST"])
+@login_required
+def choose_mediator(case_id):
+    case = load_case(case_id)
+    party = case.party_of(current_user) or abort(403)
+    if request.method == "POST":
+        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        result = run(
+            operations.choose_mediator,
+            case,
+            _me(),
+            expert,
+            success=_("Your choice of %(name)s is recorded.", name=expert.name),
+        )
+        if isinstance(result, Assignment):
+            flash(
+                _("All parties chose %(name)s, who has now been asked to mediate.", name=expert.name), "info"
+            )
+        return _back(case)
+    ranked = ranking.rank(case, Seat.MEDIATOR)
+    return render_template(
+        "experts/choose_mediator.html",
+        case=case,
+        ranked=ranked,
+        choices=operations.choices_of(case),
+        party=party,
+    )
+
+
+# Recusal -------------------------------------------------------------------------------------------
+
+
+@bp.route("/assignments/<int:assignment_id>/recusal", methods=["POST"])
+@login_required
+def request_recusal(assignment_id):
+    assignment = db.session.get(Assignment, assignment_id) or abort(404)
+    case = load_case(assignment.case_id)
+    form = RecusalForm(prefix="recusal")
+    if form.validate_on_submit():
+        run(
+            operations.request_recusal,
+            assignment,
+            _me(),
+            form.grounds.data,
+            success=_("Your request has been sent to the clerk, who will decide on it."),
+        )
+    else:
+        flash(_("State the grounds for the recusal."), "danger")
+    return _back(case)
+
+
+@bp.route("/recusals/<int:request_id>/decide", methods=["POST"])
+@roles_required(Role.CLERK)
+def decide_recusal(request_id):
+    recusal = db.session.get(RecusalRequest, request_id) or abort(404)
+    case = load_case(recusal.case_id)
+    form = RecusalDecisionForm(prefix="decide")
+    if form.validate_on_submit():
+        run(
+            operations.decide_recusal,
+            recusal,
+            _me(),
+            grant=form.decision.data == "grant",
+            reason=form.reason.data,
+            success=_("Decision recorded; both parties can see it."),
+        )
+    else:
+        flash(_("Choose a decision and give its reasons."), "danger")
+    return _back(case)
+
+
+# Technical questions and opinions -------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/questions", methods=["POST"])
+@login_required
+def ask_question(case_id):
+    case = load_case(case_id)
+    form = QuestionForm(prefix="q")
+    if form.validate_on_submit():
+        run(
+            opinions.ask_question,
+            case,
+            _me(),
+            form.text.data,
+            success=_("The question has been put to the technical investigator."),
+        )
+    else:
+        flash(_("Write the question."), "danger")
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/opinion-visibility", methods=["POST"])
+@login_required
+def opinion_visibility(case_id):
+    case = load_case(case_id)
+    form = VisibilityForm(prefix="v")
+    if form.validate_on_submit():
+        run(opinions.set_visibility, case, _me(), form.visibility.data, success=_("Saved."))
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/opinions/new", methods=["GET", "POST"])
+@login_required
+def new_opinion(case_id):
+    case = load_case(case_id)
+    if Capacity.TECHNICAL_INVESTIGATOR not in capacities(case, current_user):
+        abort(403)
+    form = OpinionForm()
+    open_questions = opinions.open_questions(case)
+    form.question_ids.choices = [SelectChoice(q.id, q.text) for q in open_questions]
+    if form.validate_on_submit():
+        files = [
+            (f.filename or "attachment", f.read()) for f in form.attachments.data or [] if f and f.filename
+        ]
+        try:
+            opinion = opinions.file_opinion(
+                case,
+                _me(),
+                question_ids=form.question_ids.data,
+                analysis=form.analysis.data,
+                conclusion=form.conclusion.data,
+                attachments=files,
+            )
+        except (operations.AssignmentError, storage.StorageError) as error:
+            db.session.rollback()
+            form.attachments.errors = [str(error)] if isinstance(error, storage.StorageError) else []
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("The technical opinion has been filed."), "success")
+            return redirect(url_for("assignments.show_opinion", opinion_id=opinion.id))
+    elif request.method == "POST":
+        flash(_("Please correct the marked fields; nothing was filed."), "danger")
+    return render_template("experts/opinion_form.html", case=case, form=form, open_questions=open_questions)
+
+
+def _load_opinion(opinion_id) -> TechnicalOpinion:
+    opinion = db.session.get(TechnicalOpinion, opinion_id)
+    if (
+        opinion is None
+        or not opinion.case.can_view(current_user)
+        or not opinions.can_read_opinions(opinion.case, current_user)
+    ):
+        abort(404)
+    return opinion
+
+
+@bp.route("/opinions/<int:opinion_id>")
+@login_required
+def show_opinion(opinion_id):
+    opinion = _load_opinion(opinion_id)
+    return render_template("experts/opinion.html", opinion=opinion, case=opinion.case)
+
+
+@bp.route("/opinions/<int:opinion_id>/pdf")
+@login_required
+def opinion_pdf(opinion_id):
+    opinion = _load_opinion(opinion_id)
+    return _download(
+        opinion.pdf_sha256, f"{opinion.case.number}-technical-opinion-{opinion.id}.pdf", "application/pdf"
+    )
+
+
+@bp.route("/opinions/attachments/<int:attachment_id>")
+@login_required
+def opinion_attachment(attachment_id):
+    attachment = db.session.get(OpinionAttachment, attachment_id) or abort(404)
+    _load_opinion(attachment.opinion_id)
+    return _download(attachment.sha256, attachment.filename, attachment.content_type)
+
+
+def _download(sha256, filename, content_type):
+    try:
+        path = storage.path_for(sha256)
+    except storage.StorageError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Caseload pages -----------------------------------------------------------------------------------
+
+
+@bp.route("/caseload")
+@roles_required(Role.MEDIATOR, Role.TECHNICAL_INVESTIGATOR, Role.ARBITRATOR)
+def caseload():
+    """An expert's open cases, with what waits on them."""
+    me = _me()
+    mine = db.session.scalars(
+        sa.select(Assignment)
+        .where(
+            Assignment.expert_id == me.id,
+            Assignment.state.in_((AssignmentState.PROPOSED, AssignmentState.ACCEPTED)),
+        )
+        .order_by(Assignment.proposed_at.desc())
+    ).all()
+    pending = [a for a in mine if a.state == AssignmentState.PROPOSED]
+    accepted = [
+        a
+        for a in mine
+        if a.state == AssignmentState.ACCEPTED
+        and a.case.state in (CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)
+    ]
+    questions = db.session.scalars(
+        sa.select(TechnicalQuestion).where(
+            TechnicalQuestion.opinion_id.is_(None),
+            TechnicalQuestion.case_id.in_(
+                [a.case_id for a in accepted if a.seat == Seat.TECHNICAL_INVESTIGATOR]
+            ),
+        )
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Case.state, sa.func.count()).where(visible_to(me)).group_by(Case.state)
+        ).all()
+    )
+    now = utcnow()
+    return render_template(
+        "experts/caseload.html",
+        pending=pending,
+        accepted=accepted,
+        questions=questions,
+        counts=counts,
+        now=now,
+        today=date.today(),
+    )
+
+
+@bp.route("/assignments")
+@roles_required(Role.CLERK)
+def overview():
+    """The clerk's view: cases without their experts, requests awaiting answers, recusals, everyone's load."""
+    me = _me()
+    org_cases = sa.select(Case).where(Case.organisation_id == me.organisation_id)
+    waiting = db.session.scalars(
+        org_cases.where(Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)))
+    ).all()
+    unassigned = [
+        (c, [s for s in operations.seats_needed(c) if operations.open_assignment(c, s) is None])
+        for c in waiting
+    ]
+    unassigned = [(c, seats) for c, seats in unassigned if seats]
+    pending = db.session.scalars(
+        sa.select(Assignment)
+        .join(Case)
+        .where(Case.organisation_id == me.organisation_id, Assignment.state == AssignmentState.PROPOSED)
+        .order_by(Assignment.answer_due_at)
+    ).all()
+    recusals = db.session.scalars(
+        sa.select(RecusalRequest)
+        .join(Case, Case.id == RecusalRequest.case_id)
+        .where(Case.organisation_id == me.organisation_id, RecusalRequest.state == RecusalState.PENDING)
+    ).all()
+    late_notices = db.session.scalars(
+        sa.select(Assignment)
+        .join(Case)
+        .where(
+            Case.organisation_id == me.organisation_id,
+            Assignment.seat == Seat.TECHNICAL_INVESTIGATOR,
+            Assignment.state == AssignmentState.ACCEPTED,
+        )
+    ).all()
+    late_notices = [a for a in late_notices if a.notice_late]
+    from odr.accounts.models import UserRole
+    from odr.experts.models import ExpertProfile
+
+    experts = db.session.execute(
+        sa.select(User, ExpertProfile)
+        .join(ExpertProfile, ExpertProfile.user_id == User.id)
+        .where(
+            User.id.in_(
+                sa.select(UserRole.user_id).where(
+                    UserRole.role.in_((Role.MEDIATOR, Role.TECHNICAL_INVESTIGATOR, Role.ARBITRATOR))
+                )
+            )
+        )
+        .order_by(User.name)
+    ).all()
+    loads = open_loads()
+    return render_template(
+        "experts/overview.html",
+        unassigned=unassigned,
+        pending=pending,
+        recusals=recusals,
+        late_notices=late_notices,
+        experts=experts,
+        loads=loads,
+        now=utcnow(),
+    )
