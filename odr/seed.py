@@ -104,6 +104,9 @@ def run() -> int:
             details={"roles": [r.value for r in roles], "seed": True},
         )
         created += 1
+    from odr.experts import seed as expert_seed
+
+    created += expert_seed.run(password, _user("respondent@demo.odr").name)
     claimant = _user("claimant@demo.odr")
     if db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)):
         return created
@@ -190,7 +193,72 @@ def _demo_cases(claimant) -> int:
         **common,
     )
     case_ops.accept_case(third, clerk)
-    return 3
+    # 4. A complex technical case whose respondent agreed: the clerk now assigns its experts.
+    fourth = case_ops.file_case(
+        claimant,
+        organisation=mediation,
+        title="六堡茶揉捻机实用新型专利侵权纠纷",
+        ip_type="utility_model",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="exhibition",
+        right_number="ZL 2021 2 0456789.1",
+        claim_amount=Decimal("520000.00"),
+        remedies="停止制造、许诺销售被诉揉捻机，赔偿经济损失 520,000 元。",
+        facts="被申请人在梧州茶博会上展出并许诺销售的揉捻机，其揉盘结构与申请人实用新型专利相同。",
+        respondents=[
+            {
+                "kind": "company",
+                "name": respondent.name,
+                "credit_code": respondent.credit_code,
+                "phone": "13900000000",
+                "email": respondent.email,
+            }
+        ],
+        **common,
+    )
+    case_ops.accept_case(fourth, clerk)
+    case_ops.answer_invitation(fourth, respondent, consent=True)
+    # 5. A case in mediation: its mediator and technical investigator accepted; a question is open.
+    fifth = case_ops.file_case(
+        claimant,
+        organisation=mediation,
+        title="六堡茶冷发酵工艺发明专利侵权纠纷",
+        ip_type="invention_patent",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="market",
+        right_number="ZL 2020 1 0987654.3",
+        claim_amount=Decimal("120000.00"),
+        remedies="停止使用涉案发酵工艺，赔偿 120,000 元。",
+        facts="被申请人使用与申请人专利方法相同的冷发酵工艺生产六堡茶。",
+        respondents=[
+            {
+                "kind": "company",
+                "name": respondent.name,
+                "credit_code": respondent.credit_code,
+                "phone": "13900000000",
+                "email": respondent.email,
+            }
+        ],
+        **common,
+    )
+    case_ops.accept_case(fifth, clerk, track="simple", override_reason="双方均同意简易程序，争议焦点单一")
+    case_ops.answer_invitation(fifth, respondent, consent=True)
+    from odr.experts import operations as expert_ops
+    from odr.experts import opinions
+    from odr.experts.models import Seat
+
+    mediator = _user("mediator1@demo.odr")
+    investigator = _user("investigator@demo.odr")
+    expert_ops.accept(expert_ops.propose(fifth, Seat.MEDIATOR, mediator, actor=clerk), mediator)
+    expert_ops.accept(
+        expert_ops.propose(fifth, Seat.TECHNICAL_INVESTIGATOR, investigator, actor=clerk), investigator
+    )
+    opinions.ask_question(
+        fifth, mediator, "被诉工艺的发酵温度、湿度及时间参数是否落入专利权利要求 1 的范围？"
+    )
+    return 5
 
 
 def print_accounts(echo):
@@ -202,3 +270,7 @@ def print_accounts(echo):
             f"  {', '.join(r.value for r in roles):<32} {email:<24} {name}"
             + (f"  ({org_name})" if org_name else "")
         )
+    echo(
+        "  and the expert pool (mediators, arbitrators, technical investigators): "
+        "expert01@demo.odr ... expert32@demo.odr"
+    )

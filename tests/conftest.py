@@ -162,7 +162,7 @@ def make_user(db):
             party_kind = PartyKind.COMPANY
         user = User(
             email=kw.pop("email", f"user{n}@example.com"),
-            name=kw.pop("name", f"用户{n}"),
+            name=kw.pop("name", None) or f"用户{n}",
             password_hash=hash_password(password),
             locale=kw.pop("locale", "en"),
             organisation=organisation,

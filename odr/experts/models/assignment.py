@@ -93,9 +93,9 @@ class Assignment(db.Model):
     @property
     def notice_late(self) -> bool:
         """Parties must hear of a technical investigator within 3 days of the assignment."""
-        if self.seat != Seat.TECHNICAL_INVESTIGATOR or self.state not in OPEN_ASSIGNMENT_STATES + (
-            AssignmentState.RECUSED,
-            AssignmentState.RELEASED,
+        if self.seat != Seat.TECHNICAL_INVESTIGATOR or self.state in (
+            AssignmentState.DECLINED,
+            AssignmentState.EXPIRED,
         ):
             return False
         if self.state == AssignmentState.PROPOSED and self.parties_notified_at is None:
