@@ -1,5 +1,6 @@
 """`flask odr ...`: commands for operators."""
 
+import gc
 import os
 import sys
 
@@ -33,6 +34,9 @@ def serve_command(host, port):
 
     # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    # Objects made at start-up live as long as the process: keep them out of garbage collection.
+    gc.collect()
+    gc.freeze()
     click.echo(f"ODR platform on http://{host}:{port}/  (Ctrl+C to stop)")
     socketio.run(
         current_app._get_current_object(),
@@ -132,3 +136,27 @@ def org_create(name, kind, name_en, region):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created organisation {org.name} ({org.kind.value}).")
+
+
+experts_cli = AppGroup("experts", help="The expert pool.")
+odr_cli.add_command(experts_cli)
+
+
+@experts_cli.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--default-password", help="Initial password for rows without a password column")
+@click.option("--dry-run", is_flag=True, help="Check the file and report, but import nothing")
+def experts_import(csv_file, default_password, dry_run):
+    """Import experts from CSV_FILE (columns: email,name,roles,organisation,...; lists separated by ';')."""
+    from odr.experts.importer import import_csv
+
+    report = import_csv(csv_file.read(), default_password=default_password)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo("Dry run: nothing was imported.")
+    sys.exit(1 if report.rejected else 0)

@@ -74,6 +74,9 @@ def upgrade():
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index('ix_assignments_case_seat', ['case_id', 'seat'], unique=False)
         batch_op.create_index('ix_assignments_expert_state', ['expert_id', 'state'], unique=False)
+        batch_op.create_index('ix_assignments_open_expert', ['expert_id'], unique=False,
+                              postgresql_where=sa.text("state IN ('proposed', 'accepted')"),
+                              sqlite_where=sa.text("state IN ('proposed', 'accepted')"))
 
     op.create_table('expert_affiliations',
     sa.Column('id', sa.Integer(), nullable=False),

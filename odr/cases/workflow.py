@@ -3,6 +3,7 @@
 DESIGN §2. Anything not in TRANSITIONS is refused by ``apply``.
 """
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from odr.audit.operations import record
@@ -54,6 +55,11 @@ TRANSITIONS: dict[tuple[S, Action], tuple[S, frozenset[Capacity]]] = {
     (S.FAILED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK})),
     **{(state, Action.WITHDRAW): (S.WITHDRAWN, frozenset({C.CLAIMANT})) for state in OPEN_STATES},
 }
+
+
+# Sent after every transition, so other parts of the platform can follow a case without the
+# cases package knowing them: transitioned.send(case, action=..., source=..., target=..., actor=...).
+transitioned = Namespace().signal("case-transitioned")
 
 
 class TransitionError(Exception):
@@ -119,4 +125,5 @@ def apply(case, action: Action, *, actor=None, capacity: Capacity | None = None,
         actor=actor,
         details={"from": source.value, "to": target.value, **(details or {})},
     )
+    transitioned.send(case, action=action, source=source, target=target, actor=actor)
     return target

@@ -37,7 +37,7 @@ from odr.experts.models import (
     TechnicalOpinion,
     TechnicalQuestion,
 )
-from odr.experts.views import open_loads
+from odr.experts.ranking import open_loads
 from odr.extensions import db
 
 bp = Blueprint("assignments", __name__)

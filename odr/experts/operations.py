@@ -319,6 +319,28 @@ def decide_recusal(request: RecusalRequest, clerk: User, *, grant: bool, reason:
     return propose_next(case, assignment.seat)
 
 
+@workflow.transitioned.connect_via(None, weak=False)
+def release_when_case_moves_on(case, *, target, **_):
+    """When a case leaves mediation, its experts' seats stop counting against their caseload.
+
+    They keep their access to the case (an accepted seat that is released still served on it).
+    """
+    if target in ranking.ACTIVE_CASE_STATES:
+        return
+    now = utcnow()
+    for assignment in case.assignments:
+        if assignment.is_open:
+            assignment.state = AssignmentState.RELEASED
+            assignment.ended_at = now
+            record(
+                "assignment.released",
+                assignment,
+                case=case,
+                actor=None,
+                details={"seat": assignment.seat.value, "case_state": target.value},
+            )
+
+
 def _sha256(text: str) -> str:
     import hashlib
 

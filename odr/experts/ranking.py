@@ -6,7 +6,8 @@ the parts of their score, so the clerk can see why the list is what it is.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from functools import cached_property, partial
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,6 +29,7 @@ from odr.experts.models import (
 from odr.experts.models.profile import name_key
 from odr.extensions import db
 
+OPEN_STATES = (AssignmentState.PROPOSED, AssignmentState.ACCEPTED)
 # Cases in these states occupy their experts (a case waiting for a mediator already does).
 ACTIVE_CASE_STATES = (CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)
 
@@ -75,7 +77,7 @@ WEIGHTS = {
         "station": 5,
     },
 }
-NEUTRAL_SATISFACTION = Decimal("0.6")  # share of the points for an expert with no ratings yet
+NEUTRAL_SHARE = 0.6  # share of the satisfaction points for an expert with no ratings yet
 
 PART_LABELS = {
     "specialty": _l("IP specialty"),
@@ -118,11 +120,13 @@ class Candidate:
     organisation: str | None
     load: int
     cap: int
-    parts: list[Part]
+    score: float
+    _explain: object = field(repr=False, compare=False, default=None)
 
-    @property
-    def score(self) -> float:
-        return round(sum(p.points for p in self.parts), 1)
+    @cached_property
+    def parts(self) -> list[Part]:
+        """Each part of the score with what it rests on (worked out only for the candidates shown)."""
+        return self._explain()
 
     def snapshot(self, rank: int) -> dict:
         """What is kept with an assignment: the score as it was when the expert was asked."""
@@ -164,6 +168,19 @@ class Ranking:
         return next((i for i, c in enumerate(self.candidates, 1) if c.expert_id == expert_id), None)
 
 
+def open_loads(user_ids=None, connection=None) -> dict[int, int]:
+    """Open seats per expert (user id): an expert's caseload. A seat is released when its case
+    leaves mediation, so only proposed and accepted seats count."""
+    query = (
+        sa.select(Assignment.expert_id, sa.func.count())
+        .where(Assignment.state.in_(OPEN_STATES))
+        .group_by(Assignment.expert_id)
+    )
+    if user_ids is not None:
+        query = query.where(Assignment.expert_id.in_(user_ids))
+    return dict((connection or db.session).execute(query).all())
+
+
 def case_period(case: Case, now: datetime | None = None) -> tuple[date, date]:
     """The days the case is expected to need its experts: the mediation period."""
     start = case.mediation_started_at or now or utcnow()
@@ -196,7 +213,9 @@ def _party_keys(case: Case):
 
 def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
     """The ranked candidates for SEAT on CASE, and everyone holding the role who was filtered out."""
-    session = db.session
+    # Plain Core queries on the session's connection: the rows are read, not mapped to objects.
+    db.session.flush()
+    session = db.session.connection()
     seat = Seat(seat)
     start, end = case_period(case, now)
     weights = WEIGHTS["mediator" if seat.is_mediator else seat.value]
@@ -205,11 +224,12 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
         sa.select(
             ExpertProfile.id,
             ExpertProfile.user_id,
-            ExpertProfile.status,
-            ExpertProfile.specialties,
-            ExpertProfile.industries,
-            ExpertProfile.technical_fields,
-            ExpertProfile.languages,
+            sa.cast(ExpertProfile.status, sa.String).label("status"),
+            # The lists are read as their JSON text: membership of a quoted code is all the score needs.
+            sa.cast(ExpertProfile.specialties, sa.Text).label("specialties"),
+            sa.cast(ExpertProfile.industries, sa.Text).label("industries"),
+            sa.cast(ExpertProfile.technical_fields, sa.Text).label("technical_fields"),
+            sa.cast(ExpertProfile.languages, sa.Text).label("languages"),
             ExpertProfile.station_id,
             ExpertProfile.max_open_cases,
             ExpertProfile.satisfaction,
@@ -223,17 +243,7 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
     ).all()
 
-    loads = dict(
-        session.execute(
-            sa.select(Assignment.expert_id, sa.func.count())
-            .join(Case, Case.id == Assignment.case_id)
-            .where(
-                Case.state.in_(ACTIVE_CASE_STATES),
-                Assignment.state.in_((AssignmentState.PROPOSED, AssignmentState.ACCEPTED)),
-            )
-            .group_by(Assignment.expert_id)
-        ).all()
-    )
+    loads = open_loads(connection=session)
     unavailable = {}
     for profile_id, s, e in session.execute(
         sa.select(
@@ -260,12 +270,16 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
             a.expert_id
         )
 
-    languages_needed = case_languages(case)
-    fields_needed = case_fields(case)
+    context = _Context(case, weights, case_languages(case), case_fields(case))
     candidates, excluded = [], []
-    for x in experts:
+    org_keys = {}
+    suspended = ExpertStatus.SUSPENDED.value
+    # Rows are plain tuples here: with thousands of experts, named access on each row would cost
+    # more than the rest of the loop.
+    for row in experts:
+        x = _Expert(*row)
         reasons = []
-        if x.status == ExpertStatus.SUSPENDED:
+        if x.status == suspended:
             reasons.append(Exclusion("suspended"))
         if not x.active:
             reasons.append(Exclusion("inactive"))
@@ -273,8 +287,12 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
             reasons.append(Exclusion("conflict_party"))
         if x.id in conflicts:
             reasons.append(Exclusion("conflict_affiliation", {"entity": conflicts[x.id]}))
-        if x.org_name and name_key(x.org_name) in names:
-            reasons.append(Exclusion("conflict_organisation", {"entity": x.org_name}))
+        if x.org_name:
+            key = org_keys.get(x.org_name)
+            if key is None:
+                key = org_keys[x.org_name] = name_key(x.org_name)
+            if key in names:
+                reasons.append(Exclusion("conflict_organisation", {"entity": x.org_name}))
         if x.id in unavailable:
             s, e = unavailable[x.id]
             reasons.append(Exclusion("unavailable", {"start": s.isoformat(), "end": e.isoformat()}))
@@ -288,6 +306,7 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
         if reasons:
             excluded.append(Excluded(x.user_id, x.name, x.org_name, reasons))
             continue
+        points = _points(context, x, load)
         candidates.append(
             Candidate(
                 x.user_id,
@@ -295,7 +314,8 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
                 x.org_name,
                 load,
                 x.max_open_cases,
-                _score(case, x, load, weights, languages_needed, fields_needed),
+                round(sum(points.values()), 1),
+                partial(_explain, context, x, load, points),
             )
         )
     candidates.sort(key=lambda c: (-c.score, c.load, c.name, c.expert_id))
@@ -303,56 +323,94 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
     return Ranking(seat, (start, end), candidates, excluded)
 
 
-def _score(case, x, load, weights, languages_needed, fields_needed) -> list[Part]:
-    parts = []
-    w = weights
+class _Expert(NamedTuple):
+    """One row of the experts query, in its column order."""
+
+    id: int
+    user_id: int
+    status: str
+    specialties: str | None
+    industries: str | None
+    technical_fields: str | None
+    languages: str | None
+    station_id: int | None
+    max_open_cases: int
+    satisfaction: object
+    satisfaction_count: int
+    name: str
+    active: bool
+    org_name: str | None
+
+
+@dataclass(frozen=True)
+class _Context:
+    case: Case
+    weights: dict
+    languages: set
+    fields: set
+
+    @cached_property
+    def markers(self):
+        """The quoted codes looked for in the experts' JSON lists."""
+        return {
+            "ip_type": f'"{self.case.ip_type.value}"',
+            "industry": f'"{self.case.industry.value}"',
+            "fields": [f'"{f}"' for f in self.fields],
+            "languages": [f'"{code}"' for code in self.languages],
+            "organisation_id": self.case.organisation_id,
+        }
+
+
+def _has(json_text, code) -> bool:
+    return f'"{code}"' in (json_text or "")
+
+
+def _points(ctx: _Context, x, load) -> dict[str, float]:
+    """The points of each part of the score: the one place the score is computed."""
+    w = ctx.weights
+    m = ctx.markers
+    points = {}
     if "technical_field" in w:
-        matched = sorted(fields_needed & set(x.technical_fields or []))
-        share = len(matched) / len(fields_needed) if fields_needed else 0
-        parts.append(
-            Part(
-                "technical_field",
-                round(w["technical_field"] * share, 1),
-                w["technical_field"],
-                {"matched": matched, "needed": sorted(fields_needed)},
-            )
-        )
-    has_specialty = case.ip_type.value in (x.specialties or [])
-    parts.append(
-        Part(
-            "specialty",
-            w["specialty"] if has_specialty else 0,
-            w["specialty"],
-            {"match": has_specialty, "ip_type": case.ip_type.value},
-        )
+        fields = x.technical_fields or ""
+        matched = sum(1 for f in m["fields"] if f in fields)
+        points["technical_field"] = w["technical_field"] * matched / len(m["fields"]) if m["fields"] else 0.0
+    points["specialty"] = w["specialty"] if m["ip_type"] in (x.specialties or "") else 0
+    points["industry"] = w["industry"] if m["industry"] in (x.industries or "") else 0
+    points["load"] = w["load"] * max(0.0, 1 - load / x.max_open_cases)
+    share = float(x.satisfaction) / 5 if x.satisfaction_count else NEUTRAL_SHARE
+    points["satisfaction"] = w["satisfaction"] * share
+    languages = x.languages or ""
+    points["language"] = (
+        w["language"] * sum(1 for code in m["languages"] if code in languages) / len(m["languages"])
     )
-    in_industry = case.industry.value in (x.industries or [])
-    parts.append(
-        Part(
-            "industry",
-            w["industry"] if in_industry else 0,
-            w["industry"],
-            {"match": in_industry, "industry": case.industry.value},
-        )
+    points["station"] = (
+        w["station"] if x.station_id is not None and x.station_id == m["organisation_id"] else 0
     )
-    free = max(0.0, 1 - load / x.max_open_cases)
-    parts.append(Part("load", round(w["load"] * free, 1), w["load"], {"load": load, "cap": x.max_open_cases}))
-    if x.satisfaction_count:
-        share = float(x.satisfaction) / 5
-        detail = {"score": float(x.satisfaction), "ratings": x.satisfaction_count}
-    else:
-        share = float(NEUTRAL_SATISFACTION)
-        detail = {"score": None, "ratings": 0}
-    parts.append(Part("satisfaction", round(w["satisfaction"] * share, 1), w["satisfaction"], detail))
-    spoken = languages_needed & set(x.languages or [])
-    parts.append(
-        Part(
-            "language",
-            round(w["language"] * len(spoken) / len(languages_needed), 1),
-            w["language"],
-            {"spoken": sorted(spoken), "needed": sorted(languages_needed)},
-        )
-    )
-    at_station = x.station_id is not None and x.station_id == case.organisation_id
-    parts.append(Part("station", w["station"] if at_station else 0, w["station"], {"match": at_station}))
-    return parts
+    return points
+
+
+def _explain(ctx: _Context, x, load, points) -> list[Part]:
+    """POINTS as parts, each with what it rests on."""
+    import json
+
+    w = ctx.weights
+    details = {
+        "technical_field": lambda: {
+            "matched": sorted(f for f in ctx.fields if _has(x.technical_fields, f)),
+            "needed": sorted(ctx.fields),
+        },
+        "specialty": lambda: {"match": bool(points["specialty"]), "ip_type": ctx.case.ip_type.value},
+        "industry": lambda: {"match": bool(points["industry"]), "industry": ctx.case.industry.value},
+        "load": lambda: {"load": load, "cap": x.max_open_cases},
+        "satisfaction": lambda: (
+            {"score": float(x.satisfaction), "ratings": x.satisfaction_count}
+            if x.satisfaction_count
+            else {"score": None, "ratings": 0}
+        ),
+        "language": lambda: {
+            "spoken": sorted(set(json.loads(x.languages or "[]")) & ctx.languages),
+            "needed": sorted(ctx.languages),
+        },
+        "station": lambda: {"match": bool(points["station"])},
+    }
+    return [Part(code, round(value, 1), w[code], details[code]()) for code, value in points.items()]

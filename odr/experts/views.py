@@ -27,31 +27,12 @@ from odr.experts.models import (
     ExpertUnavailability,
 )
 from odr.experts.models.profile import TRAINING_TARGET_HOURS
-from odr.experts.ranking import ACTIVE_CASE_STATES
+from odr.experts.ranking import open_loads
 from odr.extensions import db
 
 bp = Blueprint("experts", __name__)
 MANAGERS = (Role.ADMIN, Role.CLERK)
 EXPERTS = (Role.MEDIATOR, Role.ARBITRATOR, Role.TECHNICAL_INVESTIGATOR)
-
-
-def open_loads(user_ids=None) -> dict[int, int]:
-    """Open cases per expert (user id)."""
-    from odr.cases.models import Case
-    from odr.experts.models import Assignment, AssignmentState
-
-    query = (
-        sa.select(Assignment.expert_id, sa.func.count())
-        .join(Case, Case.id == Assignment.case_id)
-        .where(
-            Case.state.in_(ACTIVE_CASE_STATES),
-            Assignment.state.in_((AssignmentState.PROPOSED, AssignmentState.ACCEPTED)),
-        )
-        .group_by(Assignment.expert_id)
-    )
-    if user_ids is not None:
-        query = query.where(Assignment.expert_id.in_(user_ids))
-    return dict(db.session.execute(query).all())
 
 
 @bp.route("/experts")

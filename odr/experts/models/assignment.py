@@ -54,6 +54,13 @@ class Assignment(db.Model):
         ),
         sa.Index("ix_assignments_expert_state", "expert_id", "state"),
         sa.Index("ix_assignments_case_seat", "case_id", "seat"),
+        # The caseload count reads only open seats.
+        sa.Index(
+            "ix_assignments_open_expert",
+            "expert_id",
+            postgresql_where=sa.text("state IN ('proposed', 'accepted')"),
+            sqlite_where=sa.text("state IN ('proposed', 'accepted')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
