@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-import config  # noqa: E402
-from odr import create_app  # noqa: E402
-from odr.extensions import db  # noqa: E402
+import config
+from odr import create_app
+from odr.extensions import db
 
 EXPERTS = int(os.environ.get("BENCH_EXPERTS", 10_000))
 CASES = int(os.environ.get("BENCH_CASES", 100_000))

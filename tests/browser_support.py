@@ -1,6 +1,7 @@
 """A real server process and Debian's Chromium, for the few whole-journey browser tests."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -117,3 +118,41 @@ def screenshot(page, name):
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+DEMO_PASSWORD = "Demo-2026!"
+
+
+def sign_in(page, server, email, password=DEMO_PASSWORD):
+    page.goto(server.url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/dashboard$"))
+
+
+def use_language(page, language):
+    """Switch the signed-in user's language to LANGUAGE ('en' or 'zh-CN') if it is not already."""
+    if page.get_attribute("html", "lang") != language:
+        page.click("[data-testid=lang-switch]")
+        page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == language
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """One server with the demo data for all browser tests of the run."""
+    require_browser()
+    live = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=require_browser(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

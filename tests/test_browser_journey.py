@@ -5,36 +5,9 @@ import re
 import pytest
 
 from odr.core.identifiers import uscc_check_char
-from tests.browser_support import CHROMIUM_FLAGS, LiveServer, require_browser, screenshot
+from tests.browser_support import screenshot, sign_in, use_language
 
 pytestmark = pytest.mark.browser
-DEMO_PASSWORD = "Demo-2026!"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    require_browser()
-    live = LiveServer(tmp_path_factory.mktemp("live")).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=require_browser(), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-def sign_in(page, server, email):
-    page.goto(server.url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/dashboard$"))
 
 
 def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
@@ -87,8 +60,7 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     clerk = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = clerk.new_page()
     sign_in(page, server, "clerk@demo.odr")
-    page.click("[data-testid=lang-switch]")  # the demo clerk prefers Chinese; switch to English
-    page.wait_for_load_state()
+    use_language(page, "en")  # the demo clerk prefers Chinese
     page.goto(server.url + "/cases/intake")
     page.click("text=六堡茶地理标志证明商标侵权纠纷")
     page.wait_for_url(case_url)
@@ -113,8 +85,7 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     page.wait_for_url(case_url)
     assert page.locator("[data-state=awaiting_mediator]").is_visible()
     assert "待分配调解员" in page.content()
-    page.click("[data-testid=lang-switch]")
-    page.wait_for_load_state()
+    use_language(page, "en")
     assert page.locator("[data-state=awaiting_mediator]").inner_text() == "Awaiting mediator"
     assert "Respondent consented to mediation" in page.content()
     screenshot(page, "07-consented-mobile-en")

@@ -12,6 +12,11 @@ ACTION_LABELS = {
 }
 
 
+def register(labels: dict):
+    """Other parts of the platform name their own audit actions here."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str):
     """The translated label of an audit ACTION such as 'case.accept'."""
     if action in ACTION_LABELS:

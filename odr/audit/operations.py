@@ -20,8 +20,16 @@ def _default_actor():
         return None
 
 
-def record(action, obj=None, *, case=None, actor=None, details=None, object_type=None, object_id=None):
-    """Append an entry for ACTION on OBJ (by ACTOR, default the signed-in user) and return it."""
+CURRENT_USER = object()  # the default actor: whoever is signed in (nobody outside a request)
+
+
+def record(
+    action, obj=None, *, case=None, actor=CURRENT_USER, details=None, object_type=None, object_id=None
+):
+    """Append an entry for ACTION on OBJ and return it.
+
+    ACTOR is the user who acted, None for the platform itself, or by default the signed-in user.
+    """
     session = db.session
     # Write what the operation changed first: on SQLite that takes the write lock, so the chain's
     # head read below cannot move under us; on PostgreSQL an advisory lock serialises writers.
@@ -31,7 +39,7 @@ def record(action, obj=None, *, case=None, actor=None, details=None, object_type
     head = session.execute(
         sa.select(AuditEntry.position, AuditEntry.hash).order_by(AuditEntry.position.desc()).limit(1)
     ).first()
-    actor = actor if actor is not None else _default_actor()
+    actor = _default_actor() if actor is CURRENT_USER else actor
     if case is None and obj is not None and obj.__class__.__name__ == "Case":
         case = obj
     entry = AuditEntry(

@@ -34,4 +34,6 @@ RULE = access.AccessRule(clause=_clause, capacities=_capacities)
 
 
 def init_app(app):
+    from odr.experts import labels  # noqa: F401  (registers the timeline labels)
+
     access.register(RULE)
