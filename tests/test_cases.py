@@ -406,3 +406,25 @@ def test_unknown_credit_code_gets_an_invitation(db, make_case, clerk, respondent
     case = make_case(respondents=[respondent_data(credit_code=valid_uscc(4242))])
     invitations = operations.accept_case(case, clerk)
     assert len(invitations) == 1 and case.respondents[0].user_id is None
+
+
+def test_parties_name_their_agents(client, db, claimant, mediation_org, clerk, respondent):
+    client.login(claimant)
+    client.post(
+        "/cases/new",
+        data=filing(
+            mediation_org,
+            agent_name="张律师",
+            agent_firm="广西正大律师事务所",
+            **{"respondents-0-credit_code": respondent.credit_code},
+        ),
+    )
+    case = db.session.scalar(sa.select(Case).where(Case.filed_by_id == claimant.id))
+    assert (case.claimants[0].agent_name, case.claimants[0].agent_firm) == ("张律师", "广西正大律师事务所")
+    operations.accept_case(case, clerk)
+    client.login(respondent)
+    client.post(
+        f"/cases/{case.id}/answer", data={"answer-decision": "consent", "answer-agent_firm": "梧州某律所"}
+    )
+    assert case.respondents[0].agent_firm == "梧州某律所"
+    assert "广西正大律师事务所" in client.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -103,6 +103,8 @@ class CaseForm(FlaskForm):
     )
     delegating_court_id = SelectField(_l("Delegating court"), coerce=int, validators=[Optional()])
     respondents = FieldList(FormField(RespondentForm), min_entries=1, max_entries=MAX_RESPONDENTS)
+    agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
+    agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
     online_consent = BooleanField(
         _l("I consent to resolving this dispute by online mediation on this platform"),
         validators=[DataRequired(_l("Online mediation needs your consent."))],
@@ -138,6 +140,8 @@ class AnswerForm(FlaskForm):
         validators=[InputRequired(_l("Choose whether you agree to mediation."))],
     )
     reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=4000)])
+    agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
+    agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
 
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():

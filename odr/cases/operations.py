@@ -47,8 +47,9 @@ class InvitationError(Exception):
     """An invitation link that cannot be used; the message is shown to the user."""
 
 
-def file_case(filer: User, *, organisation, respondents, **fields) -> Case:
-    """A party files a dispute; the filer is the claimant, RESPONDENTS are dicts of party data."""
+def file_case(filer: User, *, organisation, respondents, agent_name=None, agent_firm=None, **fields) -> Case:
+    """A party files a dispute; the filer is the claimant (with its agent, if any), RESPONDENTS are
+    dicts of party data."""
     for name, enum_cls in ENUM_FIELDS.items():
         if name in fields:
             fields[name] = enum_cls(fields[name])
@@ -65,6 +66,8 @@ def file_case(filer: User, *, organisation, respondents, **fields) -> Case:
             user=filer,
             answer=Answer.CONSENTED,
             answered_at=utcnow(),
+            agent_name=(agent_name or "").strip() or None,
+            agent_firm=(agent_firm or "").strip() or None,
         )
     )
     for data in respondents:
@@ -169,8 +172,11 @@ def refuse_case(case: Case, clerk: User, reason: str):
     )
 
 
-def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | None = None):
-    """A respondent consents to mediation or declines; the last consent moves the case on."""
+def answer_invitation(
+    case: Case, user: User, *, consent: bool, reason: str | None = None, agent_name=None, agent_firm=None
+):
+    """A respondent consents to mediation (naming its agent, if any) or declines; the last consent
+    moves the case on."""
     party = case.party_of(user)
     if party is None or party.side != Side.RESPONDENT:
         raise TransitionError(_l("Only a respondent of this case can answer the invitation."))
@@ -193,7 +199,15 @@ def answer_invitation(case: Case, user: User, *, consent: bool, reason: str | No
         )
         return
     party.answer = Answer.CONSENTED
-    record("case.party_consented", party, case=case, actor=user)
+    party.agent_name = (agent_name or "").strip() or None
+    party.agent_firm = (agent_firm or "").strip() or None
+    record(
+        "case.party_consented",
+        party,
+        case=case,
+        actor=user,
+        details={"agent_name": party.agent_name, "agent_firm": party.agent_firm},
+    )
     if all(p.answer == Answer.CONSENTED for p in case.respondents):
         workflow.apply(case, Action.RESPONDENT_CONSENTS, actor=user, capacity=Capacity.RESPONDENT)
 

@@ -149,6 +149,8 @@ def new():
             if form.delegating_court_id.data
             else None,
             online_consent=True,
+            agent_name=form.agent_name.data,
+            agent_firm=form.agent_firm.data,
         )
         db.session.commit()
         flash(_("Your dispute has been filed. The mediation centre will review it shortly."), "success")
@@ -298,6 +300,8 @@ def answer(case_id):
             current_user._get_current_object(),
             consent=consent,
             reason=form.reason.data,
+            agent_name=form.agent_name.data,
+            agent_firm=form.agent_firm.data,
             success=success,
         )
     else:

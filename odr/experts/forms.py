@@ -143,7 +143,7 @@ class RecusalDecisionForm(FlaskForm):
         _l("Decision"),
         choices=[
             SelectChoice("grant", _l("Grant: the expert steps aside")),
-            SelectChoice("refuse", _l("Refuse")),
+            SelectChoice("refuse", _l("Refuse the request")),
         ],
         validators=[InputRequired(REQUIRED)],
     )

@@ -113,7 +113,7 @@ class Assignment(db.Model):
 class RecusalState(LabelledEnum):
     PENDING = "pending", _l("Awaiting decision")
     GRANTED = "granted", _l("Granted")
-    REFUSED = "refused", _l("Refused")
+    REFUSED = "refused", _l("Request refused")
 
 
 class RecusalRequest(db.Model):
