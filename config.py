@@ -53,6 +53,10 @@ class Config:
 
         # Socket.IO: several processes share rooms through a message queue (Redis URL).
         self.SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
+        self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "odr-socketio")
+        self.ROOM_MESSAGE_MAX_CHARS = int(_env("ROOM_MESSAGE_MAX_CHARS", 4000))
+        self.ROOM_RATE_LIMIT = _env("ROOM_RATE_LIMIT", "20 per 10 seconds")
+        self.ROOM_FILE_MAX_BYTES = int(_env("ROOM_FILE_MAX_BYTES", 10 * 1024 * 1024))
 
         # Case numbers and time limits (DESIGN §7).
         self.CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "WZIP")
@@ -90,6 +94,7 @@ class Testing(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("ODR_TEST_DATABASE_URL", "sqlite://")
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
+        self.ROOM_RATE_LIMIT = "1000 per second"
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 8
         self.ARGON2_PARALLELISM = 1

@@ -51,7 +51,11 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
-    socketio.init_app(app, message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"))
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
+    )
 
 
 def register_blueprints(app):
@@ -70,6 +74,10 @@ def register_blueprints(app):
     app.register_blueprint(experts_bp)
     app.register_blueprint(assignments_bp)
     expert_access.init_app(app)
+    from odr.rooms import events, sessions  # noqa: F401  (Socket.IO handlers; case notices)
+    from odr.rooms.views import bp as rooms_bp
+
+    app.register_blueprint(rooms_bp)
 
 
 def register_template_helpers(app):

@@ -258,6 +258,13 @@ def _demo_cases(claimant) -> int:
     opinions.ask_question(
         fifth, mediator, "被诉工艺的发酵温度、湿度及时间参数是否落入专利权利要求 1 的范围？"
     )
+    from odr.rooms import operations as room_ops
+
+    joint = room_ops.ensure_rooms(fifth)[0]
+    room_ops.set_open(joint, mediator, True)
+    room_ops.post_message(
+        joint, mediator, "各位好，欢迎参加本案在线调解。请双方先简要陈述各自意见。", "seed-1"
+    )
     return 5
 
 

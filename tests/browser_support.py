@@ -53,20 +53,23 @@ def free_port():
 class LiveServer:
     """The platform served by `flask odr serve` on a fresh SQLite database with the demo data."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, *, database=None, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "ODR_CONFIG": "development",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+            "DATABASE_URL": database or f"sqlite:///{tmp_path / 'live.sqlite3'}",
+            "FILE_STORAGE_DIR": str(tmp_path / "files"),
             "SECRET_KEY": "live-test-secret",
             "ARGON2_TIME_COST": "1",
             "ARGON2_MEMORY_COST": "8192",
             "ARGON2_PARALLELISM": "1",
             "LOGIN_RATE_LIMIT": "1000 per minute",
+            "ROOM_RATE_LIMIT": "1000 per second",
+            **env,
         }
-        self.log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.log = open(tmp_path / f"server-{self.port}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = None
 
     def flask(self, *args):
@@ -79,9 +82,10 @@ class LiveServer:
             stderr=self.log,
         )
 
-    def start(self):
-        self.flask("db", "upgrade")
-        self.flask("odr", "seed")
+    def start(self, prepare=True):
+        if prepare:
+            self.flask("db", "upgrade")
+            self.flask("odr", "seed")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "odr", "serve", "--port", str(self.port)],
             cwd=ROOT,
@@ -99,6 +103,11 @@ class LiveServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("the server did not answer /healthz within 30 s")
+
+    def kill(self):
+        """Stop the server the hard way (SIGKILL), as a crash would."""
+        self.process.kill()
+        self.process.wait()
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_login import current_user
 
 from odr.audit.models import GENESIS_HASH, HASHED_FIELDS, AuditEntry, canonical_json, entry_hash
@@ -20,6 +21,8 @@ def _default_actor():
         return None
 
 
+# Sent for every entry, so other parts of the platform can react to acts (e.g. a notice in a room).
+recorded = Namespace().signal("audit-recorded")
 CURRENT_USER = object()  # the default actor: whoever is signed in (nobody outside a request)
 
 
@@ -56,6 +59,7 @@ def record(
     entry.hash = entry.compute_hash()
     session.add(entry)
     session.flush()
+    recorded.send(entry, obj=obj, case=case)
     return entry
 
 

@@ -27,6 +27,7 @@ from odr.cases.models import (
 )
 from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core.db import utcnow
+from odr.core.failures import UserError
 from odr.core.identifiers import normalise
 from odr.core.timeutil import year_in_shanghai
 from odr.extensions import db
@@ -43,7 +44,7 @@ ENUM_FIELDS = {
 }
 
 
-class InvitationError(Exception):
+class InvitationError(UserError):
     """An invitation link that cannot be used; the message is shown to the user."""
 
 

@@ -20,8 +20,9 @@ from odr.cases.forms import (
     ReferForm,
 )
 from odr.cases.models import Case, CaseParty, CaseState, Side, visible_to
-from odr.cases.operations import InvitationError, TransitionError
+from odr.cases.operations import InvitationError
 from odr.cases.workflow import Action
+from odr.core.failures import UserError
 from odr.extensions import db
 
 bp = Blueprint("cases", __name__)
@@ -39,7 +40,7 @@ def run(operation, *args, success=None, **kwargs):
     """Carry out OPERATION and commit; on a refusal, roll back and show why. Returns the result or None."""
     try:
         result = operation(*args, **kwargs)
-    except (TransitionError, InvitationError) as error:
+    except UserError as error:
         db.session.rollback()
         flash(str(error), "danger")
         return None

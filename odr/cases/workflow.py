@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from odr.audit.operations import record
 from odr.cases.models import CaseState as S
+from odr.core.failures import UserError
 from odr.core.labels import LabelledEnum
 
 
@@ -62,7 +63,7 @@ TRANSITIONS: dict[tuple[S, Action], tuple[S, frozenset[Capacity]]] = {
 transitioned = Namespace().signal("case-transitioned")
 
 
-class TransitionError(Exception):
+class TransitionError(UserError):
     """An action the workflow does not allow; the message is shown to the user."""
 
 

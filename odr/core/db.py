@@ -46,16 +46,21 @@ class UTCDateTime(TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
-    """Let SQLAlchemy, not pysqlite, open transactions on SQLite, so SAVEPOINTs work."""
+    """Let SQLAlchemy, not pysqlite, open transactions on SQLite, so SAVEPOINTs work; use WAL so
+    readers never wait for the writer."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
+    # BEGIN IMMEDIATE takes the write lock up front: concurrent requests of the embedded default
+    # queue for it (busy_timeout) instead of deadlocking when a read-then-write transaction would
+    # need to upgrade its lock. PostgreSQL, for scale, locks rows instead.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

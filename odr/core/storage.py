@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from odr.core.failures import UserError
+
 # Leading bytes of the types the platform accepts, and the type each means.
 SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -19,7 +21,7 @@ SIGNATURES = [
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "application/zip": ".zip"}
 
 
-class StorageError(ValueError):
+class StorageError(UserError, ValueError):
     """A file the platform will not keep; the message is shown to the user."""
 
 

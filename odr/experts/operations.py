@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from blinker import ANY
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -319,7 +320,7 @@ def decide_recusal(request: RecusalRequest, clerk: User, *, grant: bool, reason:
     return propose_next(case, assignment.seat)
 
 
-@workflow.transitioned.connect_via(None, weak=False)
+@workflow.transitioned.connect_via(ANY, weak=False)
 def release_when_case_moves_on(case, *, target, **_):
     """When a case leaves mediation, its experts' seats stop counting against their caseload.
 

@@ -1,0 +1,385 @@
+"""What happens in rooms: who may enter, storing and numbering messages, the mediator's controls."""
+
+import json
+import threading
+from collections import defaultdict
+
+import sqlalchemy as sa
+from blinker import ANY
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from odr.accounts.models import User
+from odr.audit.operations import record
+from odr.cases import workflow
+from odr.cases.models import Case, CaseState, Side
+from odr.cases.workflow import Capacity
+from odr.core import storage
+from odr.core.db import utcnow
+from odr.core.emits import emit_after_commit
+from odr.core.failures import UserError
+from odr.extensions import db
+from odr.rooms.models import Message, MessageKind, Mute, ReadMark, Room, RoomKind
+
+ACTIVE_STATES = (CaseState.MEDIATING,)
+FILE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+class RoomError(UserError):
+    """Something a user may not do in a room; the message is shown to them."""
+
+    def __init__(self, message, code="refused"):
+        super().__init__(message)
+        self.code = code
+
+
+# Rooms of a case -----------------------------------------------------------------------------------
+
+
+def ensure_rooms(case: Case) -> list[Room]:
+    """The joint room and one caucus room per side, created once."""
+    existing = {r.kind: r for r in db.session.scalars(sa.select(Room).where(Room.case_id == case.id))}
+    for kind in RoomKind:
+        if kind not in existing:
+            existing[kind] = Room(case=case, kind=kind, is_open=False, last_seq=0, invited=[])
+            db.session.add(existing[kind])
+    db.session.flush()
+    return [existing[k] for k in RoomKind]
+
+
+@workflow.transitioned.connect_via(ANY, weak=False)
+def _rooms_for_mediation(case, *, target, **_):
+    if target == CaseState.MEDIATING:
+        ensure_rooms(case)
+
+
+def is_mediator(room: Room, user) -> bool:
+    return Capacity.MEDIATOR in workflow.capacities(room.case, user)
+
+
+def can_join(room: Room, user) -> bool:
+    """Parties of the side (both sides in the joint room), the mediators, and whoever the mediator
+    invited into the joint room (a technical investigator)."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    case = room.case
+    if is_mediator(room, user):
+        return True
+    party = case.party_of(user)
+    if party is not None:
+        return room.kind == RoomKind.JOINT or room.kind.side == party.side
+    if room.kind == RoomKind.JOINT and user.id in (room.invited or []):
+        return case.can_view(user)
+    return False
+
+
+def rooms_for(case: Case, user) -> list[Room]:
+    rooms = db.session.scalars(sa.select(Room).where(Room.case_id == case.id).order_by(Room.id)).all()
+    return [r for r in rooms if can_join(r, user)]
+
+
+# Messages ------------------------------------------------------------------------------------------
+
+
+def _next_seq(room: Room) -> int:
+    """Take the room's next number in this transaction: concurrent senders queue on the row."""
+    rooms = Room.__table__
+    seq = db.session.execute(
+        sa.update(rooms)
+        .where(rooms.c.id == room.id)
+        .values(last_seq=rooms.c.last_seq + 1)
+        .returning(rooms.c.last_seq)
+    ).scalar_one()
+    room.last_seq = seq
+    sa.orm.attributes.set_committed_value(room, "last_seq", seq)
+    return seq
+
+
+def message_dict(message: Message) -> dict:
+    sender = message.sender
+    data = {
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "id": message.id,
+        "kind": message.kind.value,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+        "sender": {"id": sender.id, "name": sender.name} if sender else None,
+        "client_id": message.client_id,
+    }
+    if message.kind == MessageKind.FILE:
+        data["file"] = {
+            "name": message.file_name,
+            "size": message.file_size,
+            "type": message.file_type,
+            "sha256": message.file_sha256,
+        }
+    return data
+
+
+def _store(room: Room, *, sender, kind, body="", client_id=None, **file_fields) -> Message:
+    message = Message(
+        room_id=room.id,
+        seq=_next_seq(room),
+        sender=sender,
+        client_id=client_id,
+        kind=kind,
+        body=body,
+        created_at=utcnow(),
+        **file_fields,
+    )
+    db.session.add(message)
+    db.session.flush()
+    emit_after_commit(db.session, "msg", message_dict(message), room.channel)
+    return message
+
+
+_rate_limiter = None
+_rate_lock = threading.Lock()
+
+
+def _rate_ok(user) -> bool:
+    global _rate_limiter
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    with _rate_lock:
+        if _rate_limiter is None:
+            _rate_limiter = MovingWindowRateLimiter(
+                storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
+            )
+    return _rate_limiter.hit(parse(current_app.config["ROOM_RATE_LIMIT"]), "room-message", str(user.id))
+
+
+def reset_rate_limits():
+    """Forget every count (tests use this to start from zero)."""
+    if _rate_limiter is not None:
+        _rate_limiter.storage.reset()
+
+
+def _check_can_post(room: Room, user):
+    if not can_join(room, user):
+        raise RoomError(_l("You are not a member of this room."), "forbidden")
+    if room.case.state not in ACTIVE_STATES:
+        raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
+    if not room.is_open and not is_mediator(room, user):
+        raise RoomError(_l("The mediator has not opened this room."), "closed")
+    if db.session.get(Mute, (room.id, user.id)) is not None:
+        raise RoomError(_l("The mediator has muted you in this room."), "muted")
+
+
+def post_message(room: Room, user: User, body: str, client_id: str) -> tuple[Message, bool]:
+    """Store USER's text message once per CLIENT_ID; returns (message, newly stored)."""
+    client_id = (client_id or "").strip()[:64]
+    if not client_id:
+        raise RoomError(_l("The message has no client id."), "invalid")
+    existing = db.session.scalar(
+        sa.select(Message).where(
+            Message.room_id == room.id, Message.sender_id == user.id, Message.client_id == client_id
+        )
+    )
+    if existing is not None:
+        return existing, False  # a retry of a message already stored: the same number, nothing new
+    _check_can_post(room, user)
+    body = (body or "").strip()
+    if not body:
+        raise RoomError(_l("The message is empty."), "invalid")
+    limit = current_app.config["ROOM_MESSAGE_MAX_CHARS"]
+    if len(body) > limit:
+        raise RoomError(
+            _l("The message is too long (at most %(limit)d characters).", limit=limit), "too_long"
+        )
+    if not _rate_ok(user):
+        raise RoomError(_l("You are sending messages too fast. Please wait a moment."), "rate_limited")
+    return _store(room, sender=user, kind=MessageKind.TEXT, body=body, client_id=client_id), True
+
+
+def share_file(room: Room, user: User, filename: str, data: bytes, client_id: str | None = None) -> Message:
+    """Share a file into the room: kept by SHA-256, and its deposit recorded on the audit chain."""
+    _check_can_post(room, user)
+    stored = storage.store(data, allowed=FILE_TYPES, max_size=current_app.config["ROOM_FILE_MAX_BYTES"])
+    message = _store(
+        room,
+        sender=user,
+        kind=MessageKind.FILE,
+        body=filename[:255],
+        client_id=client_id,
+        file_sha256=stored.sha256,
+        file_name=filename[:255],
+        file_size=stored.size,
+        file_type=stored.content_type,
+    )
+    record(
+        "room.file_shared",
+        message,
+        case=room.case,
+        actor=user,
+        details={
+            "room": room.kind.value,
+            "seq": message.seq,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "name": filename[:255],
+        },
+    )
+    return message
+
+
+def post_system(room: Room, code: str, **params) -> Message:
+    """A notice from the platform in the room (session started, expert joined, ...).
+
+    It is stored as a code and its parameters, so every reader sees it in their own language.
+    """
+    return _store(
+        room,
+        sender=None,
+        kind=MessageKind.SYSTEM,
+        body=json.dumps({"code": code, "params": params}, ensure_ascii=False),
+    )
+
+
+def post_system_to_case(case: Case, code: str, kind: RoomKind = RoomKind.JOINT, **params):
+    room = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == kind))
+    if room is not None:
+        post_system(room, code, **params)
+
+
+def messages_after(room: Room, after_seq: int, limit: int = 200) -> list[Message]:
+    return db.session.scalars(
+        sa.select(Message)
+        .where(Message.room_id == room.id, Message.seq > after_seq)
+        .order_by(Message.seq)
+        .limit(limit)
+    ).all()
+
+
+def messages_before(room: Room, before_seq: int | None, limit: int = 50) -> list[Message]:
+    """A page of history ending just before BEFORE_SEQ (the newest page when None), oldest first."""
+    query = sa.select(Message).where(Message.room_id == room.id)
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    page = db.session.scalars(query.order_by(Message.seq.desc()).limit(limit)).all()
+    return list(reversed(page))
+
+
+def mark_read(room: Room, user: User, seq: int) -> int:
+    seq = max(0, min(int(seq), room.last_seq))
+    mark = db.session.get(ReadMark, (room.id, user.id))
+    if mark is None:
+        mark = ReadMark(room_id=room.id, user_id=user.id, seq=seq)
+        db.session.add(mark)
+    elif seq > mark.seq:
+        mark.seq = seq
+    db.session.flush()
+    emit_after_commit(
+        db.session, "read", {"room_id": room.id, "user_id": user.id, "seq": mark.seq}, room.channel
+    )
+    return mark.seq
+
+
+def read_marks(room: Room) -> dict[int, int]:
+    return dict(
+        db.session.execute(sa.select(ReadMark.user_id, ReadMark.seq).where(ReadMark.room_id == room.id)).all()
+    )
+
+
+# The mediator's controls ---------------------------------------------------------------------------
+
+
+def _require_mediator(room: Room, user):
+    if not is_mediator(room, user):
+        raise RoomError(_l("Only the mediator can do this."), "forbidden")
+
+
+def set_open(room: Room, mediator: User, is_open: bool):
+    _require_mediator(room, mediator)
+    if room.is_open == is_open:
+        return
+    room.is_open = is_open
+    record(
+        "room.opened" if is_open else "room.closed",
+        room,
+        case=room.case,
+        actor=mediator,
+        details={"room": room.kind.value},
+    )
+    post_system(room, "room_opened" if is_open else "room_closed")
+    emit_after_commit(db.session, "room_state", {"room_id": room.id, "is_open": is_open}, room.channel)
+
+
+def set_muted(room: Room, mediator: User, target: User, muted: bool):
+    _require_mediator(room, mediator)
+    if not can_join(room, target) or is_mediator(room, target):
+        raise RoomError(_l("This person cannot be muted here."), "invalid")
+    mute = db.session.get(Mute, (room.id, target.id))
+    if muted and mute is None:
+        db.session.add(Mute(room_id=room.id, user_id=target.id, muted_by_id=mediator.id))
+    elif not muted and mute is not None:
+        db.session.delete(mute)
+    else:
+        return
+    record(
+        "room.muted" if muted else "room.unmuted",
+        room,
+        case=room.case,
+        actor=mediator,
+        details={"room": room.kind.value, "user_id": target.id},
+    )
+    post_system(room, "muted" if muted else "unmuted", name=target.name)
+    emit_after_commit(
+        db.session, "muted", {"room_id": room.id, "user_id": target.id, "muted": muted}, room.channel
+    )
+
+
+def muted_users(room: Room) -> set[int]:
+    return set(db.session.scalars(sa.select(Mute.user_id).where(Mute.room_id == room.id)))
+
+
+def invite(room: Room, mediator: User, guest: User):
+    """Invite someone who serves on the case (a technical investigator) into the joint room."""
+    _require_mediator(room, mediator)
+    if room.kind != RoomKind.JOINT or not room.case.can_view(guest):
+        raise RoomError(_l("Only someone serving on the case can be invited into the joint room."), "invalid")
+    if guest.id in (room.invited or []):
+        return
+    room.invited = [*(room.invited or []), guest.id]
+    record("room.invited", room, case=room.case, actor=mediator, details={"user_id": guest.id})
+    post_system(room, "invited", name=guest.name)
+
+
+def move_to(room: Room, mediator: User, target_kind: RoomKind):
+    """Move the conversation: the members concerned are asked to go to the other room."""
+    _require_mediator(room, mediator)
+    target = db.session.scalar(sa.select(Room).where(Room.case_id == room.case_id, Room.kind == target_kind))
+    if target is None or target.id == room.id:
+        raise RoomError(_l("There is no such room."), "invalid")
+    if not target.is_open:
+        set_open(target, mediator, True)
+    post_system(room, "moved", room=target_kind.value)
+    side = target_kind.side
+    emit_after_commit(
+        db.session,
+        "move",
+        {
+            "room_id": room.id,
+            "to_room_id": target.id,
+            "to_kind": target_kind.value,
+            "side": side.value if side else None,
+        },
+        room.channel,
+    )
+    record("room.moved", room, case=room.case, actor=mediator, details={"to": target_kind.value})
+    return target
+
+
+# Locks that keep one process's sends to a room in number order -------------------------------------
+
+_room_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
+
+
+def room_lock(room_id: int) -> threading.Lock:
+    return _room_locks[room_id]
+
+
+__all__ = ["ACTIVE_STATES", "RoomError", "Side"]

@@ -1,0 +1,211 @@
+// The room client: shows messages strictly in room order, fills gaps, resends what was not
+// acknowledged (the server stores a retried message once), and catches up after a reconnect.
+(function () {
+  'use strict';
+  var cfg = JSON.parse(document.getElementById('room-config').textContent);
+  var list = document.getElementById('messages');
+  var older = document.getElementById('older');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('body');
+  var errorBox = document.getElementById('send-error');
+  var typingBox = document.getElementById('typing');
+  var connection = document.getElementById('connection');
+  var onlineList = document.getElementById('online');
+
+  var lastSeq = null;        // the highest number shown with nothing missing before it
+  var firstSeq = null;       // the oldest number shown (for scrolling back)
+  var pending = {};          // messages received ahead of a gap, by number
+  var outbox = [];           // messages sent but not yet acknowledged
+  var syncing = false;
+  var typingTimer = null, typingPeople = {};
+
+  var socket = io({transports: ['websocket', 'polling']});
+
+  function fill(template, params) {
+    return template.replace(/%\((\w+)\)[sd]/g, function (_, key) {
+      var value = params[key];
+      return value in cfg.params ? cfg.params[value] : (value === undefined ? '' : String(value));
+    });
+  }
+
+  function render(m) {
+    var row = document.createElement('div');
+    row.className = 'msg mb-2';
+    row.dataset.seq = m.seq;
+    var bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    if (m.kind === 'system') {
+      row.classList.add('system');
+      var data = {};
+      try { data = JSON.parse(m.body); } catch (e) { data = {code: null}; }
+      bubble.textContent = cfg.system[data.code] ? fill(cfg.system[data.code], data.params || {}) : m.body;
+    } else {
+      if (m.sender && m.sender.id === cfg.me) row.classList.add('mine');
+      var meta = document.createElement('div');
+      meta.className = 'small text-secondary';
+      meta.textContent = (m.sender ? m.sender.name : '') + ' · ' + new Date(m.created_at).toLocaleString() + ' · #' + m.seq;
+      row.appendChild(meta);
+      if (m.kind === 'file') {
+        var link = document.createElement('a');
+        link.href = cfg.file_url.replace(/0$/, m.id);
+        link.textContent = '📎 ' + m.file.name + ' (' + Math.round(m.file.size / 1024) + ' KB)';
+        bubble.appendChild(link);
+      } else {
+        bubble.textContent = m.body;   // text, never markup
+      }
+    }
+    row.appendChild(bubble);
+    return row;
+  }
+
+  function atBottom() { return list.scrollHeight - list.scrollTop - list.clientHeight < 80; }
+
+  function append(m) {
+    var stick = atBottom();
+    list.appendChild(render(m));
+    if (stick) list.scrollTop = list.scrollHeight;
+  }
+
+  function accept(m) {
+    if (lastSeq === null || m.seq <= lastSeq) return;     // already shown
+    if (m.seq > lastSeq + 1) { pending[m.seq] = m; requestSync(); return; }
+    append(m);
+    lastSeq = m.seq;
+    while (pending[lastSeq + 1]) { var next = pending[lastSeq + 1]; delete pending[lastSeq + 1]; append(next); lastSeq = next.seq; }
+    markRead();
+  }
+
+  function requestSync() {
+    if (syncing || lastSeq === null) return;
+    syncing = true;
+    socket.emit('sync', {room_id: cfg.room_id, after_seq: lastSeq}, function (res) {
+      syncing = false;
+      if (!res || !res.ok) return;
+      res.messages.forEach(accept);
+      if (res.more) requestSync();
+    });
+  }
+
+  var readTimer = null;
+  function markRead() {
+    clearTimeout(readTimer);
+    readTimer = setTimeout(function () {
+      if (lastSeq) socket.emit('read', {room_id: cfg.room_id, seq: lastSeq});
+    }, 500);
+  }
+
+  function showOnline(people) {
+    onlineList.innerHTML = '';
+    people.forEach(function (p) {
+      var li = document.createElement('li');
+      li.innerHTML = '<i class="bi bi-circle-fill text-success" style="font-size:.5rem"></i> ';
+      li.appendChild(document.createTextNode(p.name));
+      onlineList.appendChild(li);
+    });
+  }
+
+  function join() {
+    var payload = {room_id: cfg.room_id};
+    if (lastSeq !== null) payload.last_seq = lastSeq;   // coming back: everything after what we saw
+    socket.emit('join', payload, function (res) {
+      if (!res || !res.ok) { showError(res ? res.error : ''); return; }
+      connection.classList.add('d-none');
+      setOpen(res.is_open);
+      showOnline(res.online);
+      if (lastSeq === null) {
+        lastSeq = res.messages.length ? res.messages[0].seq - 1 : res.last_seq;
+        firstSeq = res.messages.length ? res.messages[0].seq : res.last_seq + 1;
+        older.classList.toggle('d-none', firstSeq <= 1);
+      }
+      res.messages.forEach(accept);
+      if (res.more || (lastSeq < res.last_seq)) requestSync();
+      outbox.forEach(transmit);   // resend anything not acknowledged before the drop
+    });
+  }
+
+  function setOpen(isOpen) {
+    var badge = document.getElementById('room-state');
+    badge.textContent = isOpen ? cfg.texts.open : cfg.texts.closed;
+    badge.className = 'badge ' + (isOpen ? 'text-bg-success' : 'text-bg-secondary');
+  }
+
+  function showError(text) {
+    errorBox.textContent = text || '';
+    errorBox.classList.toggle('d-none', !text);
+  }
+
+  function transmit(item) {
+    socket.timeout(10000).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
+      if (err) return;                       // no answer: resent on reconnect
+      var i = outbox.indexOf(item);
+      if (i >= 0) outbox.splice(i, 1);
+      if (!res.ok) { showError(res.error); if (!input.value) input.value = item.body; return; }
+      showError('');
+    });
+  }
+
+  function newId() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var body = input.value.trim();
+    if (!body) return;
+    var item = {client_id: newId(), body: body};
+    outbox.push(item);
+    input.value = '';
+    transmit(item);
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+  input.addEventListener('input', function () {
+    if (!typingTimer) socket.emit('typing', {room_id: cfg.room_id, typing: true});
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingTimer = null; socket.emit('typing', {room_id: cfg.room_id, typing: false}); }, 2000);
+  });
+
+  document.getElementById('file').addEventListener('change', function (e) {
+    var file = e.target.files[0];
+    if (!file) return;
+    var data = new FormData();
+    data.append('file', file);
+    data.append('client_id', newId());
+    fetch(cfg.upload_url, {method: 'POST', body: data, headers: {'X-CSRFToken': cfg.csrf}, credentials: 'same-origin'})
+      .then(function (r) { return r.json(); })
+      .then(function (res) { showError(res.ok ? '' : res.error); })
+      .catch(function () { showError(cfg.texts.failed); });
+    e.target.value = '';
+  });
+
+  older.addEventListener('click', function () {
+    socket.emit('history', {room_id: cfg.room_id, before_seq: firstSeq}, function (res) {
+      if (!res || !res.ok || !res.messages.length) { older.classList.add('d-none'); return; }
+      var height = list.scrollHeight;
+      var anchor = older.parentNode.nextSibling;
+      res.messages.forEach(function (m) { list.insertBefore(render(m), anchor); });
+      firstSeq = res.messages[0].seq;
+      list.scrollTop += list.scrollHeight - height;
+      older.classList.toggle('d-none', !res.more);
+    });
+  });
+
+  socket.on('connect', join);
+  socket.on('disconnect', function () { connection.classList.remove('d-none'); });
+  socket.io.on('reconnect_attempt', function () { connection.classList.remove('d-none'); });
+  socket.on('msg', function (m) { if (m.room_id === cfg.room_id) accept(m); });
+  socket.on('presence', function (p) { if (p.room_id === cfg.room_id) showOnline(p.online); });
+  socket.on('room_state', function (s) { if (s.room_id === cfg.room_id) setOpen(s.is_open); });
+  socket.on('typing', function (t) {
+    if (t.room_id !== cfg.room_id) return;
+    if (t.typing) typingPeople[t.user.id] = t.user.name; else delete typingPeople[t.user.id];
+    var names = Object.keys(typingPeople).map(function (k) { return typingPeople[k]; });
+    typingBox.textContent = names.length ? fill(cfg.texts.typing, {name: names.join(', ')}) : '\u00a0';
+  });
+  socket.on('move', function (mv) {
+    if (mv.room_id === cfg.room_id && window.confirm(cfg.texts.moved)) {
+      window.location = cfg.move_url.replace(/0$/, mv.to_room_id);
+    }
+  });
+})();

@@ -1,0 +1,137 @@
+"""Rooms against real server processes, with the python-socketio client over websockets."""
+
+import os
+import threading
+import time
+
+import pytest
+import redis
+
+from tests.browser_support import LiveServer
+from tests.live_support import Member, joint_room_id, login_cookie
+
+pytestmark = pytest.mark.live
+CASE = "六堡茶冷发酵工艺发明专利侵权纠纷"  # seeded in mediation, its joint room open
+PEOPLE = ("claimant@demo.odr", "respondent@demo.odr", "mediator1@demo.odr")
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("rooms")).start()
+    yield server
+    server.stop()
+
+
+def members(server, room_id=None, people=PEOPLE):
+    cookies = [login_cookie(server.url, email) for email in people]
+    room_id = room_id or joint_room_id(server.url, cookies[0], CASE)
+    return room_id, [Member(server.url, c, room_id) for c in cookies]
+
+
+def test_concurrent_senders_are_seen_in_one_order_without_gaps(live):
+    _room_id, people = members(live)
+    start = max(m.connect()["last_seq"] for m in people)
+    per_sender = 25
+
+    def burst(member, name):
+        for i in range(per_sender):
+            assert member.send(f"{name}-{i}")["ok"]
+
+    threads = [threading.Thread(target=burst, args=(m, f"s{n}")) for n, m in enumerate(people)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    expected = list(range(start + 1, start + 1 + per_sender * len(people)))
+    for member in people:
+        assert wait_for(lambda m=member: len(m.seqs()) >= len(expected)), (len(member.seqs()), len(expected))
+        assert member.seqs() == expected  # same order for everyone, gapless, nothing twice
+    bodies = [[m["body"] for m in member.received] for member in people]
+    assert bodies[0] == bodies[1] == bodies[2]
+    for member in people:
+        member.disconnect()
+
+
+def test_a_client_that_drops_out_gets_exactly_what_it_missed(live):
+    room_id, (sender, listener, _mediator) = members(live)
+    sender.connect()
+    seen = listener.connect()["last_seq"]
+    before = [sender.send(f"before-{i}")["seq"] for i in range(3)]
+    assert wait_for(lambda: listener.seqs() == before)
+    listener.disconnect()
+    missed = [sender.send(f"missed-{i}")["seq"] for i in range(10)]
+    back = Member(live.url, listener.cookie, room_id)
+    replay = back.connect(last_seq=before[-1])
+    assert [m["seq"] for m in replay["messages"]] == missed
+    assert [m["body"] for m in replay["messages"]] == [f"missed-{i}" for i in range(10)]
+    after = sender.send("after")["seq"]
+    assert wait_for(lambda: back.seqs() == [after])
+    assert seen < before[0]
+    sender.disconnect()
+    back.disconnect()
+
+
+def test_a_killed_server_loses_no_acknowledged_message(tmp_path):
+    server = LiveServer(tmp_path).start()
+    try:
+        room_id, (sender,) = members(server, people=("claimant@demo.odr",))
+        sender.connect()
+        acknowledged = {}
+        for i in range(20):
+            answer = sender.send(f"持久-{i}")
+            assert answer["ok"]
+            acknowledged[answer["seq"]] = f"持久-{i}"
+        server.kill()  # SIGKILL: no shutdown, no flush
+        sender.client.disconnect()
+        server.start(prepare=False)
+        _, (reader,) = members(server, room_id, people=("respondent@demo.odr",))
+        replay = reader.connect(last_seq=min(acknowledged) - 1)
+        stored = {m["seq"]: m["body"] for m in replay["messages"]}
+        assert {seq: stored.get(seq) for seq in acknowledged} == acknowledged
+        reader.disconnect()
+    finally:
+        server.stop()
+
+
+def redis_url():
+    url = os.environ.get("ODR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def test_two_processes_share_rooms_through_redis(tmp_path):
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis server answers (set ODR_TEST_REDIS_URL); CI runs this test")
+    channel = f"odr-test-{os.getpid()}-{time.time_ns()}"
+    first = LiveServer(tmp_path, SOCKETIO_MESSAGE_QUEUE=url, SOCKETIO_CHANNEL=channel).start()
+    second = LiveServer(
+        tmp_path, database=first.env["DATABASE_URL"], SOCKETIO_MESSAGE_QUEUE=url, SOCKETIO_CHANNEL=channel
+    ).start(prepare=False)
+    try:
+        room_id, (on_first,) = members(first, people=("claimant@demo.odr",))
+        _, (on_second,) = members(second, room_id, people=("respondent@demo.odr",))
+        on_first.connect()
+        on_second.connect()
+        sent = [on_first.send(f"跨进程-{i}")["seq"] for i in range(10)]
+        sent += [on_second.send(f"反向-{i}")["seq"] for i in range(5)]
+        assert sent == list(range(sent[0], sent[0] + 15))  # one numbering across both processes
+        assert wait_for(lambda: on_second.seqs() == sent)
+        assert wait_for(lambda: on_first.seqs() == sent)
+        on_first.disconnect()
+        on_second.disconnect()
+    finally:
+        second.stop()
+        first.stop()
