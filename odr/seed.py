@@ -118,6 +118,13 @@ def _demo_cases(claimant) -> int:
     clerk = _user("clerk@demo.odr")
     respondent = _user("respondent@demo.odr")
     common = {"online_consent": True, "channel": "self_filed"}
+    demo_respondent = {
+        "kind": "company",
+        "name": respondent.name,
+        "credit_code": respondent.credit_code,
+        "phone": "13900000000",
+        "email": respondent.email,
+    }
 
     # 1. A Liubao tea geographical-indication dispute waiting in the clerk's intake queue.
     case_ops.file_case(
@@ -133,15 +140,7 @@ def _demo_cases(claimant) -> int:
         remedies="1. 停止在网店销售标注“六堡茶”字样的非产区茶叶；2. 下架相关商品链接；3. 赔偿经济损失 80,000 元。",
         facts="被申请人在某电商平台店铺销售外包装标注“六堡茶”“梧州原产”的茶叶，经公证购买，"
         "其产地并非梧州六堡茶地理标志保护范围，且未经许可使用证明商标。",
-        respondents=[
-            {
-                "kind": "company",
-                "name": respondent.name,
-                "credit_code": respondent.credit_code,
-                "phone": "13900000000",
-                "email": respondent.email,
-            }
-        ],
+        respondents=[demo_respondent],
         **common,
     )
     # 2. A trademark dispute accepted and waiting for the respondent's answer.
@@ -157,15 +156,7 @@ def _demo_cases(claimant) -> int:
         claim_amount=Decimal("30000.00"),
         remedies="停止使用近似标识，销毁库存包装，赔偿 30,000 元。",
         facts="被申请人在梧州茶城门店销售使用与“茂圣”近似标识包装的六堡茶。",
-        respondents=[
-            {
-                "kind": "company",
-                "name": respondent.name,
-                "credit_code": respondent.credit_code,
-                "phone": "13900000000",
-                "email": respondent.email,
-            }
-        ],
+        respondents=[demo_respondent],
         **common,
     )
     case_ops.accept_case(second, clerk)
@@ -206,15 +197,7 @@ def _demo_cases(claimant) -> int:
         claim_amount=Decimal("520000.00"),
         remedies="停止制造、许诺销售被诉揉捻机，赔偿经济损失 520,000 元。",
         facts="被申请人在梧州茶博会上展出并许诺销售的揉捻机，其揉盘结构与申请人实用新型专利相同。",
-        respondents=[
-            {
-                "kind": "company",
-                "name": respondent.name,
-                "credit_code": respondent.credit_code,
-                "phone": "13900000000",
-                "email": respondent.email,
-            }
-        ],
+        respondents=[demo_respondent],
         **common,
     )
     case_ops.accept_case(fourth, clerk)
@@ -232,15 +215,7 @@ def _demo_cases(claimant) -> int:
         claim_amount=Decimal("120000.00"),
         remedies="停止使用涉案发酵工艺，赔偿 120,000 元。",
         facts="被申请人使用与申请人专利方法相同的冷发酵工艺生产六堡茶。",
-        respondents=[
-            {
-                "kind": "company",
-                "name": respondent.name,
-                "credit_code": respondent.credit_code,
-                "phone": "13900000000",
-                "email": respondent.email,
-            }
-        ],
+        respondents=[demo_respondent],
         **common,
     )
     case_ops.accept_case(fifth, clerk, track="simple", override_reason="双方均同意简易程序，争议焦点单一")

@@ -44,13 +44,17 @@ def test_party_and_mediator_talk_live(server, browser):
     p.wait_for_selector("text=第3点意见已记录。")
     screenshot(m, "20-room-mediator-zh")
 
-    expected = [t for t in p.locator("#messages .msg[data-seq]").evaluate_all(
-        "rows => rows.map(r => Number(r.dataset.seq))")]
+    expected = [
+        t
+        for t in p.locator("#messages .msg[data-seq]").evaluate_all(
+            "rows => rows.map(r => Number(r.dataset.seq))"
+        )
+    ]
     assert expected == sorted(expected) and len(set(expected)) == len(expected)
     p.reload()
     p.wait_for_selector("text=第3点意见已记录。")
     after = p.locator("#messages .msg[data-seq]").evaluate_all("rows => rows.map(r => Number(r.dataset.seq))")
-    assert after[-len(expected):] == expected  # the whole conversation again, in the same order
+    assert after[-len(expected) :] == expected  # the whole conversation again, in the same order
     assert p.locator("text=我方要求对方下架商品并赔偿五万元。").count() == 1
     screenshot(p, "21-room-party-after-reload-zh")
     party.close()

@@ -54,6 +54,9 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL keeps every commit through a crash of the process (SIGKILL included);
+        # only a power cut may lose the last commits. It saves an fsync per commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -1,6 +1,7 @@
 """Socket.IO handlers of the rooms. Every event checks, from the login session, that the user may
 be in the room it names."""
 
+import functools
 import threading
 
 from flask import current_app, request
@@ -32,6 +33,20 @@ def _room(data):
     if room is None or not operations.can_join(room, current_user):
         return None
     return room
+
+
+def room_event(handler):
+    """The handler gets the room named in the event's data, or the event is refused."""
+
+    @functools.wraps(handler)
+    def wrapped(data=None, *args):
+        data = data if isinstance(data, dict) else {}
+        room = _room(data)
+        if room is None:
+            return _error(_("You may not enter this room."), "forbidden")
+        return handler(room, data)
+
+    return wrapped
 
 
 def _online(room):
@@ -69,12 +84,10 @@ def on_disconnect(*_args):
 
 
 @socketio.on("join")
-def on_join(data):
+@room_event
+def on_join(room, data):
     """Enter a room. With ``last_seq`` (a reconnecting client) the messages after it come back in
     order; without it, the newest page of history."""
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
     join_room(room.channel)
     with _joined_lock:
         first_join = room.id not in _joined.setdefault(request.sid, set())
@@ -105,10 +118,8 @@ def on_join(data):
 
 
 @socketio.on("leave")
-def on_leave(data):
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
+@room_event
+def on_leave(room, data):
     leave_room(room.channel)
     with _joined_lock:
         was_in = room.id in _joined.get(request.sid, set())
@@ -120,11 +131,9 @@ def on_leave(data):
 
 
 @socketio.on("send")
-def on_send(data):
+@room_event
+def on_send(room, data):
     """Store a message, then acknowledge it with its number; members receive it after the commit."""
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
     body = data.get("body")
     if not isinstance(body, str):
         return _error(_("The message is empty."), "invalid")
@@ -132,7 +141,11 @@ def on_send(data):
     with operations.room_lock(room.id):
         try:
             message, _new = operations.post_message(
-                room, current_user._get_current_object(), body, str(data.get("client_id") or "")
+                room,
+                current_user._get_current_object(),
+                body,
+                str(data.get("client_id") or ""),
+                member_checked=True,
             )
             db.session.commit()
         except operations.RoomError as error:
@@ -142,11 +155,9 @@ def on_send(data):
 
 
 @socketio.on("sync")
-def on_sync(data):
+@room_event
+def on_sync(room, data):
     """The messages after ``after_seq`` (a client that saw a gap or came back)."""
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
     after = data.get("after_seq")
     after = after if isinstance(after, int) and after >= 0 else 0
     messages = operations.messages_after(room, after, limit=500)
@@ -159,11 +170,9 @@ def on_sync(data):
 
 
 @socketio.on("history")
-def on_history(data):
+@room_event
+def on_history(room, data):
     """A page of older messages, before ``before_seq``."""
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
     before = data.get("before_seq")
     before = before if isinstance(before, int) and before > 0 else None
     messages = operations.messages_before(room, before, limit=PAGE)
@@ -175,10 +184,8 @@ def on_history(data):
 
 
 @socketio.on("typing")
-def on_typing(data):
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
+@room_event
+def on_typing(room, data):
     emit(
         "typing",
         {
@@ -193,10 +200,8 @@ def on_typing(data):
 
 
 @socketio.on("read")
-def on_read(data):
-    room = _room(data)
-    if room is None:
-        return _error(_("You may not enter this room."), "forbidden")
+@room_event
+def on_read(room, data):
     seq = data.get("seq")
     if not isinstance(seq, int):
         return _error(_("Invalid read mark."), "invalid")

@@ -158,8 +158,8 @@ def reset_rate_limits():
         _rate_limiter.storage.reset()
 
 
-def _check_can_post(room: Room, user):
-    if not can_join(room, user):
+def _check_can_post(room: Room, user, *, member_checked=False):
+    if not member_checked and not can_join(room, user):
         raise RoomError(_l("You are not a member of this room."), "forbidden")
     if room.case.state not in ACTIVE_STATES:
         raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
@@ -169,8 +169,13 @@ def _check_can_post(room: Room, user):
         raise RoomError(_l("The mediator has muted you in this room."), "muted")
 
 
-def post_message(room: Room, user: User, body: str, client_id: str) -> tuple[Message, bool]:
-    """Store USER's text message once per CLIENT_ID; returns (message, newly stored)."""
+def post_message(
+    room: Room, user: User, body: str, client_id: str, *, member_checked=False
+) -> tuple[Message, bool]:
+    """Store USER's text message once per CLIENT_ID; returns (message, newly stored).
+
+    MEMBER_CHECKED: the caller has just checked that USER may be in ROOM.
+    """
     client_id = (client_id or "").strip()[:64]
     if not client_id:
         raise RoomError(_l("The message has no client id."), "invalid")
@@ -181,7 +186,7 @@ def post_message(room: Room, user: User, body: str, client_id: str) -> tuple[Mes
     )
     if existing is not None:
         return existing, False  # a retry of a message already stored: the same number, nothing new
-    _check_can_post(room, user)
+    _check_can_post(room, user, member_checked=member_checked)
     body = (body or "").strip()
     if not body:
         raise RoomError(_l("The message is empty."), "invalid")
