@@ -149,7 +149,7 @@ def login(base, email):
 
 async def run_load(base, assignments, messages_per_client, spread):
     """ASSIGNMENTS: [(room_id, cookie or None)] one per client."""
-    results = {"connect": [], "ack": [], "fanout": [], "received": 0, "sent": 0, "failed": 0}
+    results = {"connect": [], "ack": [], "fanout": [], "received": 0, "sent": 0, "failed": 0, "retries": 0}
     clients = []
     members: dict[int, int] = {}
     sem = asyncio.Semaphore(50)

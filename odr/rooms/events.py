@@ -8,6 +8,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
+from sqlalchemy.exc import OperationalError
 
 from odr.extensions import db, socketio
 from odr.rooms import operations, presence
@@ -151,6 +152,11 @@ def on_send(room, data):
         except operations.RoomError as error:
             db.session.rollback()
             return _error(error, error.code)
+        except OperationalError:
+            # The database stayed busy past its timeout: nothing was stored; the client resends.
+            db.session.rollback()
+            current_app.logger.warning("Room %s: message not stored, database busy", room.id)
+            return _error(_("The platform is busy; your message will be sent again shortly."), "busy")
     return {"ok": True, "seq": message.seq, "id": message.id, "created_at": message.created_at.isoformat()}
 
 

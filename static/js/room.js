@@ -137,6 +137,10 @@
   function transmit(item) {
     socket.timeout(10000).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
       if (err) return;                       // no answer: resent on reconnect
+      if (!res.ok && res.code === 'busy') {  // not stored: try again in a moment, same client id
+        setTimeout(function () { transmit(item); }, 1000 + Math.random() * 2000);
+        return;
+      }
       var i = outbox.indexOf(item);
       if (i >= 0) outbox.splice(i, 1);
       if (!res.ok) { showError(res.error); if (!input.value) input.value = item.body; return; }
