@@ -59,7 +59,15 @@ def _online(room):
 
 
 def _broadcast_presence(room):
-    socketio.emit("presence", {"room_id": room.id, "online": _online(room)}, to=room.channel)
+    data, channel = {"room_id": room.id, "online": _online(room)}, room.channel
+    _end_transaction()
+    socketio.emit("presence", data, to=channel)
+
+
+def _end_transaction():
+    """Finish this event's reads before writing to sockets: the embedded SQLite database holds its
+    write lock for a whole transaction, and other members' messages should not wait on our I/O."""
+    db.session.commit()
 
 
 @socketio.on("connect")
@@ -102,8 +110,7 @@ def on_join(room, data):
     else:
         messages = operations.messages_before(room, None, limit=PAGE)
         more = False
-    _broadcast_presence(room)
-    return {
+    answer = {
         "ok": True,
         "room_id": room.id,
         "kind": room.kind.value,
@@ -116,6 +123,8 @@ def on_join(room, data):
         "online": _online(room),
         "mediator": operations.is_mediator(room, current_user),
     }
+    _broadcast_presence(room)
+    return answer
 
 
 @socketio.on("leave")
