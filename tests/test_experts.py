@@ -567,3 +567,17 @@ def test_assignment_rows_keep_the_score_that_was_shown(db, ready_case, make_expe
         "cap": 5,
         "parts": {p.code: p.points for p in shown.parts},
     }
+
+
+def test_experts_keep_access_after_the_case_leaves_mediation(client, db, ready_case, make_expert, clerk):
+    from odr.cases.workflow import Action, Capacity, apply, capacities
+
+    case = ready_case()
+    mediator = make_expert()
+    assignment = operations.propose(case, Seat.MEDIATOR, mediator, actor=clerk)
+    operations.accept(assignment, mediator)
+    apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
+    assert assignment.state == AssignmentState.RELEASED  # no longer counts against the caseload
+    assert ranking.open_loads([mediator.id]) == {}
+    assert Capacity.MEDIATOR in capacities(case, mediator)  # but still served on the case
+    assert client.login(mediator).get(f"/cases/{case.id}").status_code == 200

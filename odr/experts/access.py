@@ -6,6 +6,7 @@ from odr.cases import access
 from odr.cases.models import Case
 from odr.cases.workflow import Capacity
 from odr.experts.models import Assignment, AssignmentState, Seat
+from odr.extensions import db
 
 SEAT_CAPACITY = {
     Seat.MEDIATOR: Capacity.MEDIATOR,
@@ -14,20 +15,33 @@ SEAT_CAPACITY = {
 }
 
 
+def _served(assignment) -> bool:
+    """Accepted, and still serving or released when the case moved on (it still served on it)."""
+    return assignment.state == AssignmentState.ACCEPTED or (
+        assignment.state == AssignmentState.RELEASED and assignment.declaration_signed_at is not None
+    )
+
+
 def _clause(user):
     return Case.id.in_(
         sa.select(Assignment.case_id).where(
-            Assignment.expert_id == user.id, Assignment.state == AssignmentState.ACCEPTED
+            Assignment.expert_id == user.id,
+            sa.or_(
+                Assignment.state == AssignmentState.ACCEPTED,
+                sa.and_(Assignment.state == AssignmentState.RELEASED, Assignment.declaration_signed_at.is_not(None)),
+            ),
         )
     )
 
 
 def _capacities(case, user):
-    return {
-        SEAT_CAPACITY[a.seat]
-        for a in case.assignments
-        if a.expert_id == user.id and a.state == AssignmentState.ACCEPTED and a.seat in SEAT_CAPACITY
-    }
+    # One small query for this user's seats, rather than loading every assignment of the case.
+    rows = db.session.execute(
+        sa.select(Assignment.seat, Assignment.state, Assignment.declaration_signed_at).where(
+            Assignment.case_id == case.id, Assignment.expert_id == user.id
+        )
+    ).all()
+    return {SEAT_CAPACITY[row.seat] for row in rows if row.seat in SEAT_CAPACITY and _served(row)}
 
 
 RULE = access.AccessRule(clause=_clause, capacities=_capacities)
