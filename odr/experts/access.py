@@ -28,7 +28,10 @@ def _clause(user):
             Assignment.expert_id == user.id,
             sa.or_(
                 Assignment.state == AssignmentState.ACCEPTED,
-                sa.and_(Assignment.state == AssignmentState.RELEASED, Assignment.declaration_signed_at.is_not(None)),
+                sa.and_(
+                    Assignment.state == AssignmentState.RELEASED,
+                    Assignment.declaration_signed_at.is_not(None),
+                ),
             ),
         )
     )

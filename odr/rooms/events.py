@@ -201,16 +201,14 @@ def on_history(room, data):
 @socketio.on("typing")
 @room_event
 def on_typing(room, data):
-    emit(
-        "typing",
-        {
-            "room_id": room.id,
-            "user": {"id": current_user.id, "name": current_user.name},
-            "typing": bool(data.get("typing")),
-        },
-        to=room.channel,
-        include_self=False,
-    )
+    payload = {
+        "room_id": room.id,
+        "user": {"id": current_user.id, "name": current_user.name},
+        "typing": bool(data.get("typing")),
+    }
+    channel = room.channel
+    _end_transaction()
+    emit("typing", payload, to=channel, include_self=False)
     return {"ok": True}
 
 
