@@ -26,6 +26,12 @@ class Config:
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            # A threaded server runs one handler per connection: give the pool room for them.
+            self.SQLALCHEMY_ENGINE_OPTIONS.update(
+                pool_size=int(_env("DATABASE_POOL_SIZE", 20)),
+                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 40)),
+            )
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True

@@ -183,13 +183,24 @@ async def run_load(base, assignments, messages_per_client, spread):
             await asyncio.sleep(random.uniform(0, spread))
             body = json.dumps({"t": time.time(), "n": n, "i": i})
             start = time.perf_counter()
-            try:
-                answer = await client.call(
-                    "send", {"room_id": room_id, "client_id": f"{n}-{i}", "body": body}, timeout=60
-                )
-            except socketio.exceptions.TimeoutError:
-                results["failed"] += 1
-                continue
+            answer = {"ok": False}
+            for _attempt in range(5):
+                if not client.connected:
+                    answer = {"ok": False, "code": "disconnected"}
+                    break
+                try:
+                    answer = await client.call(
+                        "send", {"room_id": room_id, "client_id": f"{n}-{i}", "body": body}, timeout=60
+                    )
+                except socketio.exceptions.TimeoutError:
+                    answer = {"ok": False, "code": "timeout"}
+                except socketio.exceptions.SocketIOError:  # the server dropped this client
+                    answer = {"ok": False, "code": "disconnected"}
+                    break
+                if answer.get("code") not in ("busy", "timeout"):
+                    break
+                results["retries"] += 1
+                await asyncio.sleep(1 + random.random() * 2)  # as the browser client does
             if answer.get("ok"):
                 results["ack"].append((time.perf_counter() - start) * 1000)
                 results["sent"] += 1
@@ -205,7 +216,8 @@ async def run_load(base, assignments, messages_per_client, spread):
     while results["received"] < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     results["expected"] = expected
-    await asyncio.gather(*(c.disconnect() for c, _ in clients))
+    results["dropped"] = sum(1 for c, _ in clients if not c.connected)
+    await asyncio.gather(*(c.disconnect() for c, _ in clients if c.connected))
     return results
 
 
@@ -223,7 +235,7 @@ def report(name, results, rss_before, rss_after):
     ratio = results["received"] / results["expected"] if results["expected"] else float("nan")
     print(
         f"  delivered/expected     {results['received']}/{results['expected']} = {ratio:.4f}; "
-        f"sends failed {results['failed']}"
+        f"sends failed {results['failed']}, retried {results['retries']}, clients dropped {results['dropped']}"
     )
     print(f"  server memory          {rss_before:.0f} MB idle → {rss_after:.0f} MB under load")
 
