@@ -4,12 +4,15 @@ Operations call ``emit_after_commit``; a rolled-back transaction sends nothing, 
 told of a message or an event that was never stored.
 """
 
+import logging
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from odr.extensions import socketio
 
 _KEY = "odr_pending_emits"
+logger = logging.getLogger(__name__)
 
 
 def emit_after_commit(session, name, data, to):
@@ -19,7 +22,10 @@ def emit_after_commit(session, name, data, to):
 @event.listens_for(Session, "after_commit")
 def _send(session):
     for name, data, to in session.info.pop(_KEY, []):
-        socketio.emit(name, data, to=to)
+        try:
+            socketio.emit(name, data, to=to)
+        except Exception:  # what was committed stays committed; clients catch up when they sync
+            logger.exception("Could not send %s to %s", name, to)
 
 
 @event.listens_for(Session, "after_rollback")

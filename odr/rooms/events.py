@@ -4,7 +4,7 @@ be in the room it names."""
 import functools
 import threading
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
@@ -83,13 +83,20 @@ def on_connect(auth=None):
 def on_disconnect(*_args):
     with _joined_lock:
         rooms = _joined.pop(request.sid, set())
-    if not current_user.is_authenticated:
+    if not rooms:
         return
-    for room_id in rooms:
-        presence.store(current_app).leave(room_id, current_user.id)
-        room = db.session.get(Room, room_id)
-        if room is not None:
-            _broadcast_presence(room)
+    user_id = session.get("_user_id")
+    if not user_id:
+        return
+    # A disconnect can be noticed while another event's transaction is committing (a write to
+    # this client's socket failed): use an app context, and so a database session, of its own.
+    with current_app.app_context():
+        for room_id in rooms:
+            presence.store(current_app).leave(room_id, int(user_id))
+            room = db.session.get(Room, room_id)
+            if room is not None:
+                _broadcast_presence(room)
+        db.session.remove()
 
 
 @socketio.on("join")
