@@ -69,6 +69,9 @@ class Config:
         self.RESPONDENT_ANSWER_DAYS = int(_env("RESPONDENT_ANSWER_DAYS", 7))
         self.INVITATION_VALID_DAYS = int(_env("INVITATION_VALID_DAYS", 7))
         self.EXPERT_ANSWER_HOURS = int(_env("EXPERT_ANSWER_HOURS", 48))
+        # The deadline sweep: how often, and whether `flask odr serve` / wsgi.py run it in-process.
+        self.SCHEDULER_SECONDS = int(_env("SCHEDULER_SECONDS", 60))
+        self.SCHEDULER_IN_WEB_PROCESS = _env("SCHEDULER_IN_WEB_PROCESS", "1") == "1"
         self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 
         # Triage (繁简分流): what puts a case on the complex track.

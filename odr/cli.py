@@ -37,6 +37,11 @@ def serve_command(host, port):
     # Objects made at start-up live as long as the process: keep them out of garbage collection.
     gc.collect()
     gc.freeze()
+    app = current_app._get_current_object()
+    if app.config["SCHEDULER_IN_WEB_PROCESS"]:
+        from odr.deadlines.scheduler import start_in_background
+
+        start_in_background(app)
     click.echo(f"ODR platform on http://{host}:{port}/  (Ctrl+C to stop)")
     socketio.run(
         current_app._get_current_object(),
@@ -160,3 +165,20 @@ def experts_import(csv_file, default_password, dry_run):
     if dry_run:
         click.echo("Dry run: nothing was imported.")
     sys.exit(1 if report.rejected else 0)
+
+
+@odr_cli.command("scheduler")
+def scheduler_command():
+    """Run the deadline sweep as a process of its own (set SCHEDULER_IN_WEB_PROCESS=0 for the web)."""
+    from odr.deadlines.scheduler import run_forever
+
+    click.echo("Deadline sweep running (Ctrl+C to stop).")
+    run_forever(current_app._get_current_object())
+
+
+@odr_cli.command("sweep")
+def sweep_command():
+    """Act once on every deadline that has fallen due."""
+    from odr.deadlines.operations import sweep
+
+    click.echo(f"Acted on {sweep()} deadlines.")

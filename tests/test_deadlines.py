@@ -1,0 +1,143 @@
+"""Deadlines with frozen time: the right action at the right moment, exactly once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from odr.accounts.models import Role
+from odr.cases import operations as case_ops
+from odr.cases.models import CaseState
+from odr.deadlines import operations as deadlines
+from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
+from odr.experts import operations as expert_ops
+from odr.experts.models import AssignmentState, ExpertProfile, Seat
+
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+
+
+def sweep_at(db, when):
+    db.session.commit()  # what the test set up is committed, as a sweep in another process would see it
+    with freeze_time(when):
+        return deadlines.sweep()
+
+
+def deadline_of(db, kind, obj):
+    return db.session.scalar(sa.select(Deadline).where(Deadline.kind == kind, Deadline.object_id == obj.id))
+
+
+@pytest.fixture
+def accepted_case(db, make_case, clerk, respondent):
+    with freeze_time(T0):
+        case = make_case(respondents=[respondent])
+        case_ops.accept_case(case, clerk)
+    return case
+
+
+def test_respondent_silent_seven_days_means_not_mediated_once(db, accepted_case):
+    deadline = deadline_of(db, DeadlineKind.RESPONDENT_ANSWER, accepted_case)
+    assert deadline.due_at == T0 + timedelta(days=7)
+    assert sweep_at(db, T0 + timedelta(days=7) - timedelta(minutes=1)) == 0
+    assert accepted_case.state == CaseState.AWAITING_RESPONDENT
+    assert sweep_at(db, T0 + timedelta(days=7, minutes=1)) == 1
+    db.session.expire_all()
+    assert accepted_case.state == CaseState.NOT_MEDIATED
+    assert sweep_at(db, T0 + timedelta(days=8)) == 0  # acted on once
+    assert deadline_of(db, DeadlineKind.RESPONDENT_ANSWER, accepted_case).state == DeadlineState.MISSED
+
+
+def test_an_answer_in_time_meets_the_deadline(db, accepted_case, respondent):
+    with freeze_time(T0 + timedelta(days=3)):
+        case_ops.answer_invitation(accepted_case, respondent, consent=True)
+    assert deadline_of(db, DeadlineKind.RESPONDENT_ANSWER, accepted_case).state == DeadlineState.MET
+    assert sweep_at(db, T0 + timedelta(days=10)) == 0
+    assert accepted_case.state == CaseState.AWAITING_MEDIATOR
+
+
+def make_expert(db, make_user, clerk, name):
+    user = make_user(Role.MEDIATOR, organisation=clerk.organisation, name=name)
+    db.session.add(ExpertProfile(user=user, specialties=["geographical_indication"], max_open_cases=5))
+    db.session.flush()
+    return user
+
+
+def test_silent_expert_is_replaced_and_mediation_period_runs_out(
+    db, accepted_case, respondent, clerk, make_user
+):
+    first, second = make_expert(db, make_user, clerk, "甲"), make_expert(db, make_user, clerk, "乙")
+    with freeze_time(T0 + timedelta(days=1)):
+        case_ops.answer_invitation(accepted_case, respondent, consent=True)
+        asked = expert_ops.propose(accepted_case, Seat.MEDIATOR, first, actor=clerk)
+    assert sweep_at(db, T0 + timedelta(days=3, minutes=1)) == 1  # 48 hours later
+    db.session.expire_all()
+    assert asked.state == AssignmentState.EXPIRED
+    following = next(a for a in accepted_case.assignments if a.state == AssignmentState.PROPOSED)
+    assert following.expert_id == second.id
+    with freeze_time(T0 + timedelta(days=4)):
+        expert_ops.accept(following, second)
+    period = deadline_of(db, DeadlineKind.MEDIATION_PERIOD, accepted_case)
+    assert period.due_at == T0 + timedelta(days=4 + 15)  # simple track
+    assert sweep_at(db, T0 + timedelta(days=19, minutes=1)) == 1
+    db.session.expire_all()
+    assert accepted_case.state == CaseState.FAILED
+    assert accepted_case.closing_reason == "调解期限届满未达成协议"
+
+
+def test_work_missed_during_an_outage_is_done_at_the_next_sweep(db, make_case, clerk):
+    with freeze_time(T0):
+        cases = [make_case() for _ in range(3)]
+        for case in cases:
+            case_ops.accept_case(case, clerk)
+    # The platform was down for two weeks: the first sweep after the start does everything due.
+    assert sweep_at(db, T0 + timedelta(days=14)) == 3
+    db.session.expire_all()
+    assert {c.state for c in cases} == {CaseState.NOT_MEDIATED}
+
+
+def test_extension_and_pause_arithmetic(db, accepted_case):
+    deadline = deadline_of(db, DeadlineKind.RESPONDENT_ANSWER, accepted_case)
+    with pytest.raises(deadlines.DeadlineError):
+        deadlines.extend(deadline, T0 + timedelta(days=9), reason=" ", agreed_by=[])
+    with pytest.raises(deadlines.DeadlineError):
+        deadlines.extend(deadline, T0 + timedelta(days=6), reason="x", agreed_by=[1])
+    deadlines.extend(deadline, T0 + timedelta(days=10), reason="被申请人请求延期", agreed_by=[2, 1])
+    assert deadline.due_at == T0 + timedelta(days=10) and deadline.extensions == 1
+    with freeze_time(T0 + timedelta(days=4)):
+        deadlines.pause(deadline, reason="等待补充材料")
+        assert deadline.remaining_seconds == 6 * 24 * 3600
+    assert sweep_at(db, T0 + timedelta(days=12)) == 0  # a paused clock does not run out
+    with freeze_time(T0 + timedelta(days=20)):
+        deadlines.resume(deadline)
+        assert deadline.due_at == T0 + timedelta(days=26)  # the six days left, from now
+    assert sweep_at(db, T0 + timedelta(days=25)) == 0
+    assert sweep_at(db, T0 + timedelta(days=26, seconds=1)) == 1
+
+
+def test_session_reminders(db, make_case, clerk, claimant, respondent, make_user):
+    from odr.rooms import operations as rooms
+    from odr.rooms import sessions
+    from odr.rooms.models import Message, Room, RoomKind
+
+    with freeze_time(T0):
+        case = make_case(respondents=[respondent])
+        case_ops.accept_case(case, clerk)
+        case_ops.answer_invitation(case, respondent, consent=True)
+        mediator = make_expert(db, make_user, clerk, "调解员")
+        expert_ops.accept(expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=clerk), mediator)
+        joint = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == RoomKind.JOINT))
+        rooms.set_open(joint, mediator, True)
+        sessions.schedule(
+            joint,
+            mediator,
+            starts_at=T0 + timedelta(days=3),
+            duration_minutes=60,
+            agenda="调解",
+            participant_ids=[claimant.id],
+        )
+    assert sweep_at(db, T0 + timedelta(days=2, minutes=1)) == 1  # 24 hours before
+    assert sweep_at(db, T0 + timedelta(days=2, hours=23, minutes=1)) == 1  # 1 hour before
+    notices = db.session.scalars(
+        sa.select(Message.body).where(Message.room_id == joint.id, Message.body.like("%session_reminder%"))
+    ).all()
+    assert len(notices) == 2
