@@ -74,7 +74,7 @@ def register_blueprints(app):
     app.register_blueprint(experts_bp)
     app.register_blueprint(assignments_bp)
     expert_access.init_app(app)
-    from odr.deadlines import rules  # noqa: F401  (deadlines follow the audit chain)
+    from odr.deadlines import rules, views  # noqa: F401  (deadlines follow the audit chain; case panel)
     from odr.rooms import events, sessions  # noqa: F401  (Socket.IO handlers; case notices)
     from odr.rooms.views import bp as rooms_bp
 

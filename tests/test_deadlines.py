@@ -141,3 +141,28 @@ def test_session_reminders(db, make_case, clerk, claimant, respondent, make_user
         sa.select(Message.body).where(Message.room_id == joint.id, Message.body.like("%session_reminder%"))
     ).all()
     assert len(notices) == 2
+
+
+def test_case_page_shows_running_time_limits(client, db, accepted_case, claimant):
+    with freeze_time(T0 + timedelta(days=2)):
+        page = client.login(claimant).get(f"/cases/{accepted_case.id}", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert "answer to the invitation" in text and "5 days 0 hours left" in text
+
+
+def test_only_one_process_leads_the_sweep(app):
+    from odr.deadlines.scheduler import Leadership
+    from odr.extensions import db as _db
+
+    with app.app_context():
+        first, second = Leadership(_db.engine), Leadership(_db.engine)
+        try:
+            if _db.engine.dialect.name != "postgresql":
+                assert first.held() and second.held()  # the embedded default has one process
+                return
+            assert first.held() and not second.held()
+            first.release()  # the leader goes away: the other takes over at its next tick
+            assert second.held()
+        finally:
+            first.release()
+            second.release()

@@ -4,7 +4,6 @@ The deadlines follow the audit chain: every act is recorded there, so this modul
 instead of every other package calling it.
 """
 
-
 from blinker import ANY
 
 from odr.audit.operations import recorded
@@ -117,8 +116,6 @@ def remind_a_day_before(deadline):
 @deadlines.action(DeadlineKind.SESSION_REMINDER_1H)
 def remind_an_hour_before(deadline):
     return _remind(deadline, 1)
-
-
 
 
 def _register_labels():

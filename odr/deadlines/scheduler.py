@@ -48,8 +48,13 @@ class Leadership:
     def release(self):
         with self.lock:
             if self.connection is not None:
-                self.connection.close()
-                self.connection = None
+                # The pool would keep the connection, and the lock with it: unlock and drop it.
+                try:
+                    self.connection.execute(sa.select(sa.func.pg_advisory_unlock(LEADER_LOCK_KEY)))
+                finally:
+                    self.connection.invalidate()
+                    self.connection.close()
+                    self.connection = None
 
 
 def tick(app, leadership):
