@@ -79,6 +79,11 @@ def register_blueprints(app):
     from odr.rooms.views import bp as rooms_bp
 
     app.register_blueprint(rooms_bp)
+    from odr.notifications import operations as _notifications  # noqa: F401  (listens to the audit chain)
+    from odr.notifications import views as notification_views
+
+    app.register_blueprint(notification_views.bp)
+    notification_views.init_app(app)
 
 
 def register_template_helpers(app):

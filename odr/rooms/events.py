@@ -76,6 +76,7 @@ def on_connect(auth=None):
         return False  # refused: no valid login session
     with _joined_lock:
         _joined[request.sid] = set()
+    join_room(f"user:{current_user.id}")  # the user's own channel: notifications reach every open page
     return True
 
 

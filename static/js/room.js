@@ -199,6 +199,10 @@
   socket.on('disconnect', function () { connection.classList.remove('d-none'); });
   socket.io.on('reconnect_attempt', function () { connection.classList.remove('d-none'); });
   socket.on('msg', function (m) { if (m.room_id === cfg.room_id) accept(m); });
+  socket.on('notification', function () {
+    var badge = document.getElementById('bell-count');
+    if (badge) { badge.textContent = String(Number(badge.textContent || 0) + 1); badge.classList.remove('d-none'); }
+  });
   socket.on('presence', function (p) { if (p.room_id === cfg.room_id) showOnline(p.online); });
   socket.on('room_state', function (s) { if (s.room_id === cfg.room_id) setOpen(s.is_open); });
   socket.on('typing', function (t) {

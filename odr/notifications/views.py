@@ -1,0 +1,39 @@
+"""The notifications page and the bell's count."""
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from odr.extensions import db
+from odr.notifications import operations
+from odr.notifications.models import Notification
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    notes = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(100)
+    ).all()
+    return render_template("notifications/index.html", notes=notes, text_of=operations.text_of)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def read_all():
+    operations.mark_all_read(current_user._get_current_object())
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+def init_app(app):
+    @app.context_processor
+    def bell():
+        if current_user and current_user.is_authenticated:
+            return {"unread_notifications": operations.unread_count(current_user)}
+        return {"unread_notifications": 0}
