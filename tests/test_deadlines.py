@@ -166,3 +166,13 @@ def test_only_one_process_leads_the_sweep(app):
         finally:
             first.release()
             second.release()
+
+
+def test_dashboard_counts_down_the_next_time_limits(client, db, accepted_case, claimant, make_user):
+    with freeze_time(T0 + timedelta(days=6, hours=12)):
+        page = (
+            client.login(claimant).get("/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        )
+    assert accepted_case.number in page and "0 days 12 hours left" in page
+    stranger = make_user()
+    assert accepted_case.number not in client.login(stranger).get("/dashboard").get_data(as_text=True)

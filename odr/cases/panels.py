@@ -14,3 +14,16 @@ def register(panel):
 
 def for_case(case, user):
     return [p for p in (panel(case, user) for panel in _PANELS) if p is not None]
+
+
+_DASHBOARD = []
+
+
+def register_dashboard(widget):
+    """A section of the dashboard: widget(user) -> (template name, context) or None."""
+    if widget not in _DASHBOARD:
+        _DASHBOARD.append(widget)
+
+
+def for_dashboard(user):
+    return [w for w in (widget(user) for widget in _DASHBOARD) if w is not None]

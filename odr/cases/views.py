@@ -80,6 +80,7 @@ def dashboard():
         awaiting_answer=awaiting_answer,
         intake=intake,
         states=CaseState,
+        widgets=panels.for_dashboard(current_user),
     )
 
 

@@ -16,3 +16,26 @@ def case_panel(case, user):
 
 
 panels.register(case_panel)
+
+
+def dashboard_widget(user):
+    """The user's next time limits, across the cases they may see, with a countdown."""
+    import sqlalchemy as sa
+
+    from odr.cases.models import Case, visible_to
+    from odr.deadlines.models import Deadline, DeadlineState
+    from odr.extensions import db
+
+    rows = db.session.execute(
+        sa.select(Deadline, Case.number, Case.id)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(visible_to(user), Deadline.state == DeadlineState.PENDING)
+        .order_by(Deadline.due_at)
+        .limit(10)
+    ).all()
+    if not rows:
+        return None
+    return "deadlines/_dashboard.html", {"rows": rows, "now": utcnow()}
+
+
+panels.register_dashboard(dashboard_widget)
