@@ -176,3 +176,65 @@ def test_dashboard_counts_down_the_next_time_limits(client, db, accepted_case, c
     assert accepted_case.number in page and "0 days 12 hours left" in page
     stranger = make_user()
     assert accepted_case.number not in client.login(stranger).get("/dashboard").get_data(as_text=True)
+
+
+def test_overlapping_sweeps_act_on_each_deadline_once(app):
+    """Two sweeps at once (as two processes would, e.g. during a leader hand-over): each due
+    deadline is acted on exactly once. Runs on committed data, cleaned up afterwards."""
+    import threading
+
+    from odr.audit.models import AuditEntry
+    from odr.extensions import db as _db
+
+    with app.app_context():
+        head = _db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.position), 0)))
+        due = datetime.now(UTC) - timedelta(minutes=5)
+        rows = [
+            Deadline(
+                kind=DeadlineKind.SESSION_REMINDER_1H,
+                object_type="mediation_sessions",
+                object_id=-(n + 1),
+                due_at=due,
+                state=DeadlineState.PENDING,
+            )
+            for n in range(40)
+        ]
+        _db.session.add_all(rows)
+        _db.session.commit()
+        ids = [d.id for d in rows]
+        _db.session.remove()
+    counts, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def sweeper():
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                counts.append(deadlines.sweep())
+                _db.session.remove()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sweeper) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert not errors, errors
+        assert sum(counts) == 40
+        with app.app_context():
+            acted = _db.session.scalars(
+                sa.select(AuditEntry.object_id).where(
+                    AuditEntry.action == "deadline.acted", AuditEntry.position > head
+                )
+            ).all()
+            assert sorted(acted) == sorted(ids)  # each once
+            states = set(_db.session.scalars(sa.select(Deadline.state).where(Deadline.id.in_(ids))))
+            assert states == {DeadlineState.MISSED}
+    finally:
+        with app.app_context():
+            _db.session.execute(sa.delete(AuditEntry).where(AuditEntry.position > head))
+            _db.session.execute(sa.delete(Deadline).where(Deadline.id.in_(ids)))
+            _db.session.commit()
+            _db.session.remove()
