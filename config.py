@@ -71,6 +71,13 @@ class Config:
         self.EXPERT_ANSWER_HOURS = int(_env("EXPERT_ANSWER_HOURS", 48))
         # The deadline sweep: how often, and whether `flask odr serve` / wsgi.py run it in-process.
         self.SCHEDULER_SECONDS = int(_env("SCHEDULER_SECONDS", 60))
+        # E-mail: without SMTP_HOST the mails stay in the outbox (admin page).
+        self.SMTP_HOST = _env("SMTP_HOST")
+        self.SMTP_PORT = int(_env("SMTP_PORT", 25))
+        self.SMTP_USER = _env("SMTP_USER")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
+        self.MAIL_FROM = _env("MAIL_FROM", "noreply@odr.example.cn")
         self.SCHEDULER_IN_WEB_PROCESS = _env("SCHEDULER_IN_WEB_PROCESS", "1") == "1"
         self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 

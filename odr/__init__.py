@@ -79,6 +79,7 @@ def register_blueprints(app):
     from odr.rooms.views import bp as rooms_bp
 
     app.register_blueprint(rooms_bp)
+    from odr.notifications import mail as _mail  # noqa: F401  (the outbox model)
     from odr.notifications import operations as _notifications  # noqa: F401  (listens to the audit chain)
     from odr.notifications import views as notification_views
 

@@ -92,3 +92,13 @@ def organisations():
             return redirect(url_for("admin.organisations"))
     orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
     return render_template("admin/organisations.html", form=form, orgs=orgs)
+
+
+@bp.route("/outbox")
+@roles_required(Role.ADMIN)
+def outbox():
+    """The mails the platform sent or still holds (all of them, when no SMTP server is configured)."""
+    from odr.notifications.mail import OutboxMail
+
+    page = db.paginate(sa.select(OutboxMail).order_by(OutboxMail.id.desc()), per_page=50, error_out=False)
+    return render_template("admin/outbox.html", page=page)

@@ -67,6 +67,9 @@ def tick(app, leadership):
                 done = sweep()
                 if done:
                     logger.info("Deadline sweep acted on %d deadlines", done)
+                from odr.notifications.mail import deliver
+
+                deliver()
         except Exception:  # the next tick tries again
             logger.exception("Deadline sweep failed")
         finally:

@@ -67,6 +67,9 @@ def notify(users, code: str, case=None, **params):
         )
         db.session.add(note)
         db.session.flush()
+        from odr.notifications.mail import queue_for
+
+        queue_for(user, lambda note=note: text_of(note))
         emit_after_commit(
             db.session, "notification", {"id": note.id, "case_id": note.case_id}, f"user:{user.id}"
         )
