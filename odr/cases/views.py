@@ -210,7 +210,8 @@ def _back(case):
     return redirect(url_for("cases.show", case_id=case.id))
 
 
-def _form_errors(form):
+def flash_form_errors(form):
+    """Each error of FORM as a message, for forms posted from a page that is then shown again."""
     for field in form:
         for error in field.errors:
             flash(f"{field.label.text}: {error}", "danger")
@@ -222,7 +223,7 @@ def accept(case_id):
     case = load_case(case_id)
     form = AcceptForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(case)
     invitations = run(
         operations.accept_case,
@@ -256,7 +257,7 @@ def _reason_action(case_id, form_class, prefix, operation, success):
     if form.validate_on_submit():
         run(operation, case, current_user._get_current_object(), form.reason.data, success=success)
     else:
-        _form_errors(form)
+        flash_form_errors(form)
     return _back(case)
 
 
@@ -307,7 +308,7 @@ def answer(case_id):
             success=success,
         )
     else:
-        _form_errors(form)
+        flash_form_errors(form)
     return _back(case)
 
 
@@ -328,7 +329,7 @@ def refer(case_id):
             success=_("The case has been referred."),
         )
     else:
-        _form_errors(form)
+        flash_form_errors(form)
     return _back(case)
 
 

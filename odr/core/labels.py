@@ -24,6 +24,15 @@ class LabelledEnum(enum.StrEnum):
         return [SelectChoice(m.value, m.label) for m in (members or cls)]
 
 
+def zh(text) -> str:
+    """TEXT (a lazy translation or a labelled value) in Chinese, whatever the request's language:
+    the language of the platform's documents."""
+    from flask_babel import force_locale
+
+    with force_locale("zh_CN"):
+        return str(getattr(text, "label", text))
+
+
 def label(value):
     """The translated label of an enumerated value, or the value itself."""
     return getattr(value, "label", value)

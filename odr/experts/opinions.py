@@ -9,6 +9,7 @@ from odr.cases.models import Case
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.labels import zh
 from odr.experts.models import OpinionAttachment, OpinionVisibility, TechnicalOpinion, TechnicalQuestion
 from odr.experts.operations import AssignmentError
 from odr.extensions import db
@@ -106,7 +107,7 @@ def opinion_data(opinion: TechnicalOpinion, questions=None) -> dict:
     return {
         "case_number": case.number,
         "case_title": case.title,
-        "ip_type_label": _zh(case.ip_type.label),
+        "ip_type_label": zh(case.ip_type),
         "investigator_name": investigator.name,
         "organisation_name": investigator.organisation.name if investigator.organisation else "",
         "filed_at": opinion.filed_at,
@@ -116,7 +117,7 @@ def opinion_data(opinion: TechnicalOpinion, questions=None) -> dict:
         "attachments": [
             {"name": a.filename, "sha256": a.sha256, "size": a.size} for a in opinion.attachments
         ],
-        "visibility_label": _zh(OpinionVisibility(case.opinion_visibility).label),
+        "visibility_label": zh(OpinionVisibility(case.opinion_visibility)),
     }
 
 
@@ -129,11 +130,3 @@ def set_visibility(case: Case, user: User, visibility: str):
     old = case.opinion_visibility
     case.opinion_visibility = visibility.value
     record("opinion.visibility_changed", case, actor=user, details={"from": old, "to": visibility.value})
-
-
-def _zh(lazy):
-    """A label in Chinese, whatever the language of the request (documents are in Chinese)."""
-    from flask_babel import force_locale
-
-    with force_locale("zh_CN"):
-        return str(lazy)

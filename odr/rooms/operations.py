@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from odr.accounts.models import User
 from odr.audit.operations import record
 from odr.cases import workflow
-from odr.cases.models import Case, CaseState, Side
+from odr.cases.models import Case, CaseState
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
@@ -385,6 +385,3 @@ _room_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 
 def room_lock(room_id: int) -> threading.Lock:
     return _room_locks[room_id]
-
-
-__all__ = ["ACTIVE_STATES", "RoomError", "Side"]

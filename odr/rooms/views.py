@@ -9,10 +9,11 @@ from wtforms import SelectChoice
 from odr.accounts.models import User
 from odr.cases import panels
 from odr.cases.models import CaseState
-from odr.cases.views import run
+from odr.cases.views import flash_form_errors, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.labels import zh
 from odr.extensions import db
 from odr.rooms import labels, operations, sessions
 from odr.rooms.forms import AttendanceForm, MinutesAnswerForm, MinutesForm, SessionForm
@@ -205,7 +206,7 @@ def _record_pdf(room, session=None):
     data = {
         "case_number": room.case.number,
         "case_title": room.case.title,
-        "room_label": _zh_label(room.kind),
+        "room_label": zh(room.kind),
         "generated_at": utcnow(),
         "transcript": transcript,
         "session": None,
@@ -234,13 +235,6 @@ def _record_pdf(room, session=None):
             ],
         }
     return render_record(data)
-
-
-def _zh_label(kind):
-    from flask_babel import force_locale
-
-    with force_locale("zh_CN"):
-        return str(kind.label)
 
 
 def _pdf_response(data, name):
@@ -279,9 +273,7 @@ def schedule(room_id):
             success=_("The session is scheduled."),
         )
     else:
-        for field in form:
-            for error in field.errors:
-                flash(f"{field.label.text}: {error}", "danger")
+        flash_form_errors(form)
     return redirect(url_for("cases.show", case_id=room.case_id) + "#rooms")
 
 
