@@ -173,6 +173,37 @@ def refuse_case(case: Case, clerk: User, reason: str):
     )
 
 
+def awaiting_answer_from(case: Case, user: User) -> CaseParty | None:
+    """USER's respondent record in CASE if the invitation to mediate still waits for their answer."""
+    party = case.party_of(user)
+    if (
+        party is not None
+        and party.side == Side.RESPONDENT
+        and party.answer == Answer.PENDING
+        and case.state == CaseState.AWAITING_RESPONDENT
+    ):
+        return party
+    return None
+
+
+def needs_invitation(party: CaseParty) -> bool:
+    """A respondent without an account while the case waits for the respondents' answer."""
+    return (
+        party.side == Side.RESPONDENT
+        and party.user_id is None
+        and party.case.state == CaseState.AWAITING_RESPONDENT
+    )
+
+
+def reissue_invitation(party: CaseParty, clerk: User) -> str:
+    """The clerk issues a fresh link (earlier ones stop working); returns its token."""
+    if not party.case.is_clerk_of(clerk):
+        raise InvitationError(_l("Only the clerk of the case issues invitation links."))
+    if not needs_invitation(party):
+        raise InvitationError(_l("No invitation is needed for this party now."))
+    return issue_invitation(party, clerk)
+
+
 def answer_invitation(
     case: Case, user: User, *, consent: bool, reason: str | None = None, agent_name=None, agent_firm=None
 ):

@@ -168,13 +168,7 @@ def show(case_id):
     case = load_case(case_id)
     held = workflow.capacities(case, current_user)
     can = {action: workflow.allowed(case, action, held) for action in Action}
-    party = case.party_of(current_user)
-    can_answer = (
-        party is not None
-        and party.side == Side.RESPONDENT
-        and party.answer == "pending"
-        and case.state == CaseState.AWAITING_RESPONDENT
-    )
+    can_answer = operations.awaiting_answer_from(case, current_user) is not None
     accept_form = None
     proposed = None
     if can[Action.ACCEPT]:
@@ -203,6 +197,7 @@ def show(case_id):
         panels=panels.for_case(case, current_user),
         triage_labels=triage.describe(case.triage_reasons),
         is_clerk=workflow.Capacity.CLERK in held,
+        needs_invitation={p.id for p in case.parties if operations.needs_invitation(p)},
     )
 
 
@@ -342,15 +337,9 @@ def reissue_invitation(case_id, party_id):
         abort(404)
     if not case.is_clerk_of(current_user):
         abort(403)
-    if (
-        party.side != Side.RESPONDENT
-        or party.user_id is not None
-        or case.state != CaseState.AWAITING_RESPONDENT
-    ):
-        flash(_("No invitation is needed for this party now."), "warning")
+    token = run(operations.reissue_invitation, party, current_user._get_current_object())
+    if token is None:
         return _back(case)
-    token = operations.issue_invitation(party, current_user._get_current_object())
-    db.session.commit()
     flash(
         _(
             "New invitation link for %(name)s (earlier links no longer work): %(url)s",
