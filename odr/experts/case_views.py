@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from odr.accounts.auth import check_password
@@ -424,6 +425,8 @@ def overview():
     org_cases = sa.select(Case).where(Case.organisation_id == me.organisation_id)
     waiting = db.session.scalars(
         org_cases.where(Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)))
+        # each case's seats are read below: load them with the cases, not one query per case
+        .options(selectinload(Case.assignments))
     ).all()
     unassigned = [
         (c, [s for s in operations.seats_needed(c) if operations.open_assignment(c, s) is None])
