@@ -1,0 +1,643 @@
+"""Settlement agreements and judicial confirmation as Chinese PDFs.
+
+The settlement agreement (调解协议书), its signed copy with a signature page (签署页), the joint
+application for judicial confirmation (司法确认申请书), the court's ruling (民事裁定书) and the application
+for enforcement (强制执行申请书). Each takes plain data and returns PDF bytes; the same data always gives
+the same bytes, so a stored SHA-256 can be checked by rendering again.
+"""
+
+import functools
+from datetime import date, datetime
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from odr.core.pdf import (
+    MARGINS,
+    MONO_FONT,
+    PAGE_SIZE,
+    PLATFORM_NAME,
+    CJKParagraph,
+    PdfFont,
+    build_document,
+    chinese_date,
+    markup,
+    styles,
+    text_paragraphs,
+)
+from odr.core.timeutil import local
+
+AGREEMENT_TITLE = "调解协议书"
+SIGNATURE_PAGE_TITLE = "签署页"
+APPLICATION_TITLE = "司法确认申请书"
+RULING_TITLE = "民 事 裁 定 书"
+ENFORCEMENT_TITLE = "强制执行申请书"
+
+TEXT_WIDTH = PAGE_SIZE[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
+GRID = colors.HexColor("#888888")
+SHADE = colors.HexColor("#f2f2f2")
+# Party name, "签章：", the line to sign on, the date to fill in.
+SIGNING_COLUMNS = (TEXT_WIDTH - 16 * mm - 40 * mm - 34 * mm, 16 * mm, 40 * mm, 34 * mm)
+# 序号, 签署身份, 当事人 (the rest), 签署人, 签署时间, IP 地址: a date such as 2026年11月28日 fits on one line,
+# and below them a SHA-256 in 8 pt Courier (108 mm) fits in one line across the last four columns.
+SIGNATURE_COLUMNS = (11 * mm, 25 * mm, TEXT_WIDTH - 118 * mm, 18 * mm, 33 * mm, 31 * mm)
+ATTACHMENT_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 20 * mm - 60 * mm, 20 * mm, 60 * mm)
+OBLIGATION_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 26 * mm - 32 * mm - 32 * mm, 26 * mm, 32 * mm, 32 * mm)
+
+CIVIL_PROCEDURE_LAW = "《中华人民共和国民事诉讼法》"
+_DIGITS = "零一二三四五六七八九"
+
+
+class _Para(CJKParagraph):
+    """A CJKParagraph that breaks its lines once for each width it is given.
+
+    Platypus wraps a paragraph several times at the same width (a table sizing then drawing its cells,
+    KeepTogether and keepWithNext measuring their content before the frame places it), and line
+    breaking is most of the cost of a document. The lines depend only on the width, so they are kept.
+    """
+
+    def breakLinesCJK(self, maxWidths):
+        if getattr(self, "_splitpara", 0):
+            return super().breakLinesCJK(maxWidths)
+        key = tuple(maxWidths) if isinstance(maxWidths, (list, tuple)) else (maxWidths,)
+        cached = self.__dict__.get("_broken")
+        if cached is None or cached[0] != key:
+            cached = self._broken = (key, super().breakLinesCJK(maxWidths))
+        return cached[1]
+
+
+def _text(text: str, style: ParagraphStyle) -> list[_Para]:
+    """`text_paragraphs` of TEXT as paragraphs that keep their line breaks."""
+    return [_Para(None, p.style, frags=p.frags) for p in text_paragraphs(text, style)]
+
+
+def chinese_numeral(n: int) -> str:
+    """N (1 to 999) in Chinese numerals as clauses and items are numbered: 一, 十二, 二十, 一百零五."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"{n} is outside 1-999")
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    out = f"{_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and units:
+        out += "零"
+    return out + (_DIGITS[units] if units else "")
+
+
+# --- 调解协议书 -------------------------------------------------------------------------------------
+
+
+def render_agreement(data: dict, *, font: PdfFont | None = None) -> bytes:
+    """The settlement agreement described by DATA, unsigned, with blank lines to sign on, as PDF bytes.
+
+    DATA holds case_number, case_title, organisation_name, version_number (int), finalised_at (aware),
+    content_sha256, parties (party dicts, see `_party_paragraphs`), mediators (names), facts (text; a
+    blank line separates paragraphs) and clauses (dicts with title and text).
+    """
+    return build_document(
+        AGREEMENT_TITLE,
+        _agreement_reference(data),
+        _agreement_story(data, styles(font)),
+        created_at=data["finalised_at"],
+        font=font,
+    )
+
+
+def render_signed_agreement(data: dict, signatures: list[dict], *, font: PdfFont | None = None) -> bytes:
+    """The agreement of `render_agreement` followed by a signature page recording each electronic signature.
+
+    DATA also holds effective_at (aware). Each of SIGNATURES holds capacity_label, party_name (None for a
+    mediator), signer_name, signed_at (aware), ip_address and hash_signed (SHA-256 of the unsigned PDF).
+    """
+    s = styles(font)
+    story = [*_agreement_story(data, s), PageBreak(), *_signature_page(data, signatures, s)]
+    return build_document(
+        AGREEMENT_TITLE, _agreement_reference(data), story, created_at=data["effective_at"], font=font
+    )
+
+
+def _agreement_reference(data):
+    return f"案号：{data['case_number']}　第{data['version_number']}版"
+
+
+def _agreement_story(data, s):
+    x = _extra_styles(s)
+    parties = data["parties"]
+    mediators = data["mediators"]
+    case_rows = [
+        ("案号", data["case_number"]),
+        ("案件名称", data["case_title"]),
+        ("调解组织", data["organisation_name"]),
+        ("调解员", "、".join(mediators)),
+        ("协议版本", f"第{data['version_number']}版"),
+        ("定稿时间", _moment(data["finalised_at"])),
+    ]
+    story = [
+        _Para(AGREEMENT_TITLE, s.title),
+        _case_block(case_rows, s),
+        _Para("一、当事人", s.heading),
+        *[p for party in parties for p in _party_paragraphs(party, s)],
+        _Para("二、纠纷事实", s.heading),
+        *_text(data["facts"], s.body),
+        _Para("三、协议条款", s.heading),
+        _Para(
+            f"经{markup(data['organisation_name'])}调解，双方当事人在平等、自愿的基础上，达成如下协议：",
+            s.body,
+        ),
+    ]
+    for n, clause in enumerate(data["clauses"], start=1):
+        story.append(_Para(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
+        story.extend(_text(clause["text"], s.body))
+    story += [
+        _Para("四、协议的生效与司法确认", s.heading),
+        *[_Para(text, s.body) for text in _closing(data)],
+        _digest(data["content_sha256"], s),
+        Spacer(1, 4 * mm),
+        _Para("（以下无正文，为签署栏）", x.centred),
+        _signing_lines(
+            [
+                *[row for party in parties for row in _party_signers(party)],
+                *[("调解员", name) for name in mediators],
+            ],
+            s,
+        ),
+    ]
+    return story
+
+
+def _closing(data):
+    organisation = markup(data["organisation_name"])
+    copies = chinese_numeral(len(data["parties"]) + 1)
+    return [
+        "本协议经各方当事人和调解员签署后生效。调解协议生效后，具有法律约束力，当事人应当按照约定履行。",
+        "本协议生效之日起三十日内，双方当事人可以依照" + CIVIL_PROCEDURE_LAW + "第二百零五条的规定，"
+        "共同向有管辖权的人民法院申请司法确认。人民法院依法确认调解协议有效，一方当事人拒绝履行或者"
+        "未全部履行的，对方当事人可以向人民法院申请强制执行。",
+        f"本协议一式{copies}份，各方当事人各执一份，{organisation}存档一份，具有同等法律效力。"
+        f"本协议通过{PLATFORM_NAME}以电子方式签署的，电子文本与纸质文本具有同等效力。",
+    ]
+
+
+def _digest(sha256, s):
+    x = _extra_styles(s)
+    box = Table(
+        [[_Para("本协议内容摘要（SHA-256）：", s.small)], [_Para(markup(sha256), x.digest)]],
+        colWidths=(TEXT_WIDTH,),
+    )
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
+    return KeepTogether([Spacer(1, 3 * mm), box])
+
+
+def _party_signers(party):
+    rows = [(party["side_label"], party["name"])]
+    if party.get("agent_name"):
+        rows.append((f"{party['side_label']}委托代理人", party["agent_name"]))
+    return rows
+
+
+def _signature_page(data, signatures, s):
+    x = _extra_styles(s)
+    header = [
+        _Para(text, s.cell)
+        for text in ("序号", "签署身份", "当事人", "签署人", "签署时间<br/>（北京时间）", "IP 地址")
+    ]
+    rows = [header]
+    spans = []
+    for n, sig in enumerate(signatures, start=1):
+        rows.append(
+            [
+                _Para(str(n), s.cell),
+                _Para(markup(sig["capacity_label"]), s.cell),
+                _Para(markup(sig["party_name"] or "—"), s.cell),
+                _Para(markup(sig["signer_name"]), s.cell),
+                _Para(_moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
+                _Para(markup(sig["ip_address"]), x.mono_cell),
+            ]
+        )
+        row = len(rows)
+        rows.append(
+            [
+                "",
+                _Para("签署文件 SHA-256", s.cell),
+                _Para(markup(sig["hash_signed"]), x.mono_cell),
+                "",
+                "",
+                "",
+            ]
+        )
+        spans += [("SPAN", (0, row - 1), (0, row)), ("SPAN", (2, row), (-1, row))]
+    table = Table(rows, colWidths=SIGNATURE_COLUMNS, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                *spans,
+            ]
+        )
+    )
+    return [
+        _Para(SIGNATURE_PAGE_TITLE, s.title),
+        _Para(
+            f"本页为案号{markup(data['case_number'])}《{AGREEMENT_TITLE}》（第{data['version_number']}版）的签署页。"
+            f"下列签署人通过{PLATFORM_NAME}以电子方式签署本协议。每名签署人签署时均重新输入本人登录密码确认身份，"
+            "并对下表所列SHA-256摘要对应的协议文本（不含本签署页的协议PDF文件）进行签署。",
+            s.body,
+        ),
+        Spacer(1, 2 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        _Para(
+            f"本协议经全部当事人和调解员签署，于{_moment(data['effective_at'], seconds=True)}（北京时间）生效。",
+            s.body,
+        ),
+        _Para(f"本协议内容摘要（SHA-256）：{_mono(data['content_sha256'])}", x.plain),
+    ]
+
+
+# --- 司法确认申请书 -----------------------------------------------------------------------------------
+
+
+def render_confirmation_application(data: dict, *, font: PdfFont | None = None) -> bytes:
+    """The parties' joint application to COURT_NAME to confirm their settlement agreement, as PDF bytes.
+
+    DATA holds court_name, case_number, applicants (party dicts), applied_at (aware), applicant_name (who
+    filed it), consenting_names (who joined), agreement (dict: version_number, effective_at, pdf_sha256),
+    facts_and_reasons (text), attachments (dicts: name, sha256 or None, size in bytes or None), and
+    optionally organisation_name (the mediation organisation; the platform is named without it).
+    """
+    s = styles(font)
+    x = _extra_styles(s)
+    agreement = data["agreement"]
+    applicants = data["applicants"]
+    names = _names(applicants)
+    mediated_by = markup(data.get("organisation_name") or PLATFORM_NAME)
+    story = [
+        _Para(APPLICATION_TITLE, s.title),
+        Spacer(1, 2 * mm),
+        *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
+        _Para("请求事项", s.heading),
+        _Para(
+            f"请求确认申请人{names}于{chinese_date(agreement['effective_at'])}经{mediated_by}调解达成的"
+            f"调解协议（平台案号：{markup(data['case_number'])}，第{agreement['version_number']}版）有效。",
+            s.body,
+        ),
+        _Para("事实和理由", s.heading),
+        *_text(data["facts_and_reasons"], s.body),
+        _Para(
+            f"该调解协议于{_moment(agreement['effective_at'], seconds=True)}（北京时间）经各方当事人和调解员签署生效，"
+            "已签署协议PDF文件的SHA-256摘要为：",
+            s.body,
+        ),
+        _Para(markup(agreement["pdf_sha256"]), x.digest),
+        _Para(
+            f"申请人依照{CIVIL_PROCEDURE_LAW}第二百零五条的规定，自调解协议生效之日起三十日内共同提出本申请。"
+            f"本申请由{markup(data['applicant_name'])}于{_moment(data['applied_at'])}通过{PLATFORM_NAME}提交，"
+            f"{'、'.join(markup(n) for n in data['consenting_names']) or '其他申请人'}已确认共同申请。",
+            s.body,
+        ),
+        _Para("申请人承诺", s.heading),
+        *[_Para(text, s.body) for text in _UNDERTAKING],
+        _signing_lines(
+            [("申请人", party["name"]) for party in applicants],
+            s,
+            signed_on=data["applied_at"],
+            before=_addressee(data["court_name"], s),
+        ),
+        Spacer(1, 4 * mm),
+        _Para("附件：案件材料清单", s.heading),
+        _attachments(data["attachments"], s),
+    ]
+    return build_document(
+        APPLICATION_TITLE, f"案号：{data['case_number']}", story, created_at=data["applied_at"], font=font
+    )
+
+
+_UNDERTAKING = (
+    "一、申请人出于解决纠纷的目的自愿达成调解协议，没有恶意串通、规避法律的行为；",
+    "二、调解协议的内容合法，不损害国家利益、社会公共利益和他人的合法权益；",
+    "三、申请人提交的材料真实、完整，陈述属实；",
+    "四、如因虚假陈述、提交虚假材料等造成后果的，申请人愿意承担相应的法律责任。",
+)
+
+
+def _attachments(attachments, s):
+    if not attachments:
+        return _Para("无。", s.body)
+    header = [_Para(text, s.cell) for text in ("序号", "文件名", "大小", "SHA-256")]
+    rows = [
+        [
+            _Para(str(n), s.cell),
+            _Para(markup(a["name"]), s.cell),
+            _Para(_size(a["size"]), s.cell),
+            _Para(markup(a["sha256"] or "—"), s.mono if a["sha256"] else s.cell),
+        ]
+        for n, a in enumerate(attachments, start=1)
+    ]
+    return _grid([header, *rows], ATTACHMENT_COLUMNS)
+
+
+# --- 民事裁定书 ---------------------------------------------------------------------------------------
+
+
+def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
+    """The court's ruling on an application for judicial confirmation, confirming or rejecting it.
+
+    DATA holds court_name, ruling_number, applicants (party dicts), case_number (the platform's),
+    organisation_name, agreement_effective_at, accepted_at, decided_at (aware), outcome ("confirmed" or
+    "rejected"), agreement_clauses (dicts: title, text), grounds (list of str), explanation (text), officer_name
+    and clerk_name (or None).
+    """
+    if data["outcome"] not in ("confirmed", "rejected"):
+        raise ValueError(f"unknown outcome {data['outcome']!r}")
+    s = styles(font)
+    x = _extra_styles(s)
+    applicants = data["applicants"]
+    names = _names(applicants)
+    agreement = (
+        f"申请人{names}于{chinese_date(data['agreement_effective_at'])}经{markup(data['organisation_name'])}"
+        f"主持调解达成的调解协议"
+    )
+    story = [
+        _Para(markup(data["court_name"]), s.title),
+        _Para(RULING_TITLE, s.title),
+        _Para(markup(data["ruling_number"]), x.right),
+        Spacer(1, 3 * mm),
+        *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
+        _Para(
+            f"申请人{names}于{chinese_date(data['agreement_effective_at'])}经{markup(data['organisation_name'])}"
+            f"主持调解（{PLATFORM_NAME}案号：{markup(data['case_number'])}），达成调解协议，并共同向本院申请"
+            f"司法确认。本院于{chinese_date(data['accepted_at'])}受理后，依法由审判员{markup(data['officer_name'])}"
+            "进行审查。现已审查终结。",
+            s.body,
+        ),
+    ]
+    if data["outcome"] == "confirmed":
+        story.append(_Para("申请人达成的调解协议主要内容如下：", s.body))
+        for n, clause in enumerate(data["agreement_clauses"], start=1):
+            story.append(_Para(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
+            story.extend(_text(clause["text"], s.body))
+        story += [
+            _Para("本院经审查认为，申请人达成的调解协议符合司法确认调解协议的法定条件。", s.body),
+            *_text(data.get("explanation") or "", s.body),
+            _Para(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            _Para(f"{agreement}有效。", s.body),
+            _Para(
+                "当事人应当按照调解协议的约定自觉履行义务。一方当事人拒绝履行或者未全部履行的，"
+                "对方当事人可以向人民法院申请强制执行。",
+                s.body,
+            ),
+        ]
+    else:
+        story.append(
+            _Para("本院经审查认为，申请人达成的调解协议存在下列情形，不符合司法确认的法定条件：", s.body)
+        )
+        story += [
+            _Para(f"（{chinese_numeral(n)}）{markup(ground)}", s.body)
+            for n, ground in enumerate(data["grounds"], start=1)
+        ]
+        story += [
+            *_text(data.get("explanation") or "", s.body),
+            _Para(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            _Para(f"驳回申请人{names}的司法确认申请。", s.body),
+            _Para(
+                "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。", s.body
+            ),
+        ]
+    story.append(_court_signature(data, s, after=_Para("本裁定书自即日起发生法律效力。", s.body)))
+    return build_document(
+        "民事裁定书", data["ruling_number"], story, created_at=data["decided_at"], font=font
+    )
+
+
+def _court_signature(data, s, *, after):
+    """The judge, the date and the clerk, set as a block at the right, kept on the page of AFTER."""
+    plain = _extra_styles(s).plain
+    rows = [["审判员", markup(data["officer_name"])], [chinese_date(data["decided_at"]), ""]]
+    if data.get("clerk_name"):
+        rows.append(["书记员", markup(data["clerk_name"])])
+    block = Table(
+        [[_Para(cell, plain) if cell else "" for cell in row] for row in rows],
+        colWidths=(22 * mm, 28 * mm),
+        hAlign="RIGHT",
+    )
+    block.setStyle(TableStyle([("SPAN", (0, 1), (1, 1)), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return KeepTogether([after, Spacer(1, 10 * mm), block])
+
+
+# --- 强制执行申请书 -----------------------------------------------------------------------------------
+
+
+def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -> bytes:
+    """A party's application to have the confirmed agreement enforced against the other, as PDF bytes.
+
+    DATA holds court_name, applicant and respondent (party dicts), basis (dict: ruling_number, court_name,
+    decided_at, case_number), obligations (dicts: description, amount as "50,000.00" or None, due_date
+    (date), performed_note or None), requested_amount ("50,000.00" or None), applied_at (aware), facts.
+    """
+    s = styles(font)
+    basis = data["basis"]
+    applicant, respondent = data["applicant"], data["respondent"]
+    ruling = f"{markup(basis['court_name'])}{markup(basis['ruling_number'])}民事裁定书"
+    requests = [
+        f"请求依法强制执行{ruling}所确认的调解协议，责令被执行人{markup(respondent['name'])}履行下列未履行的义务；"
+    ]
+    if data.get("requested_amount"):
+        requests.append(f"请求责令被执行人向申请执行人支付人民币{markup(data['requested_amount'])}元；")
+    requests.append("本案执行费用由被执行人负担。")
+    story = [
+        _Para(ENFORCEMENT_TITLE, s.title),
+        Spacer(1, 2 * mm),
+        *_party_paragraphs(applicant, s, side_label="申请执行人"),
+        *_party_paragraphs(respondent, s, side_label="被执行人"),
+        _Para("申请事项", s.heading),
+        *[_Para(f"{chinese_numeral(n)}、{text}", s.body) for n, text in enumerate(requests, start=1)],
+        _Para("事实与理由", s.heading),
+        _Para(
+            f"{markup(basis['court_name'])}于{chinese_date(basis['decided_at'])}作出{markup(basis['ruling_number'])}"
+            f"民事裁定书，确认申请执行人与被执行人经调解（{PLATFORM_NAME}案号：{markup(basis['case_number'])}）"
+            "达成的调解协议有效。该裁定已发生法律效力。",
+            s.body,
+        ),
+        *_text(data["facts"], s.body),
+        _Para("被执行人未履行或者未全部履行的义务如下：", s.body),
+        _obligations(data["obligations"], s),
+        Spacer(1, 2 * mm),
+        _signing_lines(
+            [("申请执行人", applicant["name"])],
+            s,
+            signed_on=data["applied_at"],
+            before=[
+                _Para("为维护申请执行人的合法权益，特向贵院申请强制执行。", s.body),
+                *_addressee(data["court_name"], s),
+            ],
+        ),
+    ]
+    return build_document(
+        ENFORCEMENT_TITLE, f"案号：{basis['case_number']}", story, created_at=data["applied_at"], font=font
+    )
+
+
+def _obligations(obligations, s):
+    x = _extra_styles(s)
+    header = [_Para(text, s.cell) for text in ("序号", "义务内容", "金额（元）", "履行期限", "履行情况")]
+    rows = [
+        [
+            _Para(str(n), s.cell),
+            _Para(markup(o["description"]), s.cell),
+            _Para(markup(o["amount"] or "—"), x.amount_cell),
+            _Para(_day(o["due_date"]), s.cell),
+            _Para(markup(o["performed_note"] or "未履行"), s.cell),
+        ]
+        for n, o in enumerate(obligations, start=1)
+    ]
+    return _grid([header, *rows], OBLIGATION_COLUMNS)
+
+
+# --- shared pieces ------------------------------------------------------------------------------------
+
+
+def _party_paragraphs(party, s, *, side_label=None):
+    """PARTY the way Chinese legal documents introduce one: name, kind, identity number, address; agent.
+
+    PARTY holds side_label, name, kind_label, identity_label, identity_number, address, agent_name and
+    agent_firm (the last three may be None); SIDE_LABEL replaces the party's own label.
+    """
+    x = _extra_styles(s)
+    label = side_label or party["side_label"]
+    text = (
+        f"{label}：{markup(party['name'])}（{markup(party['kind_label'])}），"
+        f"{markup(party['identity_label'])}：{markup(party['identity_number'])}"
+    )
+    if party.get("address"):
+        text += f"，住所：{markup(party['address'])}"
+    paragraphs = [_Para(text + "。", x.party)]
+    if party.get("agent_name"):
+        agent = f"委托代理人：{markup(party['agent_name'])}"
+        if party.get("agent_firm"):
+            agent += f"，{markup(party['agent_firm'])}"
+        paragraphs.append(_Para(agent + "。", x.party))
+    return paragraphs
+
+
+def _addressee(court_name, s):
+    """此致 and the court, as a letter to the court closes."""
+    return [_Para("此致", s.body), _Para(markup(court_name), _extra_styles(s).plain)]
+
+
+def _names(parties):
+    return "、".join(markup(party["name"]) for party in parties)
+
+
+def _case_block(rows, s):
+    table = Table(
+        [[_Para(label, s.cell), _Para(markup(value), s.cell)] for label, value in rows],
+        colWidths=(28 * mm, TEXT_WIDTH - 28 * mm),
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (0, -1), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _grid(rows, widths):
+    """A table with a shaded header row repeated on each page; narrow padding leaves room for dates."""
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _signing_lines(signers, s, *, signed_on=None, before=()):
+    """One row per (capacity, name) in SIGNERS with a blank line to sign on, kept whole with BEFORE.
+
+    The date is SIGNED_ON (aware) when given, else left blank to fill in by hand.
+    """
+    # A plain string, not a paragraph, so that the ideographic spaces left to write in are not collapsed.
+    day = chinese_date(signed_on) if signed_on else "　　年　　月　　日"
+    rows = [
+        [_Para(f"{markup(capacity)}：{markup(name)}", s.cell), _Para("签章：", s.cell), "", day]
+        for capacity, name in signers
+    ]
+    table = Table(rows, colWidths=SIGNING_COLUMNS)
+    table.setStyle(
+        TableStyle(
+            [
+                # With the paragraphs' leading, the string's baseline lines up with theirs.
+                ("FONT", (3, 0), (3, -1), s.cell.fontName, s.cell.fontSize, s.cell.leading),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("TOPPADDING", (0, 0), (-1, -1), 16),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LINEBELOW", (2, 0), (2, -1), 0.75, colors.black),
+            ]
+        )
+    )
+    # Kept whole so that no signer is left alone on a page after the text they sign.
+    return KeepTogether([*before, Spacer(1, 4 * mm), table])
+
+
+def _mono(text):
+    return f'<font name="{MONO_FONT}" size="8">{markup(text)}</font>'
+
+
+def _moment(value: datetime, *, seconds=False, wrap=False) -> str:
+    """VALUE (aware) in Beijing as 2026年11月28日 15:42, with seconds if SECONDS, time on a new line if WRAP."""
+    t = local(value)
+    clock = t.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{t.year}年{t.month}月{t.day}日{'<br/>' if wrap else ' '}{clock}"
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _size(size: int | None) -> str:
+    """SIZE in bytes the way people read it: 812 B, 35.2 KB, 4.7 MB; a dash if unknown."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class _ExtraStyles:
+    """Styles these layouts derive from the shared ones (see `odr.core.pdf.styles`)."""
+
+    def __init__(self, s):
+        self.plain = ParagraphStyle("agr-plain", s.body, firstLineIndent=0)
+        self.party = ParagraphStyle("agr-party", s.body, spaceAfter=2)
+        self.clause = ParagraphStyle("agr-clause", s.body, firstLineIndent=0, spaceBefore=6, keepWithNext=1)
+        self.centred = ParagraphStyle("agr-centred", s.small, alignment=TA_CENTER)
+        self.right = ParagraphStyle("agr-right", s.body, firstLineIndent=0, alignment=TA_RIGHT)
+        self.amount_cell = ParagraphStyle("agr-amount", s.cell, alignment=TA_RIGHT)
+        self.mono_cell = ParagraphStyle("agr-mono-cell", s.mono, leading=15)
+        self.digest = ParagraphStyle("agr-digest", s.mono, fontSize=9, leading=13)
+
+
+@functools.cache
+def _extra_styles(s) -> _ExtraStyles:
+    return _ExtraStyles(s)
