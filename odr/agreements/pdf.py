@@ -230,19 +230,8 @@ def _signature_page(data, signatures, s):
             ]
         )
         spans += [("SPAN", (0, row - 1), (0, row)), ("SPAN", (2, row), (-1, row))]
-    table = Table(rows, colWidths=SIGNATURE_COLUMNS, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                *spans,
-            ]
-        )
-    )
+    table = _grid(rows, SIGNATURE_COLUMNS)
+    table.setStyle(TableStyle(spans))
     return [
         _Para(SIGNATURE_PAGE_TITLE, s.title),
         _Para(
@@ -537,30 +526,21 @@ def _names(parties):
 
 
 def _case_block(rows, s):
-    table = Table(
-        [[_Para(label, s.cell), _Para(markup(value), s.cell)] for label, value in rows],
-        colWidths=(28 * mm, TEXT_WIDTH - 28 * mm),
-    )
+    cells = [[_Para(label, s.cell), _Para(markup(value), s.cell)] for label, value in rows]
+    return _grid(cells, (28 * mm, TEXT_WIDTH - 28 * mm), shade=(0, -1))
+
+
+def _grid(rows, widths, *, shade=(-1, 0)):
+    """A ruled table, the cells to SHADE (the header row, repeated on each page, unless told otherwise).
+
+    Its padding is narrower than reportlab's so that dates and amounts fit in their columns.
+    """
+    table = Table(rows, colWidths=widths, repeatRows=1 if shade == (-1, 0) else 0)
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
-    return table
-
-
-def _grid(rows, widths):
-    """A table with a shaded header row repeated on each page; narrow padding leaves room for dates."""
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("BACKGROUND", (0, 0), shade, SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
