@@ -93,6 +93,19 @@ class Config:
             "complex": int(_env("MEDIATION_PERIOD_COMPLEX_DAYS", 30)),
         }
 
+        # Judicial confirmation and enforcement (DESIGN §5): time limits and the competent court.
+        self.CONFIRMATION_WINDOW_DAYS = int(_env("CONFIRMATION_WINDOW_DAYS", 30))
+        self.COURT_ACCEPTANCE_DAYS = int(_env("COURT_ACCEPTANCE_DAYS", 3))
+        self.COURT_DECISION_DAYS = int(_env("COURT_DECISION_DAYS", 15))
+        self.COURT_EXTENSION_DAYS = int(_env("COURT_EXTENSION_DAYS", 10))
+        self.ENFORCEMENT_WINDOW_DAYS = int(_env("ENFORCEMENT_WINDOW_DAYS", 730))
+        # IP types, and claim amounts from which, an intermediate court hears the dispute.
+        self.COURT_INTERMEDIATE_IP_TYPES = _env(
+            "COURT_INTERMEDIATE_IP_TYPES",
+            "invention_patent,utility_model,plant_variety,ic_layout,trade_secret,software_copyright",
+        ).split(",")
+        self.COURT_INTERMEDIATE_CLAIM_AMOUNT = Decimal(_env("COURT_INTERMEDIATE_CLAIM_AMOUNT", "5000000"))
+
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
 

@@ -85,6 +85,13 @@ def register_blueprints(app):
 
     app.register_blueprint(notification_views.bp)
     notification_views.init_app(app)
+    from odr.agreements import access as agreement_access
+    from odr.agreements.court_views import bp as court_bp
+    from odr.agreements.views import bp as agreements_bp
+
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(court_bp)
+    agreement_access.init_app(app)
 
 
 def register_template_helpers(app):

@@ -32,6 +32,8 @@ ORGANISATIONS = [
     ("梧州市公证处", "Wuzhou Notary Office", OrgKind.NOTARY),
 ]
 MEDIATION = ORGANISATIONS[0][0]
+# Where an organisation's area is narrower than the city: a district court hears its district.
+REGIONS = {"梧州市万秀区人民法院": "广西壮族自治区梧州市万秀区"}
 
 # (e-mail, name, roles, organisation, party kind, identity number)
 ACCOUNTS = [
@@ -74,7 +76,9 @@ def run() -> int:
     created = 0
     for name, name_en, kind in ORGANISATIONS:
         if _org(name) is None:
-            org = Organisation(name=name, name_en=name_en, kind=kind, region="广西壮族自治区梧州市")
+            org = Organisation(
+                name=name, name_en=name_en, kind=kind, region=REGIONS.get(name, "广西壮族自治区梧州市")
+            )
             db.session.add(org)
             db.session.flush()
             record("organisation_created", org, details={"name": name, "kind": kind.value, "seed": True})

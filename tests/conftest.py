@@ -18,6 +18,7 @@ from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.cases import operations as case_ops
 from odr.core.identifiers import id_check_char, uscc_check_char
 from odr.extensions import db as _db
+from tests.agreement_support import courts, effective, in_mediation, liaison  # noqa: F401  (agreement fixtures)
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
 
 PASSWORD = "Secret-2026"

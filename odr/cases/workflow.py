@@ -20,6 +20,7 @@ class Capacity(LabelledEnum):
     CLERK = "clerk", _l("Clerk")
     MEDIATOR = "mediator", _l("Mediator")
     TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
+    COURT_LIAISON = "court_liaison", _l("Court liaison officer")
     SYSTEM = "system", _l("The platform")
 
 
@@ -34,6 +35,7 @@ class Action(LabelledEnum):
     TERMINATE = "terminate", _l("Mediation terminated without agreement")
     REFER = "refer", _l("Referred to the court or arbitration")
     CLOSE = "close", _l("Closed")
+    RESUME_MEDIATION = "resume_mediation", _l("Mediation resumed for a new agreement")
     WITHDRAW = "withdraw", _l("Withdrawn by the claimant")
 
 
@@ -50,6 +52,9 @@ TRANSITIONS: dict[tuple[S, Action], tuple[S, frozenset[Capacity]]] = {
     (S.MEDIATING, Action.AGREEMENT_EFFECTIVE): (S.SETTLED, frozenset({C.SYSTEM})),
     (S.MEDIATING, Action.TERMINATE): (S.FAILED, frozenset({C.MEDIATOR, C.SYSTEM})),
     (S.SETTLED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK, C.SYSTEM})),
+    # After the court refuses to confirm the agreement (the agreements package checks that).
+    (S.SETTLED, Action.RESUME_MEDIATION): (S.MEDIATING, frozenset({C.MEDIATOR, C.CLERK})),
+    (S.SETTLED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),
     (S.NOT_MEDIATED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),
     (S.NOT_MEDIATED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK})),
     (S.FAILED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),

@@ -17,6 +17,11 @@ class DeadlineKind(LabelledEnum):
     MEDIATION_PERIOD = "mediation_period", _l("Mediation period")
     SESSION_REMINDER_24H = "session_reminder_24h", _l("Session reminder (24 hours)")
     SESSION_REMINDER_1H = "session_reminder_1h", _l("Session reminder (1 hour)")
+    CONFIRMATION_WINDOW = "confirmation_window", _l("Application for judicial confirmation (30 days)")
+    COURT_ACCEPTANCE = "court_acceptance", _l("Court's acceptance of the application (3 days)")
+    COURT_DECISION = "court_decision", _l("Court's decision on confirmation (15 days)")
+    OBLIGATION_DUE = "obligation_due", _l("Performance of an obligation")
+    ENFORCEMENT_WINDOW = "enforcement_window", _l("Application for enforcement (2 years)")
 
 
 class DeadlineState(LabelledEnum):

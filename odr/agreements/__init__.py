@@ -1,0 +1,1 @@
+"""Settlement agreements: drafting from clause templates, signing, judicial confirmation, performance and enforcement."""

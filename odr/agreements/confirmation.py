@@ -1,0 +1,445 @@
+"""Judicial confirmation (司法确认): the parties' joint application within 30 days, and the court's
+acceptance (3 days), review (15 days, once +10), requests for materials and ruling."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from odr.accounts.models import COURT_KINDS, Role
+from odr.agreements import competence, documents, pdf
+from odr.agreements import workflow as agreement_workflow
+from odr.agreements.models import (
+    Agreement,
+    AgreementState,
+    ConfirmationApplication,
+    ConfirmationJoin,
+    MaterialsRequest,
+    RejectionGround,
+)
+from odr.agreements.operations import AgreementError
+from odr.agreements.workflow import AgreementAction
+from odr.audit.operations import record
+from odr.cases.workflow import Capacity
+from odr.core import storage
+from odr.core.db import utcnow
+from odr.extensions import db
+
+
+def window_closes_at(agreement: Agreement):
+    return agreement.effective_at + timedelta(days=current_app.config["CONFIRMATION_WINDOW_DAYS"])
+
+
+def open_application(agreement: Agreement) -> ConfirmationApplication | None:
+    return db.session.scalar(
+        sa.select(ConfirmationApplication)
+        .where(
+            ConfirmationApplication.agreement_id == agreement.id,
+            ConfirmationApplication.withdrawn_at.is_(None),
+            ConfirmationApplication.decision.is_(None),
+        )
+        .order_by(ConfirmationApplication.id.desc())
+    )
+
+
+def latest_application(agreement: Agreement) -> ConfirmationApplication | None:
+    return db.session.scalar(
+        sa.select(ConfirmationApplication)
+        .where(ConfirmationApplication.agreement_id == agreement.id)
+        .order_by(ConfirmationApplication.id.desc())
+    )
+
+
+def _check_window(agreement: Agreement):
+    if utcnow() > window_closes_at(agreement):
+        raise AgreementError(
+            _l(
+                "The 30 days for applying for judicial confirmation ended on %(when)s. The agreement stays binding "
+                "as a contract; a party may sue on it in court.",
+                when=_local_text(window_closes_at(agreement)),
+            )
+        )
+
+
+def _local_text(value):
+    from odr.core.timeutil import local
+
+    return local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _party(agreement, user):
+    party = agreement.case.party_of(user)
+    if party is None:
+        raise AgreementError(_l("Only the parties apply for judicial confirmation."))
+    return party
+
+
+def apply_for_confirmation(
+    agreement: Agreement, user, *, court_id: int, facts_and_reasons: str, ip_address=None
+):
+    """A party applies to a competent court; the other parties join the application to submit it."""
+    if agreement.state != AgreementState.EFFECTIVE:
+        raise AgreementError(_l("Only an effective agreement can be put before the court for confirmation."))
+    party = _party(agreement, user)
+    _check_window(agreement)
+    if open_application(agreement) is not None:
+        raise AgreementError(_l("An application for this agreement is already under way."))
+    option = competence.option_for(agreement.case, court_id)
+    if option is None:
+        raise AgreementError(
+            _l("That court is not competent to confirm this agreement. Choose one of those proposed.")
+        )
+    facts_and_reasons = (facts_and_reasons or "").strip()
+    if not facts_and_reasons:
+        raise AgreementError(_l("State the facts and reasons of the application."))
+    application = ConfirmationApplication(
+        agreement=agreement,
+        case=agreement.case,
+        court=option.court,
+        court_basis=option.basis.value,
+        applicant=user,
+        facts_and_reasons=facts_and_reasons[:10000],
+    )
+    db.session.add(application)
+    db.session.flush()
+    record(
+        "confirmation.applied",
+        application,
+        case=agreement.case,
+        actor=user,
+        details={"court_id": option.court.id, "basis": option.basis.value, "party_id": party.id},
+    )
+    join(application, user, ip_address=ip_address)
+    return application
+
+
+def join(application: ConfirmationApplication, user, ip_address=None):
+    """USER's party joins (consents to) the application; with the last party it goes to the court."""
+    agreement = application.agreement
+    party = _party(agreement, user)
+    if not application.is_open or application.submitted_at is not None:
+        raise AgreementError(_l("This application is no longer waiting for the parties."))
+    if party.id in application.joined_party_ids():
+        raise AgreementError(_l("Your side has already joined this application."))
+    _check_window(agreement)
+    application.joins.append(
+        ConfirmationJoin(party=party, user=user, ip_address=(ip_address or "")[:45] or None)
+    )
+    db.session.flush()
+    record(
+        "confirmation.joined", application, case=agreement.case, actor=user, details={"party_id": party.id}
+    )
+    if {p.id for p in agreement.case.parties} <= application.joined_party_ids():
+        _submit(application, user)
+
+
+def _submit(application: ConfirmationApplication, user):
+    now = utcnow()
+    application.submitted_at = now
+    application.acceptance_due_at = now + timedelta(days=current_app.config["COURT_ACCEPTANCE_DAYS"])
+    data = pdf.render_confirmation_application(application_form_data(application))
+    application.form_pdf_sha256 = storage.store(
+        data, allowed={"application/pdf"}, max_size=len(data) + 1
+    ).sha256
+    agreement_workflow.apply(
+        application.agreement,
+        AgreementAction.APPLY,
+        actor=user,
+        details={
+            "application_id": application.id,
+            "court_id": application.court_id,
+            "form_pdf_sha256": application.form_pdf_sha256,
+        },
+    )
+
+
+def application_form_data(application: ConfirmationApplication) -> dict:
+    agreement = application.agreement
+    case = application.case
+    version = agreement.final_version
+    attachments = [
+        {
+            "name": f"调解协议书（第{version.number}版，已签署）.pdf",
+            "sha256": agreement.signed_pdf_sha256,
+            "size": None,
+        },
+        {
+            "name": f"调解协议书（第{version.number}版）.pdf",
+            "sha256": version.pdf_sha256,
+            "size": version.pdf_size,
+        },
+    ]
+    attachments += [{"name": name, "sha256": sha, "size": size} for name, sha, size in case_file(case)]
+    return {
+        "court_name": application.court.name,
+        "case_number": case.number,
+        "applicants": [documents.party_data(p) for p in case.parties],
+        "applied_at": application.submitted_at or application.created_at,
+        "applicant_name": application.applicant.name,
+        "consenting_names": [
+            j.party.name for j in application.joins if j.user_id != application.applicant_id
+        ],
+        "agreement": {
+            "version_number": version.number,
+            "effective_at": agreement.effective_at,
+            "pdf_sha256": agreement.signed_pdf_sha256,
+        },
+        "facts_and_reasons": application.facts_and_reasons,
+        "attachments": attachments,
+    }
+
+
+def case_file(case) -> list[tuple[str, str | None, int | None]]:
+    """The documents of the case file the court receives: files shared in rooms, technical opinions
+    the parties may read, and minutes; as (name, sha256, size)."""
+    from odr.rooms.models import Message, MessageKind, Room
+
+    rows = db.session.execute(
+        sa.select(Message.file_name, Message.file_sha256, Message.file_size)
+        .join(Room, Room.id == Message.room_id)
+        .where(Room.case_id == case.id, Message.kind == MessageKind.FILE)
+        .order_by(Message.id)
+    ).all()
+    files = [(r.file_name, r.file_sha256, r.file_size) for r in rows]
+    try:
+        from odr.experts.models import TechnicalOpinion
+
+        if case.opinion_visibility == "parties":
+            for opinion in db.session.scalars(
+                sa.select(TechnicalOpinion).where(TechnicalOpinion.case_id == case.id)
+            ):
+                files.append((f"技术审查意见书（{opinion.id}）.pdf", opinion.pdf_sha256, None))
+    except (ImportError, AttributeError):
+        pass
+    return files
+
+
+# The court's side ---------------------------------------------------------------------------------
+
+
+def is_liaison_of(user, court) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.has_role(Role.COURT_LIAISON)
+        and user.organisation_id is not None
+        and court is not None
+        and court.id == user.organisation_id
+        and court.kind in COURT_KINDS
+    )
+
+
+def _require_liaison(application, user):
+    if not is_liaison_of(user, application.court):
+        raise AgreementError(
+            _l("Only a liaison officer of %(court)s acts on this application.", court=application.court.name)
+        )
+
+
+def court_accepts(application: ConfirmationApplication, officer, court_case_number: str):
+    """The court takes the application on, with its own case number; the 15-day decision clock starts."""
+    _require_liaison(application, officer)
+    number = (court_case_number or "").strip()
+    if not number:
+        raise AgreementError(_l("Enter the court's case number for this application."))
+    if len(number) > 60:
+        raise AgreementError(_l("At most %(n)d characters.", n=60))
+    now = utcnow()
+    agreement_workflow.check(application.agreement, AgreementAction.COURT_ACCEPTS, actor=officer)
+    application.accepted_at = now
+    application.accepted_by = officer
+    application.court_case_number = number
+    application.decision_due_at = now + timedelta(days=current_app.config["COURT_DECISION_DAYS"])
+    agreement_workflow.apply(
+        application.agreement,
+        AgreementAction.COURT_ACCEPTS,
+        actor=officer,
+        capacity=Capacity.COURT_LIAISON,
+        details={"application_id": application.id, "court_case_number": number},
+    )
+
+
+def extend_review(application: ConfirmationApplication, officer, reason: str):
+    """Extend the decision period once, by 10 days, with a reason the parties see."""
+    _require_liaison(application, officer)
+    if application.agreement.state not in (
+        AgreementState.UNDER_COURT_REVIEW,
+        AgreementState.MATERIALS_REQUESTED,
+    ):
+        raise AgreementError(_l("Only an application under review can have its period extended."))
+    if application.extended_at is not None:
+        raise AgreementError(
+            _l("The review period has already been extended once; it cannot be extended again.")
+        )
+    if not (reason or "").strip():
+        raise AgreementError(_l("Give the reason for the extension; the parties will see it."))
+    days = current_app.config["COURT_EXTENSION_DAYS"]
+    application.extended_at = utcnow()
+    application.extension_reason = reason.strip()
+    application.decision_due_at = application.decision_due_at + timedelta(days=days)
+    record(
+        "confirmation.extended",
+        application,
+        case=application.case,
+        actor=officer,
+        details={
+            "days": days,
+            "reason": application.extension_reason,
+            "due_at": application.decision_due_at.isoformat(),
+        },
+    )
+
+
+def request_materials(application: ConfirmationApplication, officer, what: str):
+    _require_liaison(application, officer)
+    what = (what or "").strip()
+    if not what:
+        raise AgreementError(_l("Say which materials the parties must supply."))
+    agreement_workflow.check(application.agreement, AgreementAction.REQUEST_MATERIALS, actor=officer)
+    request = MaterialsRequest(application=application, requested_by=officer, what=what[:5000])
+    db.session.add(request)
+    db.session.flush()
+    agreement_workflow.apply(
+        application.agreement,
+        AgreementAction.REQUEST_MATERIALS,
+        actor=officer,
+        capacity=Capacity.COURT_LIAISON,
+        details={"application_id": application.id, "request_id": request.id, "what": request.what},
+    )
+    return request
+
+
+def supply_materials(
+    application: ConfirmationApplication, user, *, reply: str, filename=None, data: bytes | None = None
+):
+    """A party answers the court's request; the decision clock runs again for the time it had left."""
+    _party(application.agreement, user)
+    request = next((r for r in application.material_requests if r.supplied_at is None), None)
+    if request is None or application.agreement.state != AgreementState.MATERIALS_REQUESTED:
+        raise AgreementError(_l("The court is not waiting for materials on this application."))
+    reply = (reply or "").strip()
+    if not reply and not data:
+        raise AgreementError(_l("Write what you supply or attach a file."))
+    if data:
+        stored = storage.store(data)
+        request.file_name = (filename or "materials")[:200]
+        request.file_sha256 = stored.sha256
+        request.file_type = stored.content_type
+    request.reply = reply[:5000] or None
+    request.supplied_at = utcnow()
+    request.supplied_by = user
+    agreement_workflow.apply(
+        application.agreement,
+        AgreementAction.SUPPLY_MATERIALS,
+        actor=user,
+        details={
+            "application_id": application.id,
+            "request_id": request.id,
+            "file_sha256": request.file_sha256,
+        },
+    )
+    return request
+
+
+def paused_total(application) -> timedelta:
+    """How long the court's clock stood still while it waited for materials."""
+    total = timedelta()
+    for request in application.material_requests:
+        total += (request.supplied_at or utcnow()) - request.requested_at
+    return total
+
+
+def decide(
+    application: ConfirmationApplication,
+    officer,
+    *,
+    confirm: bool,
+    ruling_number: str,
+    grounds=(),
+    explanation: str = "",
+):
+    """The court confirms the agreement (it becomes enforceable) or rejects it on statutory grounds;
+    either way a ruling (民事裁定书) is issued as a PDF."""
+    _require_liaison(application, officer)
+    action = AgreementAction.CONFIRM if confirm else AgreementAction.REJECT
+    agreement_workflow.check(application.agreement, action, actor=officer)
+    number = (ruling_number or "").strip()
+    if not number:
+        raise AgreementError(_l("Enter the number of the ruling."))
+    if len(number) > 60:
+        raise AgreementError(_l("At most %(n)d characters.", n=60))
+    explanation = (explanation or "").strip()
+    grounds = [RejectionGround(g) for g in grounds]
+    if not confirm:
+        if not grounds:
+            raise AgreementError(_l("Choose the statutory grounds for refusing confirmation."))
+        if not explanation:
+            raise AgreementError(_l("Explain the grounds; the parties will read this."))
+    now = utcnow()
+    application.decision = "confirmed" if confirm else "rejected"
+    application.decided_at = now
+    application.decided_by = officer
+    application.ruling_number = number
+    application.rejection_grounds = [g.value for g in grounds]
+    application.rejection_explanation = None if confirm else explanation[:10000]
+    data = pdf.render_ruling(ruling_data(application))
+    application.ruling_pdf_sha256 = storage.store(
+        data, allowed={"application/pdf"}, max_size=len(data) + 1
+    ).sha256
+    agreement_workflow.apply(
+        application.agreement,
+        action,
+        actor=officer,
+        capacity=Capacity.COURT_LIAISON,
+        details={
+            "application_id": application.id,
+            "ruling_number": number,
+            "grounds": application.rejection_grounds,
+            "ruling_pdf_sha256": application.ruling_pdf_sha256,
+        },
+    )
+
+
+def ruling_data(application: ConfirmationApplication) -> dict:
+    agreement = application.agreement
+    case = application.case
+    return {
+        "court_name": application.court.name,
+        "ruling_number": application.ruling_number,
+        "applicants": [documents.party_data(p) for p in case.parties],
+        "case_number": case.number,
+        "organisation_name": case.organisation.name,
+        "agreement_effective_at": agreement.effective_at,
+        "accepted_at": application.accepted_at,
+        "decided_at": application.decided_at,
+        "outcome": application.decision,
+        "agreement_clauses": [
+            {"title": c["title"], "text": c["text"]}
+            for c in documents.rendered_clauses(case, agreement.final_version.content)
+        ],
+        "grounds": [RejectionGround(g).zh for g in application.rejection_grounds or []],
+        "explanation": application.rejection_explanation or "",
+        "officer_name": application.decided_by.name if application.decided_by else "",
+        "clerk_name": None,
+    }
+
+
+def queue_for(officer) -> list[ConfirmationApplication]:
+    """The applications sent to OFFICER's court, the most urgent first."""
+    if not officer.has_role(Role.COURT_LIAISON) or officer.organisation_id is None:
+        return []
+    applications = db.session.scalars(
+        sa.select(ConfirmationApplication).where(
+            ConfirmationApplication.court_id == officer.organisation_id,
+            ConfirmationApplication.submitted_at.is_not(None),
+        )
+    ).all()
+
+    def due(a):
+        if a.decision is not None:
+            return (2, -a.decided_at.timestamp())
+        when = a.decision_due_at if a.accepted_at else a.acceptance_due_at
+        return (0 if a.agreement.state != AgreementState.MATERIALS_REQUESTED else 1, when.timestamp())
+
+    return sorted(applications, key=due)

@@ -1,0 +1,645 @@
+"""Agreement pages: the case panel, the clause editor, versions and their comparison, signing,
+applying for judicial confirmation, performance and enforcement; downloads of every PDF."""
+
+import difflib
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from odr.accounts.decorators import roles_required
+from odr.accounts.models import Role
+from odr.agreements import clauses, competence, confirmation, documents, operations, performance
+from odr.agreements.forms import (
+    AnswerReportForm,
+    ApplyForm,
+    ClauseTemplateForm,
+    EnforcementForm,
+    MaterialsForm,
+    ReasonForm,
+    ReportForm,
+    SignForm,
+)
+from odr.agreements.models import (
+    Agreement,
+    AgreementState,
+    ClauseTemplate,
+    ConfirmationApplication,
+    EnforcementApplication,
+    MaterialsRequest,
+    Obligation,
+)
+from odr.agreements.operations import DraftInvalid
+from odr.cases import panels
+from odr.cases.models import CaseState
+from odr.cases.views import flash_form_errors as flash_errors
+from odr.cases.views import load_case, run
+from odr.cases.workflow import Capacity, capacities
+from odr.core import storage
+from odr.core.templating import current_locale
+from odr.extensions import db
+
+bp = Blueprint("agreements", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _load(agreement_id) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    load_case(agreement.case_id)  # 404 unless the user may see the case
+    return agreement
+
+
+def _back(agreement_or_case):
+    case_id = getattr(agreement_or_case, "case_id", None) or agreement_or_case.id
+    return redirect(url_for("cases.show", case_id=case_id) + "#agreement")
+
+
+def _ip():
+    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+
+
+def _upload():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None, None
+    return upload.filename, upload.read()
+
+
+# The panel on the case page ------------------------------------------------------------------------
+
+
+def case_panel(case, user):
+    agreement = operations.current_agreement(case)
+    held = capacities(case, user)
+    is_mediator = Capacity.MEDIATOR in held
+    can_start = is_mediator and case.state == CaseState.MEDIATING and operations.open_agreement(case) is None
+    if agreement is None and not can_start:
+        return None
+    context = {"agreement": agreement, "can_start": can_start, "is_mediator": is_mediator, "held": held}
+    if agreement is None:
+        return "agreements/_case_panel.html", context
+    party = case.party_of(user)
+    application = confirmation.latest_application(agreement)
+    obligations = performance.obligations_of(agreement)
+    context.update(
+        party=party,
+        application=application,
+        missing=operations.missing_signatures(agreement),
+        obligations=obligations,
+        reasons_form=ReasonForm(prefix="reopen"),
+        report_form=ReportForm(prefix="report"),
+        answer_form=AnswerReportForm(prefix="answer"),
+        materials_form=MaterialsForm(prefix="materials"),
+        enforcement_form=EnforcementForm(prefix="enforce"),
+        enforcements=db.session.scalars(
+            db.select(EnforcementApplication)
+            .where(EnforcementApplication.agreement_id == agreement.id)
+            .order_by(EnforcementApplication.id)
+        ).all(),
+        overdue={o.id for o in obligations if performance.is_overdue(o)},
+        window_closes=confirmation.window_closes_at(agreement) if agreement.effective_at else None,
+        integrity=operations.verify_signed_pdf(agreement) if agreement.final_version else [],
+        can_resume=agreement.state == AgreementState.REJECTED
+        and case.state == CaseState.SETTLED
+        and bool(held & {Capacity.MEDIATOR, Capacity.CLERK}),
+        locale=current_locale(),
+    )
+    if party is not None and agreement.state == AgreementState.EFFECTIVE:
+        pending = confirmation.open_application(agreement)
+        context["pending"] = pending
+        if pending is None:
+            form = ApplyForm(prefix="apply")
+            options = competence.competent_courts(case)
+            form.court_id.choices = [
+                SelectChoice(o.court.id, o.court.display_name(current_locale())) for o in options
+            ]
+            if options:
+                form.court_id.data = options[0].court.id
+            context.update(apply_form=form, court_options=options)
+    return "agreements/_case_panel.html", context
+
+
+panels.register(case_panel)
+
+
+# Drafting ------------------------------------------------------------------------------------------
+
+
+@bp.post("/cases/<int:case_id>/agreement")
+@login_required
+def start(case_id):
+    case = load_case(case_id)
+    agreement = run(operations.start_agreement, case, _me())
+    if agreement:
+        return redirect(url_for("agreements.edit", agreement_id=agreement.id))
+    return _back(case)
+
+
+def _items_from_form(form, library):
+    """The clauses as entered in the editor, in the order the mediator gave them."""
+    items = []
+    for i in range(min(int(form.get("n", "0") or 0), 60)):
+        key = form.get(f"c-{i}-key")
+        if key not in library or form.get(f"c-{i}-remove"):
+            continue
+        values = {spec["name"]: form.get(f"c-{i}-{spec['name']}", "") for spec in library[key].fields}
+        try:
+            order = float(form.get(f"c-{i}-order") or i + 1)
+        except ValueError:
+            order = i + 1
+        items.append((order, i, {"key": key, "values": values}))
+    return [item for _order, _i, item in sorted(items, key=lambda t: (t[0], t[1]))]
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id):
+    agreement = _load(agreement_id)
+    case = agreement.case
+    if Capacity.MEDIATOR not in capacities(case, _me()):
+        abort(403)
+    library = clauses.template_map()
+    latest = agreement.latest
+    facts, items, note, errors = (
+        latest.content.get("facts", ""),
+        list(latest.content.get("clauses", [])),
+        "",
+        {},
+    )
+    if request.method == "POST":
+        facts = request.form.get("facts", "")
+        note = request.form.get("note", "")
+        items = _items_from_form(request.form, library)
+        if "add" in request.form:
+            key = request.form.get("add_key")
+            if key in library and library[key].active:
+                items.append({"key": key, "values": {}})
+            else:
+                flash(_("Choose a kind of clause to add."), "warning")
+        else:
+            try:
+                version = operations.save_version(agreement, _me(), facts=facts, items=items, note=note)
+            except DraftInvalid as invalid:
+                db.session.rollback()
+                errors = invalid.errors
+                flash(str(invalid), "danger")
+            except operations.AgreementError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            except operations.TransitionError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                db.session.commit()
+                flash(_("Version %(n)d saved.", n=version.number), "success")
+                return redirect(
+                    url_for("agreements.version", agreement_id=agreement.id, number=version.number)
+                )
+    return render_template(
+        "agreements/edit.html",
+        agreement=agreement,
+        case=case,
+        facts=facts,
+        note=note,
+        items=items,
+        errors=errors,
+        library=library,
+        offered=clauses.templates(),
+        parties=case.parties,
+        locale=current_locale(),
+    )
+
+
+@bp.post("/agreements/<int:agreement_id>/share")
+@login_required
+def share(agreement_id):
+    agreement = _load(agreement_id)
+    run(operations.share_version, agreement, _me(), success=_("The draft was shared with the parties."))
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/finalise")
+@login_required
+def finalise(agreement_id):
+    agreement = _load(agreement_id)
+    try:
+        operations.finalise(agreement, _me())
+    except DraftInvalid as invalid:
+        db.session.rollback()
+        flash(
+            _(
+                "This version can no longer be finalised: %(problems)s Draft a new version.",
+                problems=_problems(invalid),
+            ),
+            "danger",
+        )
+        return _back(agreement)
+    except (operations.AgreementError, operations.TransitionError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(agreement)
+    db.session.commit()
+    flash(_("The agreement is final. The parties and the mediator can now sign it."), "success")
+    return _back(agreement)
+
+
+def _problems(invalid):
+    messages = []
+    for value in invalid.errors.values():
+        messages.extend(str(m) for m in (value.values() if isinstance(value, dict) else [value]))
+    return " ".join(sorted(set(messages)))
+
+
+@bp.post("/agreements/<int:agreement_id>/reopen")
+@login_required
+def reopen(agreement_id):
+    agreement = _load(agreement_id)
+    form = ReasonForm(prefix="reopen")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(agreement)
+    run(
+        operations.reopen,
+        agreement,
+        _me(),
+        form.reason.data,
+        success=_("The final version was withdrawn for changes."),
+    )
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/abandon")
+@login_required
+def abandon(agreement_id):
+    agreement = _load(agreement_id)
+    if Capacity.MEDIATOR not in capacities(agreement.case, _me()):
+        abort(403)
+    run(
+        operations.abandon,
+        agreement,
+        _me(),
+        request.form.get("reason", ""),
+        success=_("The draft was abandoned."),
+    )
+    return _back(agreement)
+
+
+# Reading and comparing versions --------------------------------------------------------------------
+
+
+@bp.get("/agreements/<int:agreement_id>/versions/<int:number>")
+@login_required
+def version(agreement_id, number):
+    agreement = _load(agreement_id)
+    version = agreement.version(number) or abort(404)
+    case = agreement.case
+    locale = current_locale()
+    form = None
+    me = _me()
+    party = case.party_of(me)
+    if (
+        agreement.state == AgreementState.AWAITING_SIGNATURES
+        and agreement.final_version_id == version.id
+        and operations.signature_of(version, me) is None
+        and (party is not None or Capacity.MEDIATOR in capacities(case, me))
+    ):
+        form = SignForm(prefix="sign", version_id=version.id)
+        if party is None or not party.agent_name:
+            del form.capacity
+    return render_template(
+        "agreements/version.html",
+        agreement=agreement,
+        version=version,
+        case=case,
+        clauses_zh=documents.rendered_clauses(case, version.content),
+        clauses_local=documents.rendered_clauses(case, version.content, locale)
+        if locale != "zh_CN"
+        else None,
+        sign_form=form,
+        party=party,
+    )
+
+
+@bp.get("/agreements/<int:agreement_id>/compare")
+@login_required
+def compare(agreement_id):
+    agreement = _load(agreement_id)
+    numbers = [v.number for v in agreement.versions]
+    a = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    b = request.args.get("b", type=int) or numbers[-1]
+    old, new = agreement.version(a), agreement.version(b)
+    if old is None or new is None:
+        flash(_("Choose two versions of this agreement."), "warning")
+        return _back(agreement)
+    locale = current_locale()
+    return render_template(
+        "agreements/compare.html",
+        agreement=agreement,
+        case=agreement.case,
+        old=old,
+        new=new,
+        numbers=numbers,
+        rows=diff_rows(_lines(agreement.case, old, locale), _lines(agreement.case, new, locale)),
+    )
+
+
+def _lines(case, version, locale):
+    lines = [_("Facts"), *version.content.get("facts", "").splitlines()]
+    for n, clause in enumerate(documents.rendered_clauses(case, version.content, locale), start=1):
+        lines.append(f"{n}. {clause['title']}")
+        lines.extend(clause["text"].splitlines())
+    return lines
+
+
+def diff_rows(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """A readable line diff: ('same'|'removed'|'added', text) rows in reading order."""
+    rows = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows.extend(("same", line) for line in old[i1:i2])
+        else:
+            rows.extend(("removed", line) for line in old[i1:i2])
+            rows.extend(("added", line) for line in new[j1:j2])
+    return rows
+
+
+# Signing ----------------------------------------------------------------------------------------------
+
+
+@bp.post("/agreements/<int:agreement_id>/sign")
+@login_required
+def sign(agreement_id):
+    agreement = _load(agreement_id)
+    form = SignForm(prefix="sign")
+    number = agreement.final_version.number if agreement.final_version else agreement.latest.number
+    party = agreement.case.party_of(_me())
+    if party is None or not party.agent_name:
+        del form.capacity
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("agreements.version", agreement_id=agreement.id, number=number))
+    try:
+        version_id = int(form.version_id.data or 0)
+    except ValueError:
+        version_id = 0
+    capacity = form.capacity.data if getattr(form, "capacity", None) is not None else None
+    if run(
+        operations.sign,
+        agreement,
+        _me(),
+        version_id=version_id,
+        password=form.password.data,
+        capacity=capacity,
+        ip_address=_ip(),
+        success=_("Signed. Your signature is bound to the document's fingerprint."),
+    ):
+        return _back(agreement)
+    return redirect(url_for("agreements.version", agreement_id=agreement.id, number=number))
+
+
+# Downloads -------------------------------------------------------------------------------------------
+
+
+def _pdf(sha256, name):
+    if not sha256:
+        abort(404)
+    try:
+        path = storage.path_for(sha256)
+    except storage.StorageError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _file(sha256, name, content_type):
+    response = _pdf(sha256, name)
+    response.mimetype = content_type or "application/octet-stream"
+    return response
+
+
+@bp.get("/agreements/<int:agreement_id>/versions/<int:number>.pdf")
+@login_required
+def version_pdf(agreement_id, number):
+    agreement = _load(agreement_id)
+    version = agreement.version(number) or abort(404)
+    return _pdf(version.pdf_sha256, f"{agreement.case.number}-调解协议书-第{number}版.pdf")
+
+
+@bp.get("/agreements/<int:agreement_id>/signed.pdf")
+@login_required
+def signed_pdf(agreement_id):
+    agreement = _load(agreement_id)
+    return _pdf(agreement.signed_pdf_sha256, f"{agreement.case.number}-调解协议书-已签署.pdf")
+
+
+@bp.get("/confirmations/<int:application_id>/<kind>.pdf")
+@login_required
+def application_pdf(application_id, kind):
+    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
+    load_case(application.case_id)
+    if kind == "application":
+        return _pdf(application.form_pdf_sha256, f"{application.case.number}-司法确认申请书.pdf")
+    if kind == "ruling":
+        return _pdf(application.ruling_pdf_sha256, f"{application.case.number}-民事裁定书.pdf")
+    abort(404)
+
+
+@bp.get("/materials/<int:request_id>")
+@login_required
+def materials_file(request_id):
+    materials = db.session.get(MaterialsRequest, request_id) or abort(404)
+    load_case(materials.application.case_id)
+    return _file(materials.file_sha256, materials.file_name, materials.file_type)
+
+
+@bp.get("/obligations/<int:obligation_id>/proof")
+@login_required
+def proof(obligation_id):
+    obligation = db.session.get(Obligation, obligation_id) or abort(404)
+    load_case(obligation.agreement.case_id)
+    return _file(obligation.proof_sha256, obligation.proof_name, obligation.proof_type)
+
+
+@bp.get("/enforcements/<int:enforcement_id>.pdf")
+@login_required
+def enforcement_pdf(enforcement_id):
+    application = db.session.get(EnforcementApplication, enforcement_id) or abort(404)
+    load_case(application.case_id)
+    return _pdf(application.pdf_sha256, f"{application.case.number}-强制执行申请书.pdf")
+
+
+# Judicial confirmation: the parties' side -------------------------------------------------------------
+
+
+@bp.post("/agreements/<int:agreement_id>/confirmation")
+@login_required
+def apply(agreement_id):
+    agreement = _load(agreement_id)
+    form = ApplyForm(prefix="apply")
+    form.court_id.choices = [
+        SelectChoice(o.court.id, o.court.name) for o in competence.competent_courts(agreement.case)
+    ]
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(agreement)
+    run(
+        confirmation.apply_for_confirmation,
+        agreement,
+        _me(),
+        court_id=form.court_id.data,
+        facts_and_reasons=form.facts_and_reasons.data,
+        ip_address=_ip(),
+        success=_("Your application is recorded. It goes to the court when the other side joins it."),
+    )
+    return _back(agreement)
+
+
+@bp.post("/confirmations/<int:application_id>/join")
+@login_required
+def join(application_id):
+    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
+    load_case(application.case_id)
+    run(confirmation.join, application, _me(), ip_address=_ip(), success=_("You joined the application."))
+    return _back(application.agreement)
+
+
+@bp.post("/confirmations/<int:application_id>/materials")
+@login_required
+def supply(application_id):
+    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
+    load_case(application.case_id)
+    form = MaterialsForm(prefix="materials")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(application.agreement)
+    filename, data = _upload()
+    try:
+        confirmation.supply_materials(application, _me(), reply=form.reply.data, filename=filename, data=data)
+    except (operations.AgreementError, operations.TransitionError, storage.StorageError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(application.agreement)
+    db.session.commit()
+    flash(_("The materials were sent to the court."), "success")
+    return _back(application.agreement)
+
+
+@bp.post("/cases/<int:case_id>/resume-mediation")
+@login_required
+def resume(case_id):
+    case = load_case(case_id)
+    run(
+        operations.resume_mediation,
+        case,
+        _me(),
+        success=_("Mediation resumed. Draft a new agreement when the parties are ready."),
+    )
+    return _back(case)
+
+
+# Performance and enforcement ---------------------------------------------------------------------------
+
+
+@bp.post("/obligations/<int:obligation_id>/report")
+@login_required
+def report(obligation_id):
+    obligation = db.session.get(Obligation, obligation_id) or abort(404)
+    load_case(obligation.agreement.case_id)
+    form = ReportForm(prefix="report")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(obligation.agreement)
+    filename, data = _upload()
+    try:
+        performance.report(obligation, _me(), text=form.text.data, filename=filename, data=data)
+    except (operations.AgreementError, storage.StorageError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(obligation.agreement)
+    db.session.commit()
+    flash(_("Your report was sent to the other side for confirmation."), "success")
+    return _back(obligation.agreement)
+
+
+@bp.post("/obligations/<int:obligation_id>/answer")
+@login_required
+def answer(obligation_id):
+    obligation = db.session.get(Obligation, obligation_id) or abort(404)
+    load_case(obligation.agreement.case_id)
+    form = AnswerReportForm(prefix="answer")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(obligation.agreement)
+    run(
+        performance.answer_report,
+        obligation,
+        _me(),
+        accept=form.decision.data == "confirm",
+        reason=form.reason.data,
+        success=_("Your answer was recorded."),
+    )
+    return _back(obligation.agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/enforcement")
+@login_required
+def enforce(agreement_id):
+    agreement = _load(agreement_id)
+    form = EnforcementForm(prefix="enforce")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(agreement)
+    run(
+        performance.apply_for_enforcement,
+        agreement,
+        _me(),
+        facts=form.facts.data,
+        ip_address=_ip(),
+        success=_("The application for enforcement was drafted from the file and sent to the court."),
+    )
+    return _back(agreement)
+
+
+# The clause library (administrators) -------------------------------------------------------------------
+
+
+@bp.get("/admin/clauses", endpoint="clauses")
+@roles_required(Role.ADMIN)
+def clauses_index():
+    clauses.ensure_defaults()
+    db.session.commit()
+    return render_template(
+        "agreements/clauses.html", templates=clauses.templates(active_only=False), locale=current_locale()
+    )
+
+
+@bp.route("/admin/clauses/<int:template_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def clause_edit(template_id):
+    template = db.session.get(ClauseTemplate, template_id) or abort(404)
+    form = ClauseTemplateForm(obj=template)
+    if form.validate_on_submit():
+        try:
+            operations.update_clause_template(
+                template, _me(), **{f.name: f.data for f in form if f.name != "csrf_token"}
+            )
+        except operations.AgreementError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("The clause template was saved. Agreements already drafted keep their text."), "success")
+            return redirect(url_for("agreements.clauses"))
+    return render_template(
+        "agreements/clause_edit.html", template=template, form=form, locale=current_locale()
+    )
