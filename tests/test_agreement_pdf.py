@@ -421,3 +421,8 @@ def test_a_paragraph_rewrapped_at_another_width_breaks_again(font):
     reused = _Para(markup(LONG_CLAUSE), styles(font).body)
     for width in (300, 180, 300, 420):
         assert lines(reused, width) == lines(_Para(markup(LONG_CLAUSE), styles(font).body), width), width
+
+
+def test_a_party_without_identity_number_or_address_is_introduced_by_name():
+    text = all_text(render_agreement(agreement_data(parties=[company(), person(identity_number="")])))
+    assert "被申请人：陈国栋（自然人）。" in text

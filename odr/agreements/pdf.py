@@ -496,15 +496,14 @@ def _obligations(obligations, s):
 def _party_paragraphs(party, s, *, side_label=None):
     """PARTY the way Chinese legal documents introduce one: name, kind, identity number, address; agent.
 
-    PARTY holds side_label, name, kind_label, identity_label, identity_number, address, agent_name and
-    agent_firm (the last three may be None); SIDE_LABEL replaces the party's own label.
+    PARTY holds side_label, name, kind_label, identity_label, identity_number (may be empty), address,
+    agent_name and agent_firm (the last three may be None); SIDE_LABEL replaces the party's own label.
     """
     x = _extra_styles(s)
     label = side_label or party["side_label"]
-    text = (
-        f"{label}：{markup(party['name'])}（{markup(party['kind_label'])}），"
-        f"{markup(party['identity_label'])}：{markup(party['identity_number'])}"
-    )
+    text = f"{label}：{markup(party['name'])}（{markup(party['kind_label'])}）"
+    if party.get("identity_number"):
+        text += f"，{markup(party['identity_label'])}：{markup(party['identity_number'])}"
     if party.get("address"):
         text += f"，住所：{markup(party['address'])}"
     paragraphs = [_Para(text + "。", x.party)]
