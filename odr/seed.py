@@ -244,7 +244,31 @@ def _demo_cases(claimant) -> int:
     room_ops.post_message(
         joint, mediator, "各位好，欢迎参加本案在线调解。请双方先简要陈述各自意见。", "seed-1"
     )
-    return 5
+    # 6. A trademark dispute the intermediate court delegated to the committee (委派调解), in
+    # mediation with 陈丽华: the parties are close to a settlement the court will be asked to confirm.
+    sixth = case_ops.file_case(
+        claimant,
+        organisation=mediation,
+        title="“茂圣”商标网店侵权纠纷（法院委派）",
+        ip_type="trademark",
+        dispute_kind="infringement",
+        industry="ecommerce",
+        place="ecommerce_platform",
+        right_number="第 12345678 号",
+        claim_amount=Decimal("45000.00"),
+        remedies="删除侵权商品链接，赔偿经济损失 45,000 元。",
+        facts="被申请人在某电商平台开设的网店销售使用“茂圣”商标的六堡茶，该商品并非申请人生产。",
+        respondents=[demo_respondent],
+        online_consent=True,
+        channel="court_delegated",
+        delegating_court=_org("梧州市中级人民法院"),
+    )
+    case_ops.accept_case(sixth, clerk)
+    case_ops.answer_invitation(sixth, respondent, consent=True)
+    second_mediator = _user("mediator2@demo.odr")
+    expert_ops.accept(expert_ops.propose(sixth, Seat.MEDIATOR, second_mediator, actor=clerk), second_mediator)
+    room_ops.set_open(room_ops.ensure_rooms(sixth)[0], second_mediator, True)
+    return 6
 
 
 def print_accounts(echo):

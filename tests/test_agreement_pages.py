@@ -146,13 +146,18 @@ def test_court_pages_per_court_and_the_ruling_reaches_the_parties(
             data={
                 "decide-decision": "reject",
                 "decide-ruling_number": "（2026）桂0403民特7号",
+                "decide-judge_name": "黄法官",
                 "decide-explanation": "x",
             },
         )
         assert "Choose the statutory grounds" in officer.get(f"/court/applications/{application.id}").text
         response = officer.post(
             f"/court/applications/{application.id}/decide",
-            data={"decide-decision": "confirm", "decide-ruling_number": "（2026）桂0403民特7号"},
+            data={
+                "decide-decision": "confirm",
+                "decide-ruling_number": "（2026）桂0403民特7号",
+                "decide-judge_name": "黄法官",
+            },
         )
     assert response.status_code == 302
     assert effective.state == AgreementState.ENFORCEABLE

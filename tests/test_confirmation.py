@@ -214,11 +214,15 @@ def test_confirmation_makes_the_agreement_enforceable_with_a_ruling(
         confirmation.court_accepts(application, liaison, "（2026）桂0403民特88号")
     with freeze_time(T0 + timedelta(days=10)):
         with pytest.raises(AgreementError, match="number of the ruling"):
-            confirmation.decide(application, liaison, confirm=True, ruling_number=" ")
-        confirmation.decide(application, liaison, confirm=True, ruling_number="（2026）桂0403民特88号")
+            confirmation.decide(application, liaison, confirm=True, ruling_number=" ", judge_name="黄法官")
+        with pytest.raises(AgreementError, match="name of the judge"):
+            confirmation.decide(application, liaison, confirm=True, ruling_number="R2", judge_name=" ")
+        confirmation.decide(
+            application, liaison, confirm=True, ruling_number="（2026）桂0403民特88号", judge_name="黄法官"
+        )
     assert effective.state == AgreementState.ENFORCEABLE
     ruling = text_of(application.ruling_pdf_sha256)
-    assert "（2026）桂0403民特88号" in ruling and "有效" in ruling
+    assert "（2026）桂0403民特88号" in ruling and "有效" in ruling and "审判员黄法官" in ruling
     assert deadline(DeadlineKind.COURT_DECISION, application).state == DeadlineState.MET
 
 
@@ -229,15 +233,23 @@ def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
     with freeze_time(T0 + timedelta(days=3)):
         confirmation.court_accepts(application, liaison, "（2026）桂0403民特89号")
         with pytest.raises(AgreementError, match="statutory grounds"):
-            confirmation.decide(application, liaison, confirm=False, ruling_number="R1", explanation="x")
+            confirmation.decide(
+                application, liaison, confirm=False, ruling_number="R1", judge_name="黄法官", explanation="x"
+            )
         with pytest.raises(AgreementError, match="Explain"):
             confirmation.decide(
-                application, liaison, confirm=False, ruling_number="R1", grounds=["not_suitable"]
+                application,
+                liaison,
+                confirm=False,
+                ruling_number="R1",
+                judge_name="黄法官",
+                grounds=["not_suitable"],
             )
         confirmation.decide(
             application,
             liaison,
             confirm=False,
+            judge_name="黄法官",
             ruling_number="（2026）桂0403民特89号",
             grounds=["not_suitable"],
             explanation="协议第三条约定确认商标无效，超出司法确认范围。",
@@ -265,7 +277,9 @@ def confirmed(db, effective, claimant, respondent, courts, liaison):
     application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
     with freeze_time(T0 + timedelta(days=3)):
         confirmation.court_accepts(application, liaison, "（2026）桂0403民特90号")
-        confirmation.decide(application, liaison, confirm=True, ruling_number="（2026）桂0403民特90号")
+        confirmation.decide(
+            application, liaison, confirm=True, ruling_number="（2026）桂0403民特90号", judge_name="黄法官"
+        )
     return application
 
 

@@ -100,6 +100,7 @@ def upgrade():
     sa.Column('decision', sa.String(length=20), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('judge_name', sa.String(length=100), nullable=True),
     sa.Column('ruling_number', sa.String(length=60), nullable=True),
     sa.Column('rejection_grounds', sa.JSON(), nullable=False),
     sa.Column('rejection_explanation', sa.Text(), nullable=True),

@@ -110,8 +110,8 @@ DEFAULT_TEMPLATES = [
         "apology",
         "赔礼道歉",
         "Public apology",
-        "{debtor}于{due}前在{medium}上向{creditor}公开赔礼道歉，致歉内容：{content}。",
-        "{debtor} apologises publicly to {creditor} in {medium} by {due}, in these words: {content}.",
+        "{debtor}于{due}前在{medium}上向{creditor}公开赔礼道歉，致歉内容为：“{content}”",
+        "{debtor} apologises publicly to {creditor} in {medium} by {due}, in these words: “{content}”",
         [
             _f("debtor", "party", "致歉方", "Apologising party"),
             _f("creditor", "party", "受致歉方", "Party apologised to"),
@@ -164,8 +164,8 @@ DEFAULT_TEMPLATES = [
         "costs",
         "费用负担",
         "Allocation of costs",
-        "{allocation}",
-        "{allocation}",
+        "{allocation}。",
+        "{allocation}.",
         [_f("allocation", "longtext", "费用如何负担", "How the costs are borne")],
         None,
     ),
@@ -182,8 +182,8 @@ DEFAULT_TEMPLATES = [
         "free_text",
         "其他约定",
         "Other terms",
-        "{text}",
-        "{text}",
+        "{text}。",
+        "{text}.",
         [_f("text", "longtext", "条款内容", "Text of the clause")],
         None,
     ),
@@ -378,7 +378,10 @@ def field_text(spec: dict, value: str, parties: dict[int, str], locale: str = "z
             f"第{n}期于{_date_text(r.due.isoformat(), locale)}前支付{_money_text(str(r.amount), locale)}"
             for n, r in enumerate(rows, start=1)
         )
-    return value
+    # The template supplies the punctuation around a value: a typed full stop would double it (。，).
+    return (
+        value.rstrip("。；，.;, ") if type_ in ("text", "longtext") and spec["name"] != "content" else value
+    )
 
 
 def clause_text(template: ClauseTemplate, values: dict, parties: dict[int, str], locale="zh_CN") -> str:

@@ -174,6 +174,7 @@ def application_form_data(application: ConfirmationApplication) -> dict:
     return {
         "court_name": application.court.name,
         "case_number": case.number,
+        "organisation_name": case.organisation.name,
         "applicants": [documents.party_data(p) for p in case.parties],
         "applied_at": application.submitted_at or application.created_at,
         "applicant_name": application.applicant.name,
@@ -356,6 +357,7 @@ def decide(
     *,
     confirm: bool,
     ruling_number: str,
+    judge_name: str = "",
     grounds=(),
     explanation: str = "",
 ):
@@ -369,6 +371,9 @@ def decide(
         raise AgreementError(_l("Enter the number of the ruling."))
     if len(number) > 60:
         raise AgreementError(_l("At most %(n)d characters.", n=60))
+    judge_name = (judge_name or "").strip()
+    if not judge_name or len(judge_name) > 100:
+        raise AgreementError(_l("Enter the name of the judge who made the ruling."))
     explanation = (explanation or "").strip()
     grounds = [RejectionGround(g) for g in grounds]
     if not confirm:
@@ -380,6 +385,7 @@ def decide(
     application.decision = "confirmed" if confirm else "rejected"
     application.decided_at = now
     application.decided_by = officer
+    application.judge_name = judge_name
     application.ruling_number = number
     application.rejection_grounds = [g.value for g in grounds]
     application.rejection_explanation = None if confirm else explanation[:10000]
@@ -420,7 +426,7 @@ def ruling_data(application: ConfirmationApplication) -> dict:
         ],
         "grounds": [RejectionGround(g).zh for g in application.rejection_grounds or []],
         "explanation": application.rejection_explanation or "",
-        "officer_name": application.decided_by.name if application.decided_by else "",
+        "officer_name": application.judge_name or "",
         "clerk_name": None,
     }
 

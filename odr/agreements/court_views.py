@@ -153,6 +153,7 @@ def decide(application_id):
         _me(),
         confirm=confirm,
         ruling_number=form.ruling_number.data,
+        judge_name=form.judge_name.data,
         grounds=[] if confirm else form.grounds.data,
         explanation=form.explanation.data,
         success=_("The ruling was issued and the parties informed."),

@@ -127,6 +127,10 @@ class DecisionForm(FlaskForm):
     ruling_number = StringField(
         _l("Ruling number"), validators=[InputRequired(_l("Enter the number of the ruling.")), Length(max=60)]
     )
+    judge_name = StringField(
+        _l("Judge who made the ruling"),
+        validators=[InputRequired(_l("Enter the name of the judge who made the ruling.")), Length(max=100)],
+    )
     grounds = MultiCheckboxField(_l("Statutory grounds for rejecting"), choices=RejectionGround.choices())
     explanation = TextAreaField(_l("Explanation of the grounds"), validators=[Optional(), Length(max=10000)])
 
