@@ -310,3 +310,18 @@ def test_table_covers_the_lifecycle():
     finals = {AgreementState.PERFORMED, AgreementState.REJECTED, AgreementState.ABANDONED}
     assert finals.isdisjoint(sources)
     assert sources | finals | {AgreementState.ENFORCEMENT_REQUESTED} == set(AgreementState)
+
+
+def test_a_draft_is_abandoned_when_mediation_ends_without_agreement(db, in_mediation):
+    from odr.cases import workflow as case_workflow
+    from odr.cases.workflow import Action
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    with freeze_time(T0):
+        agreement = operations.start_agreement(case, mediator)
+        operations.save_version(agreement, mediator, facts="f", items=standard_items(case))
+        operations.share_version(agreement, mediator)
+        case_workflow.apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
+    assert agreement.state == AgreementState.ABANDONED
+    notice = db.session.query(Message).filter(Message.body.like('%"agreement_shared"%')).one()
+    assert f'"link": "/agreements/{agreement.id}/versions/2"' in notice.body

@@ -21,6 +21,14 @@ K = DeadlineKind
 @recorded.connect_via(ANY, weak=False)
 def follow_agreements(entry, *, obj=None, case=None, **_):
     action = entry.action
+    if action in ("case.terminate", "case.withdraw") and obj is not None:
+        # A draft cannot outlive the mediation it was written in.
+        from odr.agreements import operations
+
+        draft = operations.open_agreement(obj)
+        if draft is not None:
+            operations.abandon(draft, None, reason=action.removeprefix("case."))
+        return
     if obj is None or not action.startswith(("agreement.", "obligation.", "confirmation.")):
         return
     if action == "agreement.last_signature" and obj.effective_at:

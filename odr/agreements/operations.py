@@ -158,7 +158,9 @@ def share_version(agreement: Agreement, mediator):
     version.shared_at = utcnow()
     from odr.rooms import operations as rooms
 
-    rooms.post_system_to_case(agreement.case, "agreement_shared", version=version.number)
+    rooms.post_system_to_case(
+        agreement.case, "agreement_shared", version=version.number, link=_version_path(agreement, version)
+    )
     return version
 
 
@@ -188,8 +190,15 @@ def finalise(agreement: Agreement, mediator):
     )
     from odr.rooms import operations as rooms
 
-    rooms.post_system_to_case(agreement.case, "agreement_final", version=version.number)
+    rooms.post_system_to_case(
+        agreement.case, "agreement_final", version=version.number, link=_version_path(agreement, version)
+    )
     return version
+
+
+def _version_path(agreement, version) -> str:
+    """Where a version is read (the notice in the room links to it)."""
+    return f"/agreements/{agreement.id}/versions/{version.number}"
 
 
 def reopen(agreement: Agreement, mediator, reason: str):

@@ -39,6 +39,14 @@
       var data = {};
       try { data = JSON.parse(m.body); } catch (e) { data = {code: null}; }
       bubble.textContent = cfg.system[data.code] ? fill(cfg.system[data.code], data.params || {}) : m.body;
+      var target = (data.params || {}).link;
+      if (typeof target === 'string' && /^\/[^\/]/.test(target)) {   // a page of the platform only
+        var open = document.createElement('a');
+        open.href = target;
+        open.className = 'ms-1';
+        open.textContent = '→';
+        bubble.appendChild(open);
+      }
     } else {
       if (m.sender && m.sender.id === cfg.me) row.classList.add('mine');
       var meta = document.createElement('div');
