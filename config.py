@@ -92,6 +92,8 @@ class Config:
             "simple": int(_env("MEDIATION_PERIOD_SIMPLE_DAYS", 15)),
             "complex": int(_env("MEDIATION_PERIOD_COMPLEX_DAYS", 30)),
         }
+        # The most one agreed extension may add to the mediation period.
+        self.MEDIATION_EXTENSION_MAX_DAYS = int(_env("MEDIATION_EXTENSION_MAX_DAYS", 30))
 
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20

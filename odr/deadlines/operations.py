@@ -213,6 +213,9 @@ def _act_on(deadline_id: int, now: datetime) -> bool:
     try:
         handler = _ACTIONS.get(deadline.kind)
         outcome = handler(deadline) if handler else "no action registered"
+        from odr.deadlines.escalation import escalate
+
+        escalate(deadline, outcome)
         deadline.state = DeadlineState.MISSED
         deadline.closed_at = now
         deadline.outcome = (outcome or "done")[:200]
