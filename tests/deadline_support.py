@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
@@ -44,3 +45,12 @@ def notes(db, user, code=None):
     query = sa.select(Notification.code).where(Notification.user_id == user.id).order_by(Notification.id)
     codes = db.session.scalars(query).all()
     return [c for c in codes if code is None or c == code]
+
+
+@pytest.fixture
+def english(app, db):
+    """Messages raised by operations outside a request read in English (the default is Chinese)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

@@ -10,9 +10,10 @@ from odr.audit.models import AuditEntry
 from odr.cases.models import CaseState
 from odr.deadlines import extending
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState, ExtensionState
-from tests.deadline_support import T0, mediating_case, notes, sweep_at
+from tests.deadline_support import T0, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
 
 EN = {"Accept-Language": "en"}
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

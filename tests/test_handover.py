@@ -15,9 +15,10 @@ from odr.cases.models import CaseState
 from odr.core import storage
 from odr.handover import operations as handover_ops
 from odr.handover.models import Handover, HandoverState
-from tests.deadline_support import T0, mediating_case, notes, sweep_at
+from tests.deadline_support import T0, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
 
 EN = {"Accept-Language": "en"}
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
