@@ -140,3 +140,41 @@ def test_mail_leaves_right_after_the_commit(app):
                 _db.session.execute(sa.delete(User).where(User.id == user_id))
             _db.session.commit()
             _db.session.remove()
+
+
+def test_a_failing_action_does_not_hold_up_the_others_in_its_batch(db, monkeypatch):
+    """Five due reminders in one batch; the third one's action fails: the other four are acted on,
+    the failing one stays pending and is tried again by the next sweep."""
+    from odr.deadlines import operations as deadlines
+    from odr.deadlines.models import Deadline, DeadlineState
+
+    rows = [
+        Deadline(
+            kind=DeadlineKind.SESSION_REMINDER_1H,
+            object_type="mediation_sessions",
+            object_id=-(n + 1),
+            due_at=T0,
+            state=DeadlineState.PENDING,
+        )
+        for n in range(5)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    broken = {"id": rows[2].id}
+    original = deadlines._ACTIONS[DeadlineKind.SESSION_REMINDER_1H]
+
+    def flaky(deadline):
+        if deadline.id == broken["id"]:
+            raise RuntimeError("the room service is down")
+        return original(deadline)
+
+    monkeypatch.setitem(deadlines._ACTIONS, DeadlineKind.SESSION_REMINDER_1H, flaky)
+    assert sweep_at(db, T0 + timedelta(minutes=1)) == 4
+    db.session.expire_all()
+    assert [d.state for d in rows] == [DeadlineState.MISSED] * 2 + [DeadlineState.PENDING] + [
+        DeadlineState.MISSED
+    ] * 2
+    broken["id"] = None  # repaired
+    assert sweep_at(db, T0 + timedelta(minutes=2)) == 1
+    db.session.expire_all()
+    assert rows[2].state == DeadlineState.MISSED
