@@ -4,8 +4,9 @@ undisputed facts, the evidence list with hashes and the minutes, as a Chinese PD
 from datetime import datetime
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from odr.core.pdf import (
     MARGINS,
@@ -56,7 +57,7 @@ def render_handover(data: dict, *, font: PdfFont | None = None) -> bytes:
                 [p["side"] + "（" + p["kind"] + "）", p["name"], p["identity"], p["agent"] or "—"]
                 for p in data["parties"]
             ],
-            (26 * mm, 52 * mm, 40 * mm, TEXT_WIDTH - 118 * mm),
+            (30 * mm, 46 * mm, 46 * mm, TEXT_WIDTH - 122 * mm),
             s,
         ),
         CJKParagraph("二、请求事项", s.heading),
@@ -83,8 +84,11 @@ def render_handover(data: dict, *, font: PdfFont | None = None) -> bytes:
         ),
         CJKParagraph("六、证据清单", s.heading),
         _evidence(data["evidence"], s),
-        CJKParagraph("七、调解笔录", s.heading),
-        *_minutes(data["minutes"], s),
+        *_minutes(
+            data["minutes"],
+            s,
+            heading=CJKParagraph("七、调解笔录", s.heading),
+        ),
     ]
     return build_document(
         TITLE, f"案号：{data['case_number']}", story, created_at=data["generated_at"], font=font
@@ -95,6 +99,16 @@ def _when(value) -> str:
     return local(value).strftime("%Y-%m-%d %H:%M")
 
 
+def _stacked(value) -> str:
+    """Date over time, for narrow table columns."""
+    return local(value).strftime("%Y-%m-%d\n%H:%M")
+
+
+def _label(text, s):
+    """A paragraph introducing the table after it, kept on the same page as the table."""
+    return CJKParagraph(text, ParagraphStyle("handover-label", s.body, keepWithNext=1))
+
+
 def _tried(data, s):
     parts = []
     if data["mediation_started_at"]:
@@ -102,6 +116,7 @@ def _tried(data, s):
     experts = "、".join(f"{e['name']}（{e['seat']}）" for e in data["experts"]) or "未指派"
     parts.append(CJKParagraph(markup(f"参与调解的专家：{experts}"), s.body))
     if data["sessions"]:
+        parts.append(_label("调解会议：", s))
         parts.append(
             _grid(
                 ["时间", "调解室", "议程", "出席人员"],
@@ -109,19 +124,20 @@ def _tried(data, s):
                     [_when(x["starts_at"]), x["room"], x["agenda"], "、".join(x["present"]) or "—"]
                     for x in data["sessions"]
                 ],
-                (30 * mm, 28 * mm, TEXT_WIDTH - 100 * mm, 42 * mm),
+                (32 * mm, 28 * mm, TEXT_WIDTH - 102 * mm, 42 * mm),
                 s,
             )
         )
     else:
         parts.append(CJKParagraph("未举行调解会议。", s.body))
     if data["opinions"]:
-        parts.append(CJKParagraph("技术审查意见：", s.body))
+        parts.append(Spacer(1, 2 * mm))
+        parts.append(_label("技术审查意见：", s))
         parts.append(
             _grid(
                 ["技术调查官", "出具时间", "意见书 SHA-256"],
-                [[o["investigator"], _when(o["filed_at"]), o["sha256"]] for o in data["opinions"]],
-                (30 * mm, 30 * mm, TEXT_WIDTH - 60 * mm),
+                [[o["investigator"], _stacked(o["filed_at"]), o["sha256"]] for o in data["opinions"]],
+                (30 * mm, 32 * mm, TEXT_WIDTH - 62 * mm),
                 s,
                 mono_columns=(2,),
             )
@@ -141,29 +157,37 @@ def _evidence(items, s):
                 str(n),
                 e["name"],
                 e["submitted_by"],
-                _when(datetime.fromisoformat(e["submitted_at"])),
+                _stacked(datetime.fromisoformat(e["submitted_at"])),
                 e["sha256"],
             ]
             for n, e in enumerate(items, 1)
         ],
-        (10 * mm, 38 * mm, 24 * mm, 24 * mm, TEXT_WIDTH - 96 * mm),
+        (11 * mm, TEXT_WIDTH - 119 * mm, 22 * mm, 26 * mm, 60 * mm),
         s,
         mono_columns=(4,),
     )
 
 
-def _minutes(minutes, s):
+def _minutes(minutes, s, heading):
     if not minutes:
-        return [CJKParagraph("无。", s.body)]
+        return [heading, CJKParagraph("无。", s.body)]
     parts = []
     for n, m in enumerate(minutes, 1):
-        parts.append(
-            CJKParagraph(markup(f"（{n}）{_when(m['starts_at'])} {m['room']}，第 {m['version']} 稿"), s.body)
-        )
-        parts.extend(text_paragraphs(m["text"], s.body))
         answers = "；".join(f"{name}：{answer}" for name, answer in m["confirmations"])
-        parts.append(CJKParagraph(markup(f"确认情况：{answers}"), s.small))
-        parts.append(Spacer(1, 2 * mm))
+        # Each session's minutes stay on one page where they fit (KeepTogether splits longer ones).
+        parts.append(
+            KeepTogether(
+                [
+                    *([heading] if n == 1 else []),
+                    CJKParagraph(
+                        markup(f"（{n}）{_when(m['starts_at'])} {m['room']}，第 {m['version']} 稿"), s.body
+                    ),
+                    *text_paragraphs(m["text"], s.body),
+                    CJKParagraph(markup(f"确认情况：{answers}"), s.small),
+                    Spacer(1, 2 * mm),
+                ]
+            )
+        )
     return parts
 
 
