@@ -58,6 +58,7 @@ def test_every_party_consents_and_the_period_moves(db, mediation, claimant, resp
     assert sweep_at(db, T0 + timedelta(days=25, minutes=1)) == 1
     db.session.expire_all()
     assert case.state == CaseState.FAILED
+    assert "deadline.escalated" in notes(db, mediator) and "deadline.escalated" in notes(db, clerk)
 
 
 def test_one_refusal_ends_the_proposal(db, mediation, claimant, respondent):

@@ -35,14 +35,27 @@ def _clerks_of_the_case(case):
     ).all()
 
 
+def _mediators_of_the_case(case):
+    """The mediators serving on the case (their seats may just have been released)."""
+    from odr.experts.models import Assignment, AssignmentState
+
+    return [
+        a.expert
+        for a in db.session.scalars(sa.select(Assignment).where(Assignment.case_id == case.id)).all()
+        if a.seat.is_mediator
+        and a.declaration_signed_at is not None
+        and a.state in (AssignmentState.ACCEPTED, AssignmentState.RELEASED)
+    ]
+
+
 # audience name -> function(case) giving the users to tell
-AUDIENCES: dict[str, Callable] = {"clerks": _clerks_of_the_case}
+AUDIENCES: dict[str, Callable] = {"clerks": _clerks_of_the_case, "mediators": _mediators_of_the_case}
 
 # kind -> the audiences told when a deadline of that kind runs out and is acted on
 ESCALATE: dict[DeadlineKind, tuple[str, ...]] = {
     DeadlineKind.RESPONDENT_ANSWER: ("clerks",),
     DeadlineKind.EXPERT_ANSWER: ("clerks",),
-    DeadlineKind.MEDIATION_PERIOD: ("clerks",),
+    DeadlineKind.MEDIATION_PERIOD: ("clerks", "mediators"),
 }
 
 NOTHING_DONE = "nothing to do"
