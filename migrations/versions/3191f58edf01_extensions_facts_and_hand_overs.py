@@ -1,4 +1,4 @@
-"""extensions, facts and hand-overs
+"""Mediation-period extensions, undisputed facts and hand-overs
 
 Revision ID: 3191f58edf01
 Revises: eccedc490283

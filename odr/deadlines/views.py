@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from odr.cases import panels
+from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors, load_case, run
 from odr.cases.workflow import capacities
 from odr.core.db import utcnow
 from odr.deadlines import extending
 from odr.deadlines.forms import ExtensionAnswerForm, ExtensionProposalForm
-from odr.deadlines.models import ExtensionProposal
+from odr.deadlines.models import ExtensionProposal, ExtensionState
 from odr.deadlines.operations import upcoming_for_case
 from odr.extensions import db
 
@@ -33,12 +34,14 @@ def extension_panel(case, user):
     """The proposal to extend the mediation period: the mediator proposes, each party answers."""
     proposals = extending.proposals_of(case)
     mediator = extending.is_mediator(case, user)
-    can_propose = mediator and extending.running_period(case) is not None and case.state.value == "mediating"
+    can_propose = (
+        mediator and case.state == CaseState.MEDIATING and extending.running_period(case) is not None
+    )
     if not proposals and not can_propose:
         return None
     if not mediator and case.party_of(user) is None and not case.is_clerk_of(user):
         return None
-    current = next((p for p in proposals if p.state.value == "open"), None)
+    current = next((p for p in proposals if p.state == ExtensionState.OPEN), None)
     answering = extending.awaiting_answer_from(current, case, user)
     names = {p.id: p.name for p in case.parties}
     return "deadlines/_extension_panel.html", {

@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from odr.cases import panels
+from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors, load_case, run
+from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.extensions import db
 from odr.handover import operations
@@ -19,8 +21,7 @@ def case_panel(case, user):
     """Undisputed facts (recorded by the mediator, confirmed by each party) and the hand-over package."""
     facts = operations.facts_of(case)
     handover = operations.handover_of(case)
-    mediator = "mediator" in {c.value for c in _capacities(case, user)}
-    can_record = mediator and case.state.value == "mediating"
+    can_record = Capacity.MEDIATOR in capacities(case, user) and case.state == CaseState.MEDIATING
     party = case.party_of(user)
     if not (facts or handover or can_record):
         return None
@@ -36,7 +37,7 @@ def case_panel(case, user):
                 "undisputed": operations.is_undisputed(fact, case),
                 "answers": [(names.get(a.party_id, ""), a) for a in fact.answers],
                 "mine": mine,
-                "can_answer": party is not None and case.state.value == "mediating",
+                "can_answer": party is not None and case.state == CaseState.MEDIATING,
             }
         )
     return "handover/_case_panel.html", {
@@ -45,12 +46,6 @@ def case_panel(case, user):
         "answer_form": FactAnswerForm(prefix="factans"),
         "handover": handover,
     }
-
-
-def _capacities(case, user):
-    from odr.cases.workflow import capacities
-
-    return capacities(case, user)
 
 
 panels.register(case_panel)
