@@ -82,10 +82,17 @@ def new_due_at(current: datetime, *, days: int | None = None, on_date: date | No
     )
 
 
+def _lock(obj):
+    """Re-read OBJ's row locked for this transaction (PostgreSQL; SQLite has one writer at a time),
+    so that two people acting at once see each other's act."""
+    db.session.refresh(obj, with_for_update=True)
+
+
 def propose_extension(case: Case, mediator, *, reason: str, days=None, on_date=None) -> ExtensionProposal:
     """The mediator proposes a later end of the mediation period; every party is asked to consent."""
     if not is_mediator(case, mediator):
         raise ExtensionError(_l("Only the mediator of the case proposes an extension."))
+    _lock(case)
     deadline = running_period(case)
     if case.state != CaseState.MEDIATING or deadline is None:
         raise ExtensionError(_l("The mediation period is not running, so it cannot be extended."))
@@ -163,6 +170,7 @@ def answer_extension(
     party = case.party_of(user)
     if party is None:
         raise ExtensionError(_l("Only the parties of the case consent to an extension."))
+    _lock(proposal)  # the last of two consents given at once sees the other one
     if proposal.state != ExtensionState.OPEN or case.state != CaseState.MEDIATING:
         raise ExtensionError(_l("This proposal is no longer open."))
     if any(a.party_id == party.id for a in proposal.answers):
@@ -221,6 +229,7 @@ def answer_extension(
 def withdraw_extension(proposal: ExtensionProposal, case: Case, mediator):
     if not is_mediator(case, mediator):
         raise ExtensionError(_l("Only the mediator of the case withdraws the proposal."))
+    _lock(proposal)
     if proposal.state != ExtensionState.OPEN:
         raise ExtensionError(_l("This proposal is no longer open."))
     proposal.state = ExtensionState.WITHDRAWN

@@ -301,6 +301,7 @@ def record_filing(handover: Handover, officer: User, *, number: str, filed_on: d
     """The receiving organisation records that it filed the case: its own number and the date."""
     if not receives(handover, officer):
         raise HandoverError(_l("Only the receiving organisation records the filing."))
+    db.session.refresh(handover, with_for_update=True)  # two officers at once: the second sees the first
     if handover.state == HandoverState.FILED:
         raise HandoverError(_l("The filing of this hand-over is already recorded."))
     number = (number or "").strip()
