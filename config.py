@@ -92,6 +92,8 @@ class Config:
             "simple": int(_env("MEDIATION_PERIOD_SIMPLE_DAYS", 15)),
             "complex": int(_env("MEDIATION_PERIOD_COMPLEX_DAYS", 30)),
         }
+        # The most one agreed extension may add to the mediation period.
+        self.MEDIATION_EXTENSION_MAX_DAYS = int(_env("MEDIATION_EXTENSION_MAX_DAYS", 30))
 
         # Judicial confirmation and enforcement (DESIGN §5): time limits and the competent court.
         self.CONFIRMATION_WINDOW_DAYS = int(_env("CONFIRMATION_WINDOW_DAYS", 30))

@@ -92,6 +92,13 @@ def register_blueprints(app):
     app.register_blueprint(agreements_bp)
     app.register_blueprint(court_bp)
     agreement_access.init_app(app)
+    from odr.deadlines import escalation, extending  # noqa: F401  (escalation texts; proposals lapse)
+    from odr.deadlines.views import bp as deadlines_bp
+    from odr.handover import operations as _handover  # noqa: F401  (packages follow the case workflow)
+    from odr.handover.views import bp as handover_bp
+
+    app.register_blueprint(deadlines_bp)
+    app.register_blueprint(handover_bp)
 
 
 def register_template_helpers(app):

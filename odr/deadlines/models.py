@@ -4,7 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from odr.core.db import UTCDateTime, utcnow
 from odr.core.labels import LabelledEnum, enum_type
@@ -54,3 +54,55 @@ class Deadline(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class ExtensionState(LabelledEnum):
+    OPEN = "open", _l("Waiting for the parties' consent")
+    AGREED = "agreed", _l("Agreed by every party")
+    REFUSED = "refused", _l("Refused by a party")
+    WITHDRAWN = "withdrawn", _l("Withdrawn by the mediator")
+    LAPSED = "lapsed", _l("Lapsed")
+
+
+class ExtensionProposal(db.Model):
+    """The mediator's proposal to extend the mediation period; it takes effect with every party's consent."""
+
+    __tablename__ = "extension_proposals"
+    __table_args__ = (
+        sa.CheckConstraint("state = 'open' OR decided_at IS NOT NULL", name="decided_has_time"),
+        sa.Index("ix_extension_proposals_case_state", "case_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadlines.id", ondelete="CASCADE"))
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    current_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[ExtensionState] = mapped_column(enum_type(ExtensionState), default=ExtensionState.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposed_by = relationship("User")
+    answers: Mapped[list["ExtensionAnswer"]] = relationship(
+        cascade="all, delete-orphan", order_by="ExtensionAnswer.at", lazy="selectin"
+    )
+
+
+class ExtensionAnswer(db.Model):
+    """One party's consent to, or refusal of, an extension proposal."""
+
+    __tablename__ = "extension_answers"
+    __table_args__ = (sa.CheckConstraint("agreed OR reason IS NOT NULL", name="refusal_has_reason"),)
+
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("extension_proposals.id", ondelete="CASCADE"), primary_key=True
+    )
+    party_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("case_parties.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    agreed: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,9 +1,10 @@
 """Creating, meeting, extending, pausing and resuming deadlines; the sweep that acts on the due ones.
 
-The sweep is idempotent: each due deadline is claimed and acted on in one transaction, so it is
-acted on once even if two sweeps overlap (PostgreSQL skips rows another sweep has locked; SQLite
-takes one writer at a time) or a process dies half-way (the transaction rolls back and the next
-sweep takes the deadline again). Work missed while the platform was down is simply overdue and
+The sweep is idempotent: due deadlines are claimed and acted on in transactions of a batch each
+(a failed batch is redone one deadline per transaction), so each is acted on once even if two
+sweeps overlap (PostgreSQL skips rows another sweep has locked; SQLite takes one writer at a time)
+or a process dies half-way (the transaction rolls back and the next sweep takes the deadlines
+again). Work missed while the platform was down is simply overdue and
 is done by the first sweep after the start.
 """
 
@@ -172,10 +173,12 @@ def resume(deadline: Deadline, *, actor=None):
     )
 
 
-def sweep(now: datetime | None = None, limit: int = 500) -> int:
+def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int:
     """Act on every deadline that has fallen due; return how many were acted on.
 
-    Each deadline is claimed and acted on in its own transaction, committed here.
+    Due deadlines are claimed and acted on BATCH at a time, one transaction per batch, committed
+    here. If anything in a batch fails, the batch is rolled back and its deadlines are taken one
+    at a time, each in its own transaction, so one broken deadline never holds up the others.
     """
     done = 0
     while True:
@@ -191,44 +194,77 @@ def sweep(now: datetime | None = None, limit: int = 500) -> int:
         if not ids:
             return done
         progressed = False
-        for deadline_id in ids:
-            if _act_on(deadline_id, now_):
-                done += 1
-                progressed = True
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            acted = _act_on_batch(chunk, now_)
+            if acted is None:
+                acted = sum(_act_on(deadline_id, now_) for deadline_id in chunk)
+            done += acted
+            progressed = progressed or acted > 0
         if not progressed:
             return done
 
 
-def _act_on(deadline_id: int, now: datetime) -> bool:
-    """Claim one due deadline and act on it, in one transaction. False if someone else has it."""
-    query = sa.select(Deadline).where(
-        Deadline.id == deadline_id, Deadline.state == DeadlineState.PENDING, Deadline.due_at <= now
+def _claim(ids, now):
+    """The deadlines among IDS still pending and due, locked for this sweep (PostgreSQL skips the
+    ones another sweep holds; SQLite has one writer at a time)."""
+    query = (
+        sa.select(Deadline)
+        .where(Deadline.id.in_(ids), Deadline.state == DeadlineState.PENDING, Deadline.due_at <= now)
+        .order_by(Deadline.due_at, Deadline.id)
     )
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    deadline = db.session.scalar(query)
-    if deadline is None:
+    return db.session.scalars(query).all()
+
+
+def _act_on_batch(ids, now: datetime) -> int | None:
+    """Claim and act on the due deadlines among IDS in one transaction; None if any action failed."""
+    try:
+        claimed = _claim(ids, now)
+        for deadline in claimed:
+            _act(deadline, now)
+        db.session.commit()
+        return len(claimed)
+    except Exception:
+        db.session.rollback()
+        logger.warning("A batch of deadlines failed; taking them one at a time", exc_info=True)
+        return None
+
+
+def _act_on(deadline_id: int, now: datetime) -> bool:
+    """Claim one due deadline and act on it, in one transaction. False if someone else has it."""
+    claimed = _claim([deadline_id], now)
+    if not claimed:
         db.session.rollback()
         return False
     try:
-        handler = _ACTIONS.get(deadline.kind)
-        outcome = handler(deadline) if handler else "no action registered"
-        deadline.state = DeadlineState.MISSED
-        deadline.closed_at = now
-        deadline.outcome = (outcome or "done")[:200]
-        record(
-            "deadline.acted",
-            deadline,
-            case=_case(deadline),
-            actor=None,
-            details={"kind": deadline.kind.value, "outcome": deadline.outcome},
-        )
+        _act(claimed[0], now)
         db.session.commit()
         return True
     except Exception:
         db.session.rollback()
         logger.exception("Deadline %s could not be acted on; the next sweep will try again", deadline_id)
         return False
+
+
+def _act(deadline: Deadline, now: datetime):
+    """Do what the rule of DEADLINE's kind says, tell whom it concerns, and close it on the audit chain."""
+    from odr.deadlines.escalation import escalate
+
+    handler = _ACTIONS.get(deadline.kind)
+    outcome = handler(deadline) if handler else "no action registered"
+    escalate(deadline, outcome)
+    deadline.state = DeadlineState.MISSED
+    deadline.closed_at = now
+    deadline.outcome = (outcome or "done")[:200]
+    record(
+        "deadline.acted",
+        deadline,
+        case=_case(deadline),
+        actor=None,
+        details={"kind": deadline.kind.value, "outcome": deadline.outcome},
+    )
 
 
 def upcoming_for_case(case_id: int) -> list[Deadline]:

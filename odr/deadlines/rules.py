@@ -131,6 +131,7 @@ def _register_labels():
             "deadline.paused": _l("A time limit was paused"),
             "deadline.resumed": _l("A time limit was resumed"),
             "deadline.acted": _l("A time limit ran out and the platform acted"),
+            "deadline.escalated": _l("The clerk was told that a time limit ran out"),
         }
     )
 

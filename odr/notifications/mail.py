@@ -1,8 +1,16 @@
 """E-mail: every notification is also queued as a mail in the outbox, written in the reader's
-language. The sweep sends what is queued when SMTP is configured, retrying failures with a growing
-pause; without SMTP the mails stay in the outbox, where administrators can read them."""
+language. When SMTP is configured, a mail is sent right after the commit that queued it (in a
+background thread, so no request waits for the mail server); the sweep sends whatever is still
+queued, retrying failures with a growing pause. Without SMTP the mails stay in the outbox, where
+administrators can read them.
 
+A mail is claimed before it is sent (its next attempt is moved a lease ahead in a committed
+update), so the thread and the sweep, or two processes, never send the same mail twice; a sender
+that dies mid-way leaves the mail to be retried when the lease runs out."""
+
+import logging
 import smtplib
+import threading
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -10,12 +18,16 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from odr.core.db import UTCDateTime, utcnow
 from odr.extensions import db
 
 MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=5)  # how long a claimed mail is left to its sender before a retry
+_AFTER_COMMIT = "odr_mails_after_commit"
+logger = logging.getLogger(__name__)
 
 
 class OutboxMail(db.Model):
@@ -42,27 +54,73 @@ def queue_for(user, text_of_notification) -> OutboxMail | None:
         body = text_of_notification() + "\n\n" + _("Sign in to the platform to see the case.")
     mail = OutboxMail(to_address=user.email, subject=subject, body=body)
     db.session.add(mail)
+    if current_app.config.get("SMTP_HOST"):
+        db.session.flush()
+        app = current_app._get_current_object()
+        db.session.info.setdefault(_AFTER_COMMIT, []).append((app, mail.id))
     return mail
 
 
-def deliver(now: datetime | None = None, limit: int = 100) -> int:
-    """Send queued mails if SMTP is configured; returns how many were sent. Commits."""
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session):
+    queued = session.info.pop(_AFTER_COMMIT, [])
+    if queued:
+        app = queued[0][0]
+        ids = [mail_id for _, mail_id in queued]
+        threading.Thread(target=_send_now, args=(app, ids), name="outbox-mail", daemon=True).start()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+def _send_now(app, ids):
+    with app.app_context():
+        try:
+            deliver(ids=ids)
+        except Exception:  # the sweep retries what is still queued
+            logger.exception("Sending mails %s right after the commit failed", ids)
+        finally:
+            db.session.remove()
+
+
+def _due(now):
+    return (
+        OutboxMail.sent_at.is_(None),
+        OutboxMail.attempts < MAX_ATTEMPTS,
+        OutboxMail.next_attempt_at <= now,
+    )
+
+
+def _claim(mail_id: int, now: datetime) -> OutboxMail | None:
+    """Take MAIL_ID for sending (committed), or None if it is sent, or someone else has it."""
+    claimed = db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id, *_due(now))
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxMail, mail_id) if claimed == 1 else None
+
+
+def deliver(now: datetime | None = None, limit: int = 100, ids=None) -> int:
+    """Send queued mails (only IDS, if given) if SMTP is configured; returns how many were sent. Commits."""
     host = current_app.config.get("SMTP_HOST")
     if not host:
         return 0
     now = now or utcnow()
-    mails = db.session.scalars(
-        sa.select(OutboxMail)
-        .where(
-            OutboxMail.sent_at.is_(None),
-            OutboxMail.attempts < MAX_ATTEMPTS,
-            OutboxMail.next_attempt_at <= now,
-        )
-        .order_by(OutboxMail.id)
-        .limit(limit)
-    ).all()
+    query = sa.select(OutboxMail.id).where(*_due(now)).order_by(OutboxMail.id).limit(limit)
+    if ids is not None:
+        query = query.where(OutboxMail.id.in_(ids))
+    candidates = db.session.scalars(query).all()
+    db.session.rollback()
     sent = 0
-    for mail in mails:
+    for mail_id in candidates:
+        mail = _claim(mail_id, now)
+        if mail is None:
+            continue
         try:
             _send(mail)
         except (OSError, smtplib.SMTPException) as error:

@@ -40,10 +40,11 @@ def text_of(notification: Notification) -> str:
 
 
 def _param_label(value):
-    from odr.cases.models import Track
+    from odr.cases.models import CaseState, Track
+    from odr.deadlines.models import DeadlineKind
     from odr.experts.models import Seat
 
-    for enum_cls in (Track, Seat):
+    for enum_cls in (Track, Seat, DeadlineKind, CaseState):
         try:
             return str(enum_cls(value).label)
         except ValueError:

@@ -1,0 +1,366 @@
+"""The hand-over package when mediation fails or does not start, undisputed facts, and the filing
+recorded by the receiving court or arbitration commission.
+
+A package is made, with nobody acting, the moment a case goes to ``failed`` or ``not_mediated``
+(the sweep included): a summary PDF in Chinese stored by its SHA-256, with the evidence list and the
+minutes. It goes to the court that delegated the case, or else to the court or commission the clerk
+refers the case to.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from blinker import ANY
+from flask_babel import lazy_gettext as _l
+
+from odr.accounts.models import COURT_KINDS, OrgKind, Role, User, UserRole
+from odr.audit.operations import record
+from odr.cases.models import Case, CaseState, Channel
+from odr.cases.workflow import Action, Capacity, capacities, transitioned
+from odr.core import storage
+from odr.core.db import utcnow
+from odr.core.failures import UserError
+from odr.core.timeutil import local
+from odr.extensions import db
+from odr.handover.models import FactAnswer, Handover, HandoverState, UndisputedFact
+from odr.notifications.operations import TEXTS, notify
+
+ENDINGS = (CaseState.FAILED, CaseState.NOT_MEDIATED)
+MAX_FACT_CHARS = 2000
+
+TEXTS.update(
+    {
+        "fact.recorded": _l(
+            "The mediator recorded a fact of case %(number)s as undisputed. Please confirm or dispute it "
+            "on the case page."
+        ),
+        "handover.produced": _l("The hand-over package of case %(number)s is ready on the case page."),
+        "handover.sent": _l("Case %(number)s has been handed over to %(organisation)s."),
+        "handover.received": _l(
+            "Case %(number)s has been handed over to your organisation. Record its filing in the hand-over queue."
+        ),
+        "handover.filed": _l("%(organisation)s filed case %(number)s under its number %(filed_number)s."),
+    }
+)
+
+
+class HandoverError(UserError):
+    """Something the hand-over rules refuse; the message is shown to the user."""
+
+
+# Undisputed facts -------------------------------------------------------------------------------
+
+
+def facts_of(case: Case) -> list[UndisputedFact]:
+    return db.session.scalars(
+        sa.select(UndisputedFact).where(UndisputedFact.case_id == case.id).order_by(UndisputedFact.id)
+    ).all()
+
+
+def record_fact(case: Case, mediator: User, text: str) -> UndisputedFact:
+    """The mediator records a fact the parties appear not to dispute; each party is asked to confirm it."""
+    if Capacity.MEDIATOR not in capacities(case, mediator):
+        raise HandoverError(_l("Only the mediator of the case records undisputed facts."))
+    if case.state != CaseState.MEDIATING:
+        raise HandoverError(_l("Undisputed facts are recorded while the case is being mediated."))
+    text = (text or "").strip()
+    if not text:
+        raise HandoverError(_l("Write the fact down."))
+    if len(text) > MAX_FACT_CHARS:
+        raise HandoverError(_l("Keep a fact under %(n)d characters.", n=MAX_FACT_CHARS))
+    fact = UndisputedFact(case_id=case.id, text=text, recorded_by_id=mediator.id, recorded_at=utcnow())
+    db.session.add(fact)
+    db.session.flush()
+    record("fact.recorded", fact, case=case, actor=mediator, details={"text": text})
+    notify([p.user for p in case.parties], "fact.recorded", case, number=case.number)
+    return fact
+
+
+def answer_fact(fact: UndisputedFact, case: Case, user: User, *, confirmed: bool, comment: str | None = None):
+    """A party confirms the fact, or disputes it saying what it holds instead; an answer may be changed
+    while the case is mediated."""
+    party = case.party_of(user)
+    if party is None or fact.case_id != case.id:
+        raise HandoverError(_l("Only the parties of the case confirm its facts."))
+    if case.state != CaseState.MEDIATING:
+        raise HandoverError(_l("Facts are confirmed while the case is being mediated."))
+    comment = (comment or "").strip() or None
+    if not confirmed and comment is None:
+        raise HandoverError(_l("Say what you hold instead, so the mediator can see where you differ."))
+    existing = next((a for a in fact.answers if a.party_id == party.id), None)
+    if existing is not None:
+        fact.answers.remove(existing)
+        db.session.flush()
+    fact.answers.append(
+        FactAnswer(party_id=party.id, user_id=user.id, confirmed=confirmed, comment=comment, at=utcnow())
+    )
+    record(
+        "fact.confirmed" if confirmed else "fact.disputed",
+        fact,
+        case=case,
+        actor=user,
+        details={"party_id": party.id, "comment": comment},
+    )
+
+
+def is_undisputed(fact: UndisputedFact, case: Case) -> bool:
+    """Every party of the case has confirmed FACT."""
+    confirmed = {a.party_id for a in fact.answers if a.confirmed}
+    return all(p.id in confirmed for p in case.parties)
+
+
+# The package ------------------------------------------------------------------------------------
+
+
+def evidence_list(case: Case) -> list[dict]:
+    """Every item of evidence in CASE with its SHA-256, oldest first, each file once.
+
+    Today that is the files shared into the case's rooms (stored by their SHA-256); the evidence
+    docket's exhibits join here when they exist.
+    """
+    from odr.rooms.models import Message, MessageKind, Room
+
+    rows = db.session.execute(
+        sa.select(Message, Room.kind)
+        .join(Room, Room.id == Message.room_id)
+        .where(Room.case_id == case.id, Message.kind == MessageKind.FILE)
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    seen, items = set(), []
+    for message, room_kind in rows:
+        if message.file_sha256 in seen:
+            continue
+        seen.add(message.file_sha256)
+        items.append(
+            {
+                "name": message.file_name,
+                "sha256": message.file_sha256,
+                "size": message.file_size,
+                "type": message.file_type,
+                "submitted_by": message.sender.name if message.sender else "",
+                "submitted_at": message.created_at.isoformat(),
+                "source": f"room:{room_kind.value}",
+            }
+        )
+    return items
+
+
+def handover_of(case: Case) -> Handover | None:
+    return db.session.scalar(sa.select(Handover).where(Handover.case_id == case.id))
+
+
+def produce(case: Case, ended_by: Action) -> Handover:
+    """Make CASE's hand-over package (once) and send it if the receiving organisation is known."""
+    from odr.handover.package import package_data
+    from odr.handover.pdf import render_handover
+
+    existing = handover_of(case)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    reason = ending_reason(case, ended_by)
+    evidence = evidence_list(case)
+    data = package_data(case, reason=reason, evidence=evidence, generated_at=now)
+    pdf = render_handover(data)
+    stored = storage.store(pdf, allowed={"application/pdf"}, max_size=max(len(pdf), 1))
+    handover = Handover(
+        case_id=case.id,
+        state=HandoverState.AWAITING_REFERRAL,
+        ended_as=case.state.value,
+        ended_reason=reason,
+        pdf_sha256=stored.sha256,
+        pdf_size=stored.size,
+        evidence=evidence,
+        created_at=now,
+    )
+    db.session.add(handover)
+    db.session.flush()
+    record(
+        "handover.produced",
+        handover,
+        case=case,
+        actor=None,
+        details={
+            "pdf_sha256": stored.sha256,
+            "evidence": [e["sha256"] for e in evidence],
+            "ended_as": case.state.value,
+        },
+    )
+    notify([*[p.user for p in case.parties], *clerks_of(case)], "handover.produced", case, number=case.number)
+    court = case.delegating_court if case.channel == Channel.COURT_DELEGATED else None
+    if court is not None:
+        send(handover, court)
+    return handover
+
+
+def ending_reason(case: Case, ended_by: Action) -> str:
+    """Why mediation ended, in Chinese, for the summary."""
+    if ended_by == Action.RESPONDENT_SILENT:
+        return "被申请人在期限内未答复是否同意调解，视为不同意调解。"
+    if ended_by == Action.RESPONDENT_DECLINES:
+        reasons = "；".join(f"{p.name}：{p.decline_reason}" for p in case.respondents if p.decline_reason)
+        return f"被申请人不同意调解（{reasons}）。" if reasons else "被申请人不同意调解。"
+    if case.closing_reason:
+        return case.closing_reason
+    return "调解未能达成协议，调解终结。"
+
+
+def send(handover: Handover, organisation):
+    """Address HANDOVER to ORGANISATION (a court or an arbitration commission) and tell its officers."""
+    if handover.state == HandoverState.FILED:
+        return
+    if handover.organisation_id == organisation.id and handover.state == HandoverState.SENT:
+        return
+    handover.organisation = organisation
+    handover.state = HandoverState.SENT
+    handover.sent_at = utcnow()
+    case = handover.case
+    record(
+        "handover.sent",
+        handover,
+        case=case,
+        actor=None,
+        details={"organisation_id": organisation.id},
+    )
+    notify(receiving_officers(organisation), "handover.received", case, number=case.number)
+    notify(
+        [p.user for p in case.parties],
+        "handover.sent",
+        case,
+        number=case.number,
+        organisation=organisation.name,
+    )
+
+
+@transitioned.connect_via(ANY, weak=False)
+def _follow_the_case(case, *, action=None, target=None, **_):
+    if target in ENDINGS:
+        produce(case, action)
+    elif target == CaseState.REFERRED and case.referred_to is not None:
+        handover = handover_of(case)
+        if handover is not None:
+            send(handover, case.referred_to)
+
+
+# Who receives and who may read ------------------------------------------------------------------
+
+
+def is_receiving_officer(user) -> bool:
+    """A court liaison of a court, or a clerk of an arbitration commission."""
+    if user is None or not user.is_authenticated or user.organisation is None:
+        return False
+    kind = user.organisation.kind
+    return (user.has_role(Role.COURT_LIAISON) and kind in COURT_KINDS) or (
+        user.has_role(Role.CLERK) and kind == OrgKind.ARBITRATION_COMMISSION
+    )
+
+
+def receiving_officers(organisation) -> list[User]:
+    role = Role.CLERK if organisation.kind == OrgKind.ARBITRATION_COMMISSION else Role.COURT_LIAISON
+    return db.session.scalars(
+        sa.select(User).where(
+            User.organisation_id == organisation.id,
+            User.active.is_(True),
+            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+        )
+    ).all()
+
+
+def clerks_of(case: Case) -> list[User]:
+    from odr.notifications.operations import _clerks
+
+    return _clerks(case)
+
+
+def receives(handover: Handover, user) -> bool:
+    return (
+        handover.organisation_id is not None
+        and handover.state != HandoverState.AWAITING_REFERRAL
+        and is_receiving_officer(user)
+        and user.organisation_id == handover.organisation_id
+    )
+
+
+def can_read(handover: Handover, user) -> bool:
+    """The parties, the clerks of the case, and the receiving organisation's officers."""
+    case = handover.case
+    return case.party_of(user) is not None or case.is_clerk_of(user) or receives(handover, user)
+
+
+def queue_for(user, *, filed: bool | None = None) -> list[Handover]:
+    """The hand-overs sent to USER's organisation, newest first."""
+    query = sa.select(Handover).where(
+        Handover.organisation_id == user.organisation_id, Handover.state != HandoverState.AWAITING_REFERRAL
+    )
+    if filed is not None:
+        query = query.where(Handover.state == (HandoverState.FILED if filed else HandoverState.SENT))
+    return db.session.scalars(query.order_by(Handover.sent_at.desc(), Handover.id.desc())).all()
+
+
+def record_filing(handover: Handover, officer: User, *, number: str, filed_on: date):
+    """The receiving organisation records that it filed the case: its own number and the date."""
+    if not receives(handover, officer):
+        raise HandoverError(_l("Only the receiving organisation records the filing."))
+    db.session.refresh(handover, with_for_update=True)  # two officers at once: the second sees the first
+    if handover.state == HandoverState.FILED:
+        raise HandoverError(_l("The filing of this hand-over is already recorded."))
+    number = (number or "").strip()
+    if not number:
+        raise HandoverError(_l("Give your organisation's case number."))
+    if len(number) > 64:
+        raise HandoverError(_l("A case number has at most 64 characters."))
+    if filed_on is None:
+        raise HandoverError(_l("Give the date of filing."))
+    today = local(utcnow()).date()
+    if filed_on > today:
+        raise HandoverError(_l("The date of filing cannot be in the future."))
+    if filed_on < local(handover.sent_at).date():
+        raise HandoverError(
+            _l(
+                "The date of filing cannot be before the case was handed over (%(day)s).",
+                day=local(handover.sent_at).strftime("%Y-%m-%d"),
+            )
+        )
+    handover.state = HandoverState.FILED
+    handover.filed_number = number
+    handover.filed_on = filed_on
+    handover.filed_by_id = officer.id
+    handover.filed_at = utcnow()
+    case = handover.case
+    record(
+        "handover.filed",
+        handover,
+        case=case,
+        actor=officer,
+        details={
+            "number": number,
+            "filed_on": filed_on.isoformat(),
+            "organisation_id": handover.organisation_id,
+        },
+    )
+    notify(
+        [*[p.user for p in case.parties], *clerks_of(case)],
+        "handover.filed",
+        case,
+        number=case.number,
+        organisation=handover.organisation.name,
+        filed_number=number,
+    )
+
+
+def _register_labels():
+    from odr.audit import labels
+
+    labels.register(
+        {
+            "fact.recorded": _l("The mediator recorded an undisputed fact"),
+            "fact.confirmed": _l("A party confirmed a fact"),
+            "fact.disputed": _l("A party disputed a fact"),
+            "handover.produced": _l("The hand-over package was made"),
+            "handover.sent": _l("The case was handed over"),
+            "handover.filed": _l("The receiving organisation filed the case"),
+        }
+    )
+
+
+_register_labels()
