@@ -85,6 +85,10 @@ def register_blueprints(app):
 
     app.register_blueprint(notification_views.bp)
     notification_views.init_app(app)
+    from odr.evidence import labels as _evidence_labels  # noqa: F401  (timeline labels)
+    from odr.evidence.views import bp as evidence_bp
+
+    app.register_blueprint(evidence_bp)
 
 
 def register_template_helpers(app):
