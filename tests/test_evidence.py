@@ -543,3 +543,45 @@ def test_the_evidence_list_holds_what_the_reader_may_see(make_client, db, docket
     text = text_of(make_client(d["respondent"]).get(f"/cases/{d['case'].id}/evidence/list.pdf").data)
     assert "已共享的发票" in text and "被申请人的合同" in text and "尚未共享的报告" not in text
     assert make_client(d["liaison"]).get(f"/cases/{d['case'].id}/evidence/list.pdf").status_code == 404
+
+
+def test_an_exhibit_is_shown_in_a_room_without_widening_who_sees_it(make_client, db, docket):
+    from odr.rooms.models import Message, MessageKind, Room, RoomKind
+    from odr.rooms.operations import set_open
+
+    d = docket()
+    rooms = {r.kind: r for r in db.session.scalars(sa.select(Room).where(Room.case_id == d["case"].id))}
+    set_open(rooms[RoomKind.JOINT], d["mediator"], True)
+    set_open(rooms[RoomKind.CAUCUS_CLAIMANT], d["mediator"], True)
+    exhibit = deposit(d["case"], d["claimant"])
+    assert operations.rooms_to_show_in(exhibit, d["claimant"]) == [rooms[RoomKind.CAUCUS_CLAIMANT]]
+    assert operations.rooms_to_show_in(exhibit, d["respondent"]) == []
+    claimant = make_client(d["claimant"])
+    refused = claimant.post(
+        f"/evidence/{exhibit.id}/room",
+        data={"room_id": rooms[RoomKind.JOINT].id},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Share the exhibit with the other side before showing it in the joint room." in refused.get_data(
+        as_text=True
+    )
+    claimant.post(f"/evidence/{exhibit.id}/room", data={"room_id": rooms[RoomKind.CAUCUS_CLAIMANT].id})
+    operations.change_visibility(exhibit, d["claimant"], "share")
+    claimant.post(f"/evidence/{exhibit.id}/room", data={"room_id": rooms[RoomKind.JOINT].id})
+    posted = db.session.scalars(sa.select(Message).where(Message.kind == MessageKind.FILE)).all()
+    assert sorted(m.room_id for m in posted) == sorted(
+        [rooms[RoomKind.CAUCUS_CLAIMANT].id, rooms[RoomKind.JOINT].id]
+    )
+    assert {m.file_sha256 for m in posted} == {exhibit.sha256} and posted[
+        0
+    ].file_name == "C-1 公证购买发票.pdf"
+    recording = deposit(d["case"], d["claimant"], data=b"ID3\x04" + b"\x00" * 40, filename="通话录音.mp3")
+    operations.change_visibility(recording, d["claimant"], "share")
+    too_rich = claimant.post(
+        f"/evidence/{recording.id}/room",
+        data={"room_id": rooms[RoomKind.JOINT].id},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Upload a PDF, PNG or JPEG file." in too_rich.get_data(as_text=True)

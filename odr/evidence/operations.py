@@ -252,6 +252,33 @@ def respond(exhibit: Exhibit, user, stance: str, comment: str | None) -> Exhibit
     return response
 
 
+def rooms_to_show_in(exhibit: Exhibit, user) -> list:
+    """The case's rooms where USER may show EXHIBIT without widening who sees it: their own side's
+    caucus room, and the joint room once the exhibit is shared."""
+    from odr.rooms.operations import ACTIVE_STATES, rooms_for
+
+    if exhibit.submitted_by_id != user.id or exhibit.case.state not in ACTIVE_STATES:
+        return []
+    return [
+        room
+        for room in rooms_for(exhibit.case, user)
+        if (room.kind.side == exhibit.side) or exhibit.visibility == Visibility.SHARED
+    ]
+
+
+def show_in_room(exhibit: Exhibit, user, room):
+    """Post EXHIBIT's file in one of the case's rooms, as the rooms share files (numbered and hashed)."""
+    from odr.rooms.operations import share_file
+
+    if room not in rooms_to_show_in(exhibit, user):
+        raise EvidenceError(
+            _l("Share the exhibit with the other side before showing it in the joint room.")
+            if exhibit.submitted_by_id == user.id and room.case_id == exhibit.case_id
+            else _l("You cannot show this exhibit in that room.")
+        )
+    return share_file(room, user, f"{exhibit.number} {exhibit.file_name}", storage.read(exhibit.sha256))
+
+
 def log_access(exhibit: Exhibit, user, what: str, ip_address: str | None = None):
     """Note that USER opened EXHIBIT's file or receipt."""
     db.session.add(ExhibitAccess(exhibit_id=exhibit.id, user_id=user.id, what=what, ip_address=ip_address))

@@ -183,20 +183,21 @@ def render_evidence_list(data: dict, *, font: PdfFont | None = None) -> bytes:
     """
     s = styles(font)
     cell = ParagraphStyle("list-cell", s.cell, fontSize=9, leading=13)
-    columns = (22 * mm, 52 * mm, 22 * mm, TEXT_WIDTH - 96 * mm)
+    columns = (24 * mm, 48 * mm, 24 * mm, TEXT_WIDTH - 96 * mm)
     header = [
         CJKParagraph(t, cell) for t in ("编号", "证据名称及证明目的", "来源及取得日期", "文件及 SHA-256")
     ]
     body = []
     for e in data["exhibits"]:
-        origin = f"{e['source_label']}<br/>{e['obtained_on'].isoformat()}"
+        described = f"<b>{markup(e['title'])}</b><br/>{markup(e['proves'])}"
         if e.get("captured_url"):
-            origin += f"<br/>{markup(e['captured_url'])}<br/>截取于 {local(e['captured_at']).strftime('%Y-%m-%d %H:%M')}"
+            captured = local(e["captured_at"]).strftime("%Y-%m-%d %H:%M")
+            described += f"<br/>网页地址：{markup(e['captured_url'])}<br/>截取时间：{captured}（北京时间）"
         body.append(
             [
                 CJKParagraph(f"{markup(e['number'])}<br/>{markup(e['visibility_label'])}", cell),
-                CJKParagraph(f"<b>{markup(e['title'])}</b><br/>{markup(e['proves'])}", cell),
-                CJKParagraph(origin, cell),
+                CJKParagraph(described, cell),
+                CJKParagraph(f"{e['source_label']}<br/>{e['obtained_on'].isoformat()}", cell),
                 [
                     CJKParagraph(f"{markup(e['file_name'])}<br/>{size_text(e['size'])}", cell),
                     CJKParagraph(markup(e["sha256"]), s.mono),

@@ -16,7 +16,7 @@ from odr.core.labels import zh
 from odr.evidence import charts, operations, preservation
 from odr.evidence.access import is_neutral, liaison_court_id, side_of, visible_exhibits_clause
 from odr.evidence.forms import ExhibitForm, ResponseForm, VerifyForm
-from odr.evidence.models import ClaimChart, Exhibit, PreservationRequest, PreservationState, Visibility
+from odr.evidence.models import ClaimChart, Exhibit, PreservationRequest, Visibility
 from odr.evidence.operations import EvidenceError
 from odr.extensions import db, limiter
 
@@ -182,6 +182,7 @@ def _exhibit_page(exhibit, response_form, status=200):
             can_respond=can_respond,
             response_form=response_form,
             accesses=operations.accesses(exhibit) if (mine or is_neutral(case, me)) else None,
+            rooms=operations.rooms_to_show_in(exhibit, me),
         ),
         status,
     )
@@ -235,6 +236,25 @@ def visibility(exhibit_id):
     if success is None:
         abort(400)
     run(operations.change_visibility, exhibit, _me(), move, success=success)
+    return redirect(url_for("evidence.show", exhibit_id=exhibit.id))
+
+
+@bp.route("/evidence/<int:exhibit_id>/room", methods=["POST"])
+@login_required
+def show_in_room(exhibit_id):
+    from odr.rooms.models import Room
+
+    exhibit = load_exhibit(exhibit_id)
+    room = db.session.get(Room, request.form.get("room_id", type=int) or 0)
+    if room is None or room.case_id != exhibit.case_id:
+        abort(404)
+    run(
+        operations.show_in_room,
+        exhibit,
+        _me(),
+        room,
+        success=_("The exhibit's file has been posted in the room."),
+    )
     return redirect(url_for("evidence.show", exhibit_id=exhibit.id))
 
 
@@ -328,9 +348,7 @@ def verify():
         result = operations.verify(data, receipt_bytes)
     elif request.method == "POST":
         flash(_("Choose the file to check."), "danger")
-    return render_template(
-        "evidence/verify.html", form=form, result=result, PreservationState=PreservationState
-    )
+    return render_template("evidence/verify.html", form=form, result=result)
 
 
 from odr.evidence import chart_views, court_views  # noqa: E402, F401  (their routes are on this blueprint)
