@@ -585,3 +585,19 @@ def test_an_exhibit_is_shown_in_a_room_without_widening_who_sees_it(make_client,
         follow_redirects=True,
     )
     assert "Upload a PDF, PNG or JPEG file." in too_rich.get_data(as_text=True)
+
+
+def test_visibility_moves_are_exactly_the_table(db, docket):
+    d = docket()
+    for start in Visibility:
+        for move in ("share", "confidential", "unmark"):
+            exhibit = deposit(d["case"], d["claimant"], data=PDF + f"{start}{move}".encode())
+            exhibit.visibility = start
+            exhibit.shared_at = operations.utcnow() if start == Visibility.SHARED else None
+            expected = operations.VISIBILITY_MOVES.get((start, move))
+            if expected is None:
+                with pytest.raises(EvidenceError):
+                    operations.change_visibility(exhibit, d["claimant"], move)
+                assert exhibit.visibility == start
+            else:
+                assert operations.change_visibility(exhibit, d["claimant"], move) == expected

@@ -283,3 +283,63 @@ def test_the_delegating_court_is_proposed_and_requests_can_be_withdrawn(make_cli
     page = make_client(d["respondent"]).get(f"/cases/{d['case'].id}", headers=EN).get_data(as_text=True)
     timeline = page[page.index('data-testid="timeline"') :]
     assert "preservation" not in timeline.lower() and "Exhibit deposited" in timeline
+
+
+def test_preservation_decisions_are_exactly_the_table(db, docket):
+    d = docket()
+    exhibit = deposit(d["case"], d["claimant"])
+    for start in PreservationState:
+        for decision in ("grant", "refuse", "withdraw"):
+            request = preservation.request_preservation(
+                d["case"],
+                d["claimant"],
+                court=d["court"],
+                target="链接",
+                reason="可能下架",
+                exhibits=[exhibit],
+            )
+            if start != PreservationState.PENDING:
+                request.state = start
+                if start in (PreservationState.GRANTED, PreservationState.REFUSED):
+                    request.decided_at, request.decided_by, request.decision_note = (
+                        operations.utcnow(),
+                        d["liaison"],
+                        "理由",
+                    )
+            expected = preservation.DECISIONS.get((start, decision))
+
+            def act(request=request, decision=decision):
+                if decision == "withdraw":
+                    preservation.withdraw(request, d["claimant"])
+                else:
+                    preservation.decide(request, d["liaison"], grant=decision == "grant", note="理由")
+
+            if expected is None:
+                with pytest.raises(EvidenceError):
+                    act()
+                assert request.state == start
+            else:
+                act()
+                assert request.state == expected
+
+
+def test_claim_chart_moves_are_exactly_the_table(db, docket):
+    d = docket()
+    act = {
+        "submit": lambda chart: charts.submit(chart, d["claimant"]),
+        "complete": lambda chart: charts.complete(chart, d["respondent"]),
+    }
+    for start in ChartState:
+        for move in act:
+            chart = charts.create_chart(d["case"], d["claimant"], claim="权利要求1", accused_product="揉捻机")
+            row = charts.add_row(chart, d["claimant"], claim_feature="特征", accused_feature="对应特征")
+            row.respondent_position = RowPosition.AGREED
+            chart.state = start
+            expected = charts.MOVES.get((start, move), (None,))[0]
+            if expected is None:
+                with pytest.raises(EvidenceError):
+                    act[move](chart)
+                assert chart.state == start
+            else:
+                act[move](chart)
+                assert chart.state == expected
