@@ -191,10 +191,11 @@ def test_a_preservation_request_goes_to_the_chosen_court(make_client, make_org, 
 
     missing = claimant.post(
         f"/cases/{d['case'].id}/preservation/new",
-        data={"court_id": d["court"].id, "target": "", "reason": ""},
+        data={"court_id": 0, "target": "", "reason": ""},
         headers=EN,
-    )
-    assert "Attach at least one of your exhibits to the request." in missing.get_data(as_text=True)
+    ).get_data(as_text=True)
+    assert "Attach at least one of your exhibits to the request." in missing
+    assert "Choose the court that is to preserve the evidence." in missing
     response = claimant.post(
         f"/cases/{d['case'].id}/preservation/new",
         data={

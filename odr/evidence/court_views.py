@@ -48,7 +48,10 @@ def new_preservation(case_id):
         return redirect(url_for("evidence.docket", case_id=case.id))
     form = PreservationForm()
     locale = current_locale()
-    form.court_id.choices = [SelectChoice(c.id, c.display_name(locale)) for c in preservation.courts()]
+    form.court_id.choices = [
+        SelectChoice(0, "—"),
+        *(SelectChoice(c.id, c.display_name(locale)) for c in preservation.courts()),
+    ]
     own = _own_exhibits(case, _me())
     form.exhibit_ids.choices = [SelectChoice(e.id, f"{e.number} {e.title}") for e in own]
     if request.method == "GET":

@@ -133,6 +133,10 @@ class PreservationForm(FlaskForm):
         validators=[DataRequired(_l("Attach at least one of your exhibits to the request."))],
     )
 
+    def validate_court_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose the court that is to preserve the evidence."))
+
 
 class DecisionForm(FlaskForm):
     decision = RadioField(
