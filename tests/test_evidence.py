@@ -179,6 +179,7 @@ def test_a_web_capture_keeps_its_address_and_time(client, db, docket):
         ("/absolute/path/report.pdf", "report.pdf"),
         ('quote"and\r\nnewline.pdf', 'quote"andnewline.pdf'),
         ("..", "exhibit.pdf"),
+        ("证据/购买公证书.pdf", "购买公证书.pdf"),
     ],
 )
 def test_file_names_never_choose_a_path(app, client, db, docket, filename, kept, tmp_path):
@@ -194,6 +195,8 @@ def test_file_names_never_choose_a_path(app, client, db, docket, filename, kept,
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "\n" not in disposition and "/" not in disposition
+    if not kept.isascii():
+        assert "filename*=UTF-8''" in disposition
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.mimetype == "application/pdf"

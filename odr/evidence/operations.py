@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from odr.audit.models import AuditEntry, entry_hash
 from odr.audit.operations import record
@@ -323,7 +324,13 @@ class Summary:
 def summary(case: Case) -> Summary:
     """Every exhibit of CASE with where the other side stands on it."""
     exhibits = db.session.scalars(
-        sa.select(Exhibit).where(Exhibit.case_id == case.id).order_by(Exhibit.side, Exhibit.seq)
+        sa.select(Exhibit)
+        .where(Exhibit.case_id == case.id)
+        .options(
+            selectinload(Exhibit.submitted_by),
+            selectinload(Exhibit.responses).selectinload(ExhibitResponse.responded_by),
+        )
+        .order_by(Exhibit.side, Exhibit.seq)
     ).all()
     rows = []
     for exhibit in exhibits:

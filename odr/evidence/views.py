@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from odr.cases import panels
+from odr.cases.models import Side
 from odr.cases.views import load_case, run
 from odr.core import storage
 from odr.core.db import utcnow
@@ -37,7 +39,10 @@ def load_exhibit(exhibit_id) -> Exhibit:
 
 def visible_exhibits(case, user):
     return db.session.scalars(
-        sa.select(Exhibit).where(visible_exhibits_clause(case, user)).order_by(Exhibit.side, Exhibit.seq)
+        sa.select(Exhibit)
+        .where(visible_exhibits_clause(case, user))
+        .options(selectinload(Exhibit.deposit_entry))
+        .order_by(Exhibit.side, Exhibit.seq)
     ).all()
 
 
@@ -71,8 +76,8 @@ def case_panel(case, user):
         "summary": operations.summary(case) if neutral else None,
         "charts": visible_charts(case, user) if charts.charts_apply(case) else [],
         "can_chart": charts.charts_apply(case)
-        and side_of(case, user) is not None
-        and side_of(case, user).value == "claimant"
+        and party is not None
+        and party.side == Side.CLAIMANT
         and operations.docket_open(case),
         "requests": visible_requests(case, user),
     }
@@ -188,13 +193,19 @@ def _exhibit_page(exhibit, response_form, status=200):
     )
 
 
-def _send(sha256, name, mimetype):
+def _stored(sha256):
+    """The path of a stored file, or 404 when it is not there."""
     try:
         path = storage.path_for(sha256)
     except storage.StorageError:
         abort(404)
     if not path.exists():
         abort(404)
+    return path
+
+
+def _send(path, name, mimetype):
+    """PATH as a download, never shown inline: the browser neither sniffs nor runs anything in it."""
     response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -206,21 +217,20 @@ def _send(sha256, name, mimetype):
 @login_required
 def download(exhibit_id):
     exhibit = load_exhibit(exhibit_id)
+    path = _stored(exhibit.sha256)
     operations.log_access(exhibit, _me(), "file", request.remote_addr)
     db.session.commit()
-    return _send(exhibit.sha256, exhibit.file_name, exhibit.content_type)
+    return _send(path, exhibit.file_name, exhibit.content_type)
 
 
 @bp.route("/evidence/<int:exhibit_id>/receipt")
 @login_required
 def receipt(exhibit_id):
     exhibit = load_exhibit(exhibit_id)
-    if not exhibit.receipt_sha256:
-        abort(404)
+    path = _stored(exhibit.receipt_sha256 or "")
     operations.log_access(exhibit, _me(), "receipt", request.remote_addr)
     db.session.commit()
-    name = f"{exhibit.case.number or 'case'}-{exhibit.number}-receipt.pdf"
-    return _send(exhibit.receipt_sha256, name, "application/pdf")
+    return _send(path, f"{exhibit.case.number or 'case'}-{exhibit.number}-receipt.pdf", "application/pdf")
 
 
 @bp.route("/evidence/<int:exhibit_id>/visibility", methods=["POST"])
