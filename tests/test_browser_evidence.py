@@ -101,6 +101,7 @@ def test_deposit_share_dispute_summary_and_verify(server, browser, tmp_path):
     assert sha256 in page.content()
     assert page.inner_text("[data-testid=receipt-result]").strip() == "为该项存证出具的回执"
     screenshot(page, "34-evidence-verify-original-zh")
-    assert check_file(page, server, changed) == "no-match"
+    assert check_file(page, server, changed, receipt) == "no-match"
+    assert sha256 in page.inner_text("[data-testid=receipt-of]")  # the receipt names the original's hash
     screenshot(page, "35-evidence-verify-changed-copy-zh")
     mediator.close()

@@ -406,6 +406,18 @@ def test_verify_command_on_an_intact_and_a_modified_file(app, db, docket, tmp_pa
     modified = runner.invoke(args=["odr", "evidence", "verify", _write(tmp_path, "c.pdf", changed)])
     assert modified.exit_code == 1
     assert "NO MATCH" in modified.output
+    modified_with_receipt = runner.invoke(
+        args=[
+            "odr",
+            "evidence",
+            "verify",
+            _write(tmp_path, "c2.pdf", changed),
+            "--receipt",
+            _write(tmp_path, "r2.pdf", receipt),
+        ]
+    )
+    assert modified_with_receipt.exit_code == 1
+    assert f"The receipt is that of case {d['case'].number}, exhibit C-1" in modified_with_receipt.output
 
     wrong_receipt = runner.invoke(
         args=[
@@ -451,6 +463,9 @@ def test_verify_page_for_anyone_holding_the_file(make_client, db, docket):
 
     page = check(original.replace(b"web", b"Web"))
     assert 'data-result="no-match"' in page and "No deposit matches this file." in page
+    page = check(original.replace(b"web", b"Web"), receipt)
+    assert 'data-result="no-match"' in page and 'data-testid="receipt-of"' in page
+    assert f"exhibit {exhibit.number} in case {d['case'].number}" in page and exhibit.sha256 in page
 
     page = check(original, PDF)
     assert 'data-result="problem"' in page and "not the receipt issued for this deposit" in page

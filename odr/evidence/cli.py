@@ -10,6 +10,12 @@ def describe_verification(result) -> list[str]:
         lines.append(
             "NO MATCH: no exhibit was deposited with this content (the file differs from every deposit)."
         )
+        if result.receipt_of is not None:
+            e = result.receipt_of
+            lines.append(
+                f"  The receipt is that of case {e.case.number or e.case_id}, exhibit {e.number}, whose file has "
+                f"SHA-256 {e.sha256}: this file is not that one."
+            )
         return lines
     for d in result.deposits:
         e = d.exhibit

@@ -363,6 +363,7 @@ class Verification:
     sha256: str
     deposits: list
     receipt_sha256: str | None = None
+    receipt_of: Exhibit | None = None  # the exhibit whose receipt was given, whatever the file
 
     @property
     def matches(self) -> bool:
@@ -388,4 +389,9 @@ def verify(data: bytes, receipt: bytes | None = None) -> Verification:
         )
         matches = None if receipt_digest is None else receipt_digest == exhibit.receipt_sha256
         deposits.append(Deposit(exhibit, entry, intact, matches))
-    return Verification(digest, deposits, receipt_digest)
+    receipt_of = None
+    if receipt_digest is not None:
+        receipt_of = db.session.scalar(
+            sa.select(Exhibit).where(Exhibit.receipt_sha256 == receipt_digest).limit(1)
+        )
+    return Verification(digest, deposits, receipt_digest, receipt_of)
