@@ -38,6 +38,7 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+        self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))
         self.FILE_STORAGE_DIR = _env("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
 
         # Languages and time: the UI speaks Chinese and English; times show in Beijing time.

@@ -99,6 +99,10 @@ def register_blueprints(app):
 
     app.register_blueprint(deadlines_bp)
     app.register_blueprint(handover_bp)
+    from odr.evidence import labels as _evidence_labels  # noqa: F401  (timeline labels)
+    from odr.evidence.views import bp as evidence_bp
+
+    app.register_blueprint(evidence_bp)
 
 
 def register_template_helpers(app):

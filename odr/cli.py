@@ -182,3 +182,21 @@ def sweep_command():
     from odr.deadlines.operations import sweep
 
     click.echo(f"Acted on {sweep()} deadlines.")
+
+
+evidence_cli = AppGroup("evidence", help="The evidence docket.")
+odr_cli.add_command(evidence_cli)
+
+
+@evidence_cli.command("verify")
+@click.argument("file", type=click.File("rb"))
+@click.option("--receipt", type=click.File("rb"), help="The deposit receipt (PDF) issued for FILE")
+def evidence_verify(file, receipt):
+    """Check FILE against the deposits (and RECEIPT against the receipt issued); exit 1 if it does not match."""
+    from odr.evidence.cli import describe_verification
+    from odr.evidence.operations import verify
+
+    result = verify(file.read(), receipt.read() if receipt else None)
+    for line in describe_verification(result):
+        click.echo(line)
+    sys.exit(0 if result.matches else 1)

@@ -1,0 +1,1 @@
+"""The evidence docket: exhibits with deposit receipts, responses, claim charts, preservation requests."""
