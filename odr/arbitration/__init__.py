@@ -1,0 +1,1 @@
+"""Arbitration before the arbitration commission: tribunals, hearings and awards."""
