@@ -109,6 +109,14 @@ class Config:
         ).split(",")
         self.COURT_INTERMEDIATE_CLAIM_AMOUNT = Decimal(_env("COURT_INTERMEDIATE_CLAIM_AMOUNT", "5000000"))
 
+        # Arbitration (DESIGN §6): numbering and time limits of the arbitration commission.
+        self.ARBITRATION_NUMBER_PREFIX = _env("ARBITRATION_NUMBER_PREFIX", "梧仲")
+        self.ARBITRATION_ANSWER_DAYS = int(_env("ARBITRATION_ANSWER_DAYS", 15))
+        self.ARBITRATION_NOMINATION_DAYS = int(_env("ARBITRATION_NOMINATION_DAYS", 15))
+        # The award is due this many days after the tribunal is formed (expedited: the simple track).
+        self.ARBITRATION_AWARD_DAYS_EXPEDITED = int(_env("ARBITRATION_AWARD_DAYS_EXPEDITED", 90))
+        self.ARBITRATION_AWARD_DAYS = int(_env("ARBITRATION_AWARD_DAYS", 120))
+
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
 

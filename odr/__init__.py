@@ -103,6 +103,10 @@ def register_blueprints(app):
     from odr.evidence.views import bp as evidence_bp
 
     app.register_blueprint(evidence_bp)
+    from odr.arbitration import access as arbitration_access
+    from odr.arbitration import models as _arbitration_models  # noqa: F401
+
+    arbitration_access.init_app(app)
 
 
 def register_template_helpers(app):

@@ -19,6 +19,12 @@ from odr.cases import operations as case_ops
 from odr.core.identifiers import id_check_char, uscc_check_char
 from odr.extensions import db as _db
 from tests.agreement_support import courts, effective, in_mediation, liaison  # noqa: F401  (agreement fixtures)
+from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
+    commission,
+    commission_clerk,
+    failed_case,
+    panel,
+)
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
 
 PASSWORD = "Secret-2026"

@@ -13,7 +13,7 @@ from odr.experts import operations as expert_ops
 from odr.experts.models import ExpertProfile, Seat
 from odr.extensions import db, socketio
 from odr.rooms import operations, sessions
-from odr.rooms.models import Message, Room, RoomKind
+from odr.rooms.models import MEDIATION_ROOMS, Message, Room, RoomKind
 from tests.conftest import PASSWORD
 
 
@@ -84,7 +84,7 @@ def sio(app, make_client, user):
 
 
 def test_rooms_are_created_when_mediation_starts(mediation):
-    assert set(mediation["rooms"]) == set(RoomKind)
+    assert set(mediation["rooms"]) == set(MEDIATION_ROOMS)  # the hearing room is for arbitration
     assert (
         mediation["rooms"][RoomKind.JOINT].is_open
         and not mediation["rooms"][RoomKind.CAUCUS_CLAIMANT].is_open

@@ -97,7 +97,7 @@ class CaseForm(FlaskForm):
     facts = TextAreaField(_l("Facts and reasons"), validators=[DataRequired(REQUIRED), Length(max=20000)])
     channel = SelectField(
         _l("How the dispute came to us"),
-        choices=Channel.choices(),
+        choices=Channel.choices([c for c in Channel if c != Channel.ARBITRATION]),
         default=Channel.SELF_FILED.value,
         validators=[DataRequired(REQUIRED)],
     )

@@ -62,6 +62,7 @@ class Channel(LabelledEnum):
     HOTLINE_12315 = "hotline_12315", _l("Referred by the 12315 hotline")
     ECOMMERCE_PLATFORM = "ecommerce_platform", _l("Referred by an e-commerce platform")
     PARK_STATION = "park_station", _l("Park service station")
+    ARBITRATION = "arbitration", _l("Direct application for arbitration")
 
 
 class CaseState(LabelledEnum):

@@ -21,6 +21,10 @@ class Capacity(LabelledEnum):
     MEDIATOR = "mediator", _l("Mediator")
     TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
     COURT_LIAISON = "court_liaison", _l("Court liaison officer")
+    ARBITRATION_CLERK = "arbitration_clerk", _l("Clerk of the arbitration commission")
+    ARBITRATOR = "arbitrator", _l("Arbitrator")
+    PRESIDING_ARBITRATOR = "presiding_arbitrator", _l("Presiding or sole arbitrator")
+    ARBITRATOR_ASKED = "arbitrator_asked", _l("Arbitrator asked to serve")
     SYSTEM = "system", _l("The platform")
 
 
@@ -54,10 +58,13 @@ TRANSITIONS: dict[tuple[S, Action], tuple[S, frozenset[Capacity]]] = {
     (S.SETTLED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK, C.SYSTEM})),
     # After the court refuses to confirm the agreement (the agreements package checks that).
     (S.SETTLED, Action.RESUME_MEDIATION): (S.MEDIATING, frozenset({C.MEDIATOR, C.CLERK})),
-    (S.SETTLED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),
-    (S.NOT_MEDIATED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),
+    (S.SETTLED, Action.REFER): (S.REFERRED, frozenset({C.CLERK, C.SYSTEM})),
+    # A dispute filed directly for arbitration goes to the commission when it accepts it.
+    (S.SUBMITTED, Action.REFER): (S.REFERRED, frozenset({C.SYSTEM})),
+    # A clerk refers a case; the platform does when the arbitration commission accepts it.
+    (S.NOT_MEDIATED, Action.REFER): (S.REFERRED, frozenset({C.CLERK, C.SYSTEM})),
     (S.NOT_MEDIATED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK})),
-    (S.FAILED, Action.REFER): (S.REFERRED, frozenset({C.CLERK})),
+    (S.FAILED, Action.REFER): (S.REFERRED, frozenset({C.CLERK, C.SYSTEM})),
     (S.FAILED, Action.CLOSE): (S.CLOSED, frozenset({C.CLERK})),
     **{(state, Action.WITHDRAW): (S.WITHDRAWN, frozenset({C.CLAIMANT})) for state in OPEN_STATES},
 }

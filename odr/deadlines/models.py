@@ -22,6 +22,10 @@ class DeadlineKind(LabelledEnum):
     COURT_DECISION = "court_decision", _l("Court's decision on confirmation (15 days)")
     OBLIGATION_DUE = "obligation_due", _l("Performance of an obligation")
     ENFORCEMENT_WINDOW = "enforcement_window", _l("Application for enforcement (2 years)")
+    ARBITRATION_ANSWER = "arbitration_answer", _l("Respondent's defence in arbitration")
+    ARBITRATION_NOMINATION = "arbitration_nomination", _l("Naming the arbitrators")
+    ARBITRATOR_ANSWER = "arbitrator_answer", _l("Arbitrator's answer to a request")
+    AWARD_PERIOD = "award_period", _l("Period for the award")
 
 
 class DeadlineState(LabelledEnum):

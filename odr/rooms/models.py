@@ -17,12 +17,16 @@ class RoomKind(LabelledEnum):
     JOINT = "joint", _l("Joint room")
     CAUCUS_CLAIMANT = "caucus_claimant", _l("Caucus: claimant side")
     CAUCUS_RESPONDENT = "caucus_respondent", _l("Caucus: respondent side")
+    HEARING = "hearing", _l("Hearing room")
 
     @property
     def side(self) -> Side | None:
         return {RoomKind.CAUCUS_CLAIMANT: Side.CLAIMANT, RoomKind.CAUCUS_RESPONDENT: Side.RESPONDENT}.get(
             self
         )
+
+
+MEDIATION_ROOMS = (RoomKind.JOINT, RoomKind.CAUCUS_CLAIMANT, RoomKind.CAUCUS_RESPONDENT)
 
 
 class MessageKind(LabelledEnum):

@@ -19,9 +19,13 @@ from odr.core.db import utcnow
 from odr.core.emits import emit_after_commit
 from odr.core.failures import UserError
 from odr.extensions import db
-from odr.rooms.models import Message, MessageKind, Mute, ReadMark, Room, RoomKind
+from odr.rooms.models import MEDIATION_ROOMS, Message, MessageKind, Mute, ReadMark, Room, RoomKind
 
 ACTIVE_STATES = (CaseState.MEDIATING,)
+# Whether a hearing room is in use: the arbitration package says (the case itself is "referred" then).
+HEARING_ACTIVE: list = []
+# Who else may take part in a room's sessions (e.g. the arbitrators): functions case -> users.
+PARTICIPANT_SOURCES: list = []
 FILE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
@@ -36,15 +40,20 @@ class RoomError(UserError):
 # Rooms of a case -----------------------------------------------------------------------------------
 
 
-def ensure_rooms(case: Case) -> list[Room]:
-    """The joint room and one caucus room per side, created once."""
+def ensure_rooms(case: Case, kinds=MEDIATION_ROOMS) -> list[Room]:
+    """The joint room and one caucus room per side (or the KINDS asked for), created once."""
     existing = {r.kind: r for r in db.session.scalars(sa.select(Room).where(Room.case_id == case.id))}
-    for kind in RoomKind:
+    for kind in kinds:
         if kind not in existing:
             existing[kind] = Room(case=case, kind=kind, is_open=False, last_seq=0, invited=[])
             db.session.add(existing[kind])
     db.session.flush()
-    return [existing[k] for k in RoomKind]
+    return [existing[k] for k in kinds]
+
+
+def ensure_hearing_room(case: Case) -> Room:
+    """The room where the arbitral tribunal hears the parties (the tribunal is in charge)."""
+    return ensure_rooms(case, (RoomKind.HEARING,))[0]
 
 
 @workflow.transitioned.connect_via(ANY, weak=False)
@@ -54,6 +63,10 @@ def _rooms_for_mediation(case, *, target, **_):
 
 
 def is_mediator(room: Room, user) -> bool:
+    """Whether USER is in charge of ROOM: a mediator of the case, or in a hearing room the presiding
+    (or sole) arbitrator."""
+    if room.kind == RoomKind.HEARING:
+        return Capacity.PRESIDING_ARBITRATOR in workflow.capacities(room.case, user)
     return Capacity.MEDIATOR in workflow.capacities(room.case, user)
 
 
@@ -63,11 +76,13 @@ def can_join(room: Room, user) -> bool:
     if user is None or not user.is_authenticated or not user.active:
         return False
     case = room.case
+    if room.kind == RoomKind.HEARING and Capacity.ARBITRATOR in workflow.capacities(case, user):
+        return True
     if is_mediator(room, user):
         return True
     party = case.party_of(user)
     if party is not None:
-        return room.kind == RoomKind.JOINT or room.kind.side == party.side
+        return room.kind in (RoomKind.JOINT, RoomKind.HEARING) or room.kind.side == party.side
     if room.kind == RoomKind.JOINT and user.id in (room.invited or []):
         return case.can_view(user)
     return False
@@ -158,10 +173,18 @@ def reset_rate_limits():
         _rate_limiter.storage.reset()
 
 
+def is_active(room: Room) -> bool:
+    """Whether people can talk in ROOM now: mediation rooms while the case is in mediation, the
+    hearing room while the arbitration is before its tribunal."""
+    if room.kind == RoomKind.HEARING:
+        return any(check(room.case) for check in HEARING_ACTIVE)
+    return room.case.state in ACTIVE_STATES
+
+
 def _check_can_post(room: Room, user, *, member_checked=False):
     if not member_checked and not can_join(room, user):
         raise RoomError(_l("You are not a member of this room."), "forbidden")
-    if room.case.state not in ACTIVE_STATES:
+    if not is_active(room):
         raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
     if not room.is_open and not is_mediator(room, user):
         raise RoomError(_l("The mediator has not opened this room."), "closed")

@@ -21,6 +21,8 @@ def participants_of(room: Room) -> list[User]:
     case = room.case
     people = {p.user for p in case.parties if p.user is not None}
     people |= {a.expert for a in case.assignments if a.state.value in ("accepted", "released")}
+    for source in operations.PARTICIPANT_SOURCES:
+        people |= set(source(case))
     return sorted((u for u in people if operations.can_join(room, u)), key=lambda u: u.name)
 
 

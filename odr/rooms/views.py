@@ -17,7 +17,15 @@ from odr.core.labels import zh
 from odr.extensions import db
 from odr.rooms import labels, operations, sessions
 from odr.rooms.forms import AttendanceForm, MinutesAnswerForm, MinutesForm, SessionForm
-from odr.rooms.models import MediationSession, Message, MessageKind, Room, RoomKind, SessionState
+from odr.rooms.models import (
+    MEDIATION_ROOMS,
+    MediationSession,
+    Message,
+    MessageKind,
+    Room,
+    RoomKind,
+    SessionState,
+)
 from odr.rooms.operations import RoomError
 from odr.rooms.pdf import render_record
 
@@ -55,15 +63,22 @@ def case_panel(case, user):
     visible = [
         s
         for s in case_sessions
-        if user.id in (s.participants or []) or Capacity.CLERK in held or Capacity.MEDIATOR in held
+        if user.id in (s.participants or [])
+        or held & {Capacity.CLERK, Capacity.MEDIATOR, Capacity.ARBITRATOR, Capacity.ARBITRATION_CLERK}
     ]
-    form = None
+    form, session_room = None, None
     if Capacity.MEDIATOR in held and case.state == CaseState.MEDIATING and rooms:
-        form = _session_form(rooms[0])
+        session_room = rooms[0]
+    hearing = next((r for r in rooms if r.kind == RoomKind.HEARING), None)
+    if hearing is not None and operations.is_mediator(hearing, user) and operations.is_active(hearing):
+        session_room = hearing
+    if session_room is not None:
+        form = _session_form(session_room)
     return "rooms/_case_panel.html", {
         "rooms": rooms,
         "sessions": visible,
         "session_form": form,
+        "session_room": session_room,
         "can_export": bool(held & {Capacity.MEDIATOR, Capacity.CLERK}),
     }
 
@@ -105,7 +120,7 @@ def show(room_id):
         muted=operations.muted_users(room),
         system_texts=labels.system_templates(),
         param_labels=labels.param_labels(),
-        kinds=list(RoomKind),
+        kinds=list(MEDIATION_ROOMS) if room.kind in MEDIATION_ROOMS else [],
     )
 
 

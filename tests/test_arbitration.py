@@ -1,0 +1,332 @@
+"""Arbitration with frozen time: entry, service and defence, forming the tribunal on both tracks (with
+default appointment, challenge and replacement), the consent and contested awards, the time limits."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+from freezegun import freeze_time
+from pypdf import PdfReader
+
+from odr.accounts.models import Role
+from odr.arbitration import operations as arb_ops
+from odr.arbitration import workflow as arb_workflow
+from odr.arbitration.models import ArbitrationState, SeatRole, SeatState
+from odr.arbitration.operations import ArbitrationError
+from odr.arbitration.workflow import TRANSITIONS, ArbitrationAction
+from odr.cases.models import CaseState
+from odr.cases.workflow import Capacity, TransitionError
+from odr.core import storage
+from odr.deadlines import operations as deadlines
+from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
+from odr.notifications.models import Notification
+from odr.rooms import operations as rooms
+from odr.rooms.models import Room, RoomKind
+from tests.agreement_support import T0
+from tests.arbitration_support import accepted_arbitration, seat_and_accept
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def english(app, db):
+    with app.test_request_context(), force_locale("en"):
+        yield
+
+
+def sweep_at(db, when):
+    db.session.commit()
+    with freeze_time(when):
+        return deadlines.sweep()
+
+
+def deadline(kind, obj):
+    return (
+        sa.select(Deadline)
+        .where(Deadline.kind == kind, Deadline.object_id == obj.id)
+        .order_by(Deadline.id.desc())
+    )
+
+
+def pdf_text(sha256):
+    from io import BytesIO
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(storage.read(sha256))).pages)
+    return text.replace("\n", "").replace(" ", "")
+
+
+def test_entry_from_failed_mediation_and_service(
+    db, failed_case, claimant, respondent, commission, commission_clerk, make_user
+):
+    with freeze_time(T0):
+        with pytest.raises(ArbitrationError, match="arbitration agreement"):
+            arb_ops.start_from_mediation(
+                failed_case, claimant, commission_id=commission.id, basis=" ", claims="x"
+            )
+        with pytest.raises(ArbitrationError, match="claimant or the mediation centre"):
+            arb_ops.start_from_mediation(
+                failed_case, respondent, commission_id=commission.id, basis="x", claims="x"
+            )
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
+    assert arbitration.number.startswith("（2026）梧仲字第")
+    assert failed_case.state == CaseState.REFERRED and failed_case.referred_to == commission
+    assert arbitration.answer_due_at == T0 + timedelta(days=15)
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.code == "arbitration.accept")
+    ).all()
+    assert respondent.id in told
+    with (
+        freeze_time(T0 + timedelta(days=16)),
+        pytest.raises(ArbitrationError, match="time for the defence has passed"),
+    ):
+        arb_ops.answer(arbitration, respondent, defence="不同意")
+    with freeze_time(T0 + timedelta(days=3)):
+        with pytest.raises(ArbitrationError, match="Only a respondent"):
+            arb_ops.answer(arbitration, claimant, defence="x")
+        arb_ops.answer(arbitration, respondent, defence="被申请人已停止销售。", counterclaims="确认不侵权")
+        with pytest.raises(ArbitrationError, match="already been filed"):
+            arb_ops.answer(arbitration, respondent, defence="again")
+    assert (
+        db.session.scalar(deadline(DeadlineKind.ARBITRATION_ANSWER, arbitration)).state == DeadlineState.MET
+    )
+
+
+def test_a_direct_application_numbers_the_dispute_on_acceptance(
+    db, claimant, respondent, commission, commission_clerk
+):
+    from decimal import Decimal
+
+    from tests.conftest import respondent_data
+
+    with freeze_time(T0):
+        arbitration = arb_ops.apply_directly(
+            claimant,
+            commission_id=commission.id,
+            basis="合同第九条：提交梧州仲裁委员会仲裁。",
+            respondents=[respondent_data(respondent)],
+            title="商标许可使用费纠纷",
+            ip_type="trademark",
+            dispute_kind="licence_contract",
+            industry="liubao_tea",
+            place="offline",
+            claim_amount=Decimal("90000"),
+            remedies="支付许可使用费90000元",
+            facts="被申请人未按约支付许可使用费。",
+            online_consent=True,
+        )
+        case = arbitration.case
+        assert case.state == CaseState.SUBMITTED and case.number is None
+        arb_ops.accept(arbitration, commission_clerk)
+    assert case.state == CaseState.REFERRED and case.number.startswith("WZIP-2026-")
+    assert case.respondents[0].user == respondent
+
+
+def test_sole_arbitrator_named_by_the_parties_or_appointed_after_the_limit(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, in_mediation
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    assert arbitration.roles == [SeatRole.SOLE]
+    with freeze_time(T0 + timedelta(days=1)):
+        with pytest.raises(ArbitrationError, match="commission appoints after that"):
+            arb_ops.nominate(arbitration, commission_clerk, SeatRole.SOLE, panel[0])
+        # The parties choose differently: nobody is asked yet.
+        assert arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[0]) is None
+        assert arb_ops.nominate(arbitration, respondent, SeatRole.SOLE, panel[1]) is None
+        with pytest.raises(ArbitrationError, match="cannot sit on this tribunal"):
+            arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, in_mediation["mediator"])
+    with freeze_time(T0 + timedelta(days=16)), pytest.raises(ArbitrationError, match="time for naming"):
+        arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[1])
+    assert sweep_at(db, T0 + timedelta(days=15, minutes=1)) >= 1
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.code == "arbitration.nomination_period_over")
+    ).all()
+    assert commission_clerk.id in told
+    seat = seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[2], T0 + timedelta(days=16))
+    assert seat.appointed_by == "commission"
+    assert arbitration.state == ArbitrationState.HEARING
+    assert arbitration.award_due_at == arbitration.formed_at + timedelta(days=90)
+    hearing = db.session.scalar(
+        sa.select(Room).where(Room.case_id == failed_case.id, Room.kind == RoomKind.HEARING)
+    )
+    assert rooms.can_join(hearing, claimant) and rooms.can_join(hearing, panel[2])
+    assert rooms.is_mediator(hearing, panel[2]) and not rooms.is_mediator(hearing, claimant)
+    assert not rooms.can_join(hearing, in_mediation["mediator"])
+    assert rooms.is_active(hearing)
+
+
+def test_three_arbitrators_joint_presiding_choice_challenge_and_replacement(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk, expedited=False)
+    day1 = T0 + timedelta(days=1)
+    with freeze_time(day1), pytest.raises(ArbitrationError, match="cannot name"):
+        arb_ops.nominate(arbitration, respondent, SeatRole.CLAIMANT_NOMINEE, panel[0])
+    seat_and_accept(arbitration, claimant, SeatRole.CLAIMANT_NOMINEE, panel[0], day1)
+    seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[1], day1)
+    with freeze_time(day1):
+        assert arb_ops.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2]) is None
+    seat_and_accept(arbitration, respondent, SeatRole.PRESIDING, panel[2], day1)
+    assert arbitration.state == ArbitrationState.HEARING
+    assert arbitration.award_due_at == arbitration.formed_at + timedelta(days=120)
+    assert arbitration.chair.arbitrator == panel[2]
+    respondent_seat = arbitration.seat(SeatRole.RESPONDENT_NOMINEE)
+    with freeze_time(day1 + timedelta(days=2)):
+        challenge = arb_ops.challenge(respondent_seat, claimant, "该仲裁员曾担任被申请人的法律顾问。")
+        with pytest.raises(ArbitrationError, match="already waiting"):
+            arb_ops.challenge(respondent_seat, claimant, "again")
+        with pytest.raises(ArbitrationError, match="commission decides"):
+            arb_ops.decide_challenge(challenge, claimant, uphold=True, reason="x")
+        arb_ops.decide_challenge(challenge, commission_clerk, uphold=True, reason="经查证属实，予以回避。")
+    assert respondent_seat.state == SeatState.REMOVED
+    assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
+    seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[3], day1 + timedelta(days=3))
+    assert arbitration.state == ArbitrationState.HEARING
+    assert [s.arbitrator for s in arbitration.serving] == [panel[0], panel[2], panel[3]]
+
+
+def test_a_silent_arbitrator_lapses_and_a_decline_needs_a_reason(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    with freeze_time(T0 + timedelta(days=1)):
+        arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[0])
+        seat = arb_ops.nominate(arbitration, respondent, SeatRole.SOLE, panel[0])
+        with pytest.raises(ArbitrationError, match="reason for declining"):
+            arb_ops.answer_seat(seat, panel[0], accept=False)
+        with pytest.raises(ArbitrationError, match="password is not correct"):
+            arb_ops.answer_seat(seat, panel[0], accept=True, password="wrong")
+    sweep_at(db, T0 + timedelta(days=3, hours=1))
+    db.session.expire_all()
+    assert seat.state == SeatState.DECLINED and seat.decline_reason == "未在期限内答复"
+    assert arbitration.seat(SeatRole.SOLE) is None
+
+
+def _tribunal_of_three(db, failed_case, claimant, respondent, commission, commission_clerk, panel):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk, expedited=False)
+    day1 = T0 + timedelta(days=1)
+    seat_and_accept(arbitration, claimant, SeatRole.CLAIMANT_NOMINEE, panel[0], day1)
+    seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[1], day1)
+    with freeze_time(day1):
+        arb_ops.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2])
+    seat_and_accept(arbitration, respondent, SeatRole.PRESIDING, panel[2], day1)
+    return arbitration
+
+
+def test_contested_award_signed_with_a_dissent_is_issued(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = _tribunal_of_three(
+        db, failed_case, claimant, respondent, commission, commission_clerk, panel
+    )
+    with freeze_time(T0 + timedelta(days=40)):
+        with pytest.raises(TransitionError):
+            arb_ops.draft_award(arbitration, panel[0], facts_found="f", reasons="r", decisions="d", costs="c")
+        with pytest.raises(ArbitrationError, match="the decision on each claim"):
+            arb_ops.draft_award(arbitration, panel[2], facts_found="f", reasons="r", decisions="", costs="c")
+        award = arb_ops.draft_award(
+            arbitration,
+            panel[2],
+            facts_found="被申请人在其网店销售侵犯申请人商标权的商品。",
+            reasons="被诉商品使用的标识与申请人注册商标近似，容易导致混淆。",
+            decisions="被申请人于本裁决书送达之日起十日内向申请人支付赔偿金人民币50,000元。\n驳回申请人的其他仲裁请求。",
+            costs="仲裁费人民币2,300元，由被申请人承担。",
+        )
+        assert arbitration.state == ArbitrationState.AWARD_PENDING
+        arb_ops.sign_award(award, panel[0], password=PASSWORD)
+        with pytest.raises(ArbitrationError, match="already signed"):
+            arb_ops.sign_award(award, panel[0], password=PASSWORD)
+        with pytest.raises(ArbitrationError, match="Only the arbitrators"):
+            arb_ops.sign_award(award, claimant, password=PASSWORD)
+        arb_ops.sign_award(
+            award, panel[1], password=PASSWORD, dissent="本人认为赔偿数额过高，应以30,000元为宜。"
+        )
+    assert arbitration.state == ArbitrationState.AWARDED
+    assert award.number.startswith("（2027）梧仲裁字第")  # issued in January 2027
+    text = pdf_text(award.pdf_sha256)
+    assert "50,000元" in text and "应以30,000元为宜" in text and award.number in text
+    assert db.session.scalar(deadline(DeadlineKind.AWARD_PERIOD, arbitration)).state == DeadlineState.MET
+
+
+def test_consent_award_on_the_parties_settlement(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with freeze_time(T0 + timedelta(days=20)):
+        with pytest.raises(ArbitrationError, match="terms the parties agreed"):
+            arb_ops.record_settlement(arbitration, panel[0], terms=" ", costs="各半")
+        award = arb_ops.record_settlement(
+            arbitration,
+            panel[0],
+            terms="被申请人于2027年1月10日前支付40,000元。\n被申请人删除侵权链接。",
+            costs="仲裁费减半收取，由双方各半负担。",
+        )
+    # A sole arbitrator's signature issues it at once.
+    assert arbitration.state == ArbitrationState.AWARDED
+    text = pdf_text(award.pdf_sha256)
+    assert "40,000元" in text and "删除侵权链接" in text
+
+
+def test_award_period_runs_out_and_is_escalated(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    due = arbitration.award_due_at
+    sweep_at(db, due - timedelta(minutes=1))
+    assert db.session.scalar(deadline(DeadlineKind.AWARD_PERIOD, arbitration)).state == DeadlineState.PENDING
+    sweep_at(db, due + timedelta(minutes=1))
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.code == "arbitration.award_overdue")
+    ).all()
+    assert set(told) == {commission_clerk.id, panel[0].id}
+
+
+def test_deliberation_notes_are_for_the_tribunal_only(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with pytest.raises(ArbitrationError, match="Only the tribunal"):
+        arb_ops.add_note(arbitration, claimant, "x")
+    arb_ops.add_note(arbitration, panel[0], "合议：赔偿额以五万元为宜。")
+    assert arb_ops.notes_for(arbitration, claimant) == []
+    assert arb_ops.notes_for(arbitration, commission_clerk) == []
+    assert [n.text for n in arb_ops.notes_for(arbitration, panel[0])] == ["合议：赔偿额以五万元为宜。"]
+
+
+@pytest.mark.parametrize("state", list(ArbitrationState))
+def test_every_action_in_every_state(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, state
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    actors = {
+        Capacity.CLAIMANT: claimant,
+        Capacity.RESPONDENT: respondent,
+        Capacity.ARBITRATION_CLERK: commission_clerk,
+        Capacity.PRESIDING_ARBITRATOR: panel[0],
+        Capacity.SYSTEM: None,
+    }
+    for action in ArbitrationAction:
+        rule = TRANSITIONS.get((state, action))
+        for capacity, actor in actors.items():
+            arbitration.state = state
+            if rule is not None and capacity in rule[1]:
+                assert arb_workflow.check(arbitration, action, actor=actor, capacity=capacity) == rule[0]
+            else:
+                with pytest.raises(TransitionError):
+                    arb_workflow.apply(arbitration, action, actor=actor, capacity=capacity)
+                assert arbitration.state == state
+
+
+def test_a_party_of_another_case_and_other_arbitrators_see_nothing(
+    db, failed_case, claimant, commission, commission_clerk, panel, make_user, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    assert make_client(panel[0]).get(f"/cases/{failed_case.id}").status_code == 200
+    assert make_client(commission_clerk).get(f"/cases/{failed_case.id}").status_code == 200
+    assert make_client(panel[1]).get(f"/cases/{failed_case.id}").status_code == 404
+    assert make_client(make_user(Role.PARTY)).get(f"/cases/{failed_case.id}").status_code == 404
