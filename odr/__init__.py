@@ -104,8 +104,9 @@ def register_blueprints(app):
 
     app.register_blueprint(evidence_bp)
     from odr.arbitration import access as arbitration_access
-    from odr.arbitration import models as _arbitration_models  # noqa: F401
+    from odr.arbitration.views import bp as arbitration_bp
 
+    app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
 
 

@@ -19,7 +19,7 @@ from odr.cases.forms import (
     ReasonForm,
     ReferForm,
 )
-from odr.cases.models import Case, CaseParty, CaseState, Side, visible_to
+from odr.cases.models import Case, CaseParty, CaseState, Channel, Side, visible_to
 from odr.cases.operations import InvitationError
 from odr.cases.workflow import Action
 from odr.core.failures import UserError
@@ -101,7 +101,9 @@ def _case_list(intake):
     query = sa.select(Case).where(visible_to(current_user))
     if intake:
         query = query.where(
-            Case.state == CaseState.SUBMITTED, Case.organisation_id == current_user.organisation_id
+            Case.state == CaseState.SUBMITTED,
+            Case.organisation_id == current_user.organisation_id,
+            Case.channel != Channel.ARBITRATION,  # the arbitration commission accepts those itself
         )
     if form.validate():
         if form.state.data:
@@ -168,6 +170,8 @@ def show(case_id):
     case = load_case(case_id)
     held = workflow.capacities(case, current_user)
     can = {action: workflow.allowed(case, action, held) for action in Action}
+    if case.channel == Channel.ARBITRATION:  # filed for arbitration: the arbitration section takes it
+        can = dict.fromkeys(Action, False)
     can_answer = operations.awaiting_answer_from(case, current_user) is not None
     accept_form = None
     proposed = None

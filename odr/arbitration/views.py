@@ -1,0 +1,470 @@
+"""Arbitration pages: the section on the case page, a direct application, naming arbitrators from
+the panel's ranked list, the arbitrators' answers, challenges, the award and its PDF."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from odr.accounts.decorators import roles_required
+from odr.accounts.models import Organisation, OrgKind, Role, User
+from odr.arbitration import operations as arb_ops
+from odr.arbitration import workflow as arb_workflow
+from odr.arbitration.forms import (
+    AcceptForm,
+    AnswerForm,
+    AwardForm,
+    ChallengeForm,
+    DecideChallengeForm,
+    DirectApplicationForm,
+    FromMediationForm,
+    NoteForm,
+    SeatAnswerForm,
+    SettlementForm,
+    SignAwardForm,
+)
+from odr.arbitration.models import (
+    ArbitrationCase,
+    ArbitrationState,
+    Award,
+    AwardKind,
+    Challenge,
+    ChallengeState,
+    SeatRole,
+    SeatState,
+    TribunalSeat,
+)
+from odr.cases import panels
+from odr.cases.views import flash_form_errors, load_case, run
+from odr.cases.workflow import Capacity
+from odr.core import storage
+from odr.core.db import utcnow
+from odr.extensions import db
+
+bp = Blueprint("arbitration", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _ip():
+    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+
+
+def _load(arbitration_id) -> ArbitrationCase:
+    arbitration = db.session.get(ArbitrationCase, arbitration_id) or abort(404)
+    load_case(arbitration.case_id)
+    return arbitration
+
+
+def _back(arbitration_or_case):
+    case_id = getattr(arbitration_or_case, "case_id", None) or arbitration_or_case.id
+    return redirect(url_for("cases.show", case_id=case_id) + "#arbitration")
+
+
+def _commissions():
+    return [
+        SelectChoice(o.id, o.name)
+        for o in db.session.scalars(
+            db.select(Organisation).where(
+                Organisation.kind == OrgKind.ARBITRATION_COMMISSION, Organisation.active.is_(True)
+            )
+        )
+    ]
+
+
+# The section on the case page -------------------------------------------------------------------------
+
+
+def case_panel(case, user):
+    arbitration = arb_ops.arbitration_of(case)
+    if arbitration is None:
+        party = case.party_of(user)
+        may_apply = (party is not None and party.side.value == "claimant") or case.is_clerk_of(user)
+        if not (may_apply and arb_ops.can_go_to_arbitration(case)):
+            return None
+        form = FromMediationForm(prefix="arb", claims=case.remedies)
+        form.commission_id.choices = _commissions()
+        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form}
+    held = arb_workflow.capacities(arbitration, user)
+    award = arb_ops.pending_award(arbitration)
+    issued = arb_ops.issued_award(arbitration)
+    my_seat = next(
+        (s for s in arbitration.seats if s.arbitrator_id == user.id and s.state == SeatState.PROPOSED), None
+    )
+    challenges = db.session.scalars(
+        db.select(Challenge)
+        .join(TribunalSeat, TribunalSeat.id == Challenge.seat_id)
+        .where(TribunalSeat.arbitration_id == arbitration.id)
+        .order_by(Challenge.id)
+    ).all()
+    party = arbitration.case.party_of(user)
+    now = utcnow()
+    return "arbitration/_case_panel.html", {
+        "arbitration": arbitration,
+        "held": held,
+        "C": Capacity,
+        "party": party,
+        "my_seat": my_seat,
+        "declaration": arb_ops.DECLARATION,
+        "award": award,
+        "issued": issued,
+        "signed_ids": {s.arbitrator_id for s in award.signatures} if award else set(),
+        "challenges": challenges,
+        "notes": arb_ops.notes_for(arbitration, user),
+        "nominating": arbitration.state == ArbitrationState.FORMING_TRIBUNAL,
+        "before_limit": arbitration.nomination_due_at is not None and now <= arbitration.nomination_due_at,
+        "can_answer": party is not None
+        and party.side.value == "respondent"
+        and arbitration.answered_at is None
+        and arbitration.answer_due_at is not None
+        and now <= arbitration.answer_due_at,
+        "accept_form": AcceptForm(prefix="acc", expedited="1" if arbitration.expedited else "0"),
+        "refuse_form": ChallengeForm(prefix="ref"),
+        "answer_form": AnswerForm(prefix="ans"),
+        "seat_form": SeatAnswerForm(prefix="seat"),
+        "challenge_form": ChallengeForm(prefix="ch"),
+        "decide_form": DecideChallengeForm(prefix="dec"),
+        "award_form": AwardForm(prefix="award"),
+        "settlement_form": SettlementForm(prefix="settle"),
+        "sign_form": SignAwardForm(prefix="sign"),
+        "note_form": NoteForm(prefix="note"),
+        "SeatRole": SeatRole,
+        "ChallengeState": ChallengeState,
+        "AwardKind": AwardKind,
+    }
+
+
+panels.register(case_panel)
+
+
+# Entry ------------------------------------------------------------------------------------------------
+
+
+@bp.post("/cases/<int:case_id>/arbitration")
+@login_required
+def apply_from_mediation(case_id):
+    case = load_case(case_id)
+    form = FromMediationForm(prefix="arb")
+    form.commission_id.choices = _commissions()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(case)
+    run(
+        arb_ops.start_from_mediation,
+        case,
+        _me(),
+        commission_id=form.commission_id.data,
+        basis=form.basis.data,
+        claims=form.claims.data,
+        success=_("The application for arbitration was sent to the commission with the case file."),
+    )
+    return _back(case)
+
+
+@bp.route("/arbitration/apply", methods=["GET", "POST"])
+@roles_required(Role.PARTY)
+def apply_directly():
+    form = DirectApplicationForm()
+    form.organisation_id.choices = _commissions()
+    if request.method == "POST" and "add_respondent" in request.form:
+        if len(form.respondents) < form.respondents.max_entries:
+            form.respondents.append_entry()
+        return render_template("arbitration/apply.html", form=form)
+    if form.validate_on_submit():
+        data = form.case_fields()
+        arbitration = run(
+            arb_ops.apply_directly,
+            _me(),
+            commission_id=form.organisation_id.data,
+            basis=form.arbitration_basis.data,
+            success=_("Your application for arbitration was sent to the commission."),
+            **data,
+        )
+        if arbitration:
+            return redirect(url_for("cases.show", case_id=arbitration.case_id) + "#arbitration")
+    elif request.method == "POST":
+        flash(_("The application was not sent: correct the fields marked below."), "danger")
+    return render_template("arbitration/apply.html", form=form)
+
+
+# The commission ----------------------------------------------------------------------------------------
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/accept")
+@login_required
+def accept(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = AcceptForm(prefix="acc")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(arbitration)
+    invitations = run(
+        arb_ops.accept,
+        arbitration,
+        _me(),
+        expedited=form.expedited.data == "1",
+        success=_("The application is accepted and the respondent served."),
+    )
+    for party, token in invitations if isinstance(invitations, list) else []:
+        flash(
+            _(
+                "%(name)s has no account yet: send them this link to take part: %(link)s",
+                name=party.name,
+                link=url_for("cases.invitation", token=token, _external=True),
+            ),
+            "info",
+        )
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/refuse")
+@login_required
+def refuse(arbitration_id):
+    arbitration = _load(arbitration_id)
+    run(
+        arb_ops.refuse,
+        arbitration,
+        _me(),
+        request.form.get("ref-grounds", ""),
+        success=_("The application was not accepted."),
+    )
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/answer")
+@login_required
+def answer(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = AnswerForm(prefix="ans")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(arbitration)
+    run(
+        arb_ops.answer,
+        arbitration,
+        _me(),
+        defence=form.defence.data,
+        counterclaims=form.counterclaims.data,
+        success=_("Your defence was filed."),
+    )
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/withdraw")
+@login_required
+def withdraw(arbitration_id):
+    arbitration = _load(arbitration_id)
+    run(
+        arb_ops.withdraw,
+        arbitration,
+        _me(),
+        request.form.get("reason", ""),
+        success=_("The application was withdrawn."),
+    )
+    return _back(arbitration)
+
+
+# Naming the tribunal ------------------------------------------------------------------------------------
+
+
+@bp.route("/arbitrations/<int:arbitration_id>/panel/<role>", methods=["GET", "POST"])
+@login_required
+def panel(arbitration_id, role):
+    arbitration = _load(arbitration_id)
+    try:
+        role = SeatRole(role)
+    except ValueError:
+        abort(404)
+    if not arb_workflow.capacities(arbitration, _me()) & {
+        Capacity.CLAIMANT,
+        Capacity.RESPONDENT,
+        Capacity.ARBITRATION_CLERK,
+    }:
+        abort(403)
+    if request.method == "POST":
+        arbitrator = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        seat = run(arb_ops.nominate, arbitration, _me(), role, arbitrator, success=None)
+        if seat is True:  # a joint choice still waiting for the other side
+            flash(
+                _("Your choice is recorded. The arbitrator is asked when the other side chooses the same."),
+                "info",
+            )
+        elif seat:
+            flash(_("%(name)s is asked to sit on the tribunal.", name=arbitrator.name), "success")
+        return _back(arbitration)
+    return render_template(
+        "experts/candidates.html",
+        case=arbitration.case,
+        seat=role,
+        ranked=arb_ops.candidates(arbitration),
+        open_assignment=None,
+    )
+
+
+@bp.post("/seats/<int:seat_id>/answer")
+@login_required
+def answer_seat(seat_id):
+    seat = db.session.get(TribunalSeat, seat_id) or abort(404)
+    _load(seat.arbitration_id)
+    form = SeatAnswerForm(prefix="seat")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(seat.arbitration)
+    accept = form.decision.data == "accept"
+    if accept and not form.declaration.data:
+        flash(_("Sign the declaration of independence to accept."), "danger")
+        return _back(seat.arbitration)
+    run(
+        arb_ops.answer_seat,
+        seat,
+        _me(),
+        accept=accept,
+        password=form.password.data,
+        disclosure=form.disclosure.data,
+        reason=form.reason.data,
+        ip_address=_ip(),
+        success=_("Your answer was recorded."),
+    )
+    return _back(seat.arbitration)
+
+
+@bp.post("/seats/<int:seat_id>/challenge")
+@login_required
+def challenge(seat_id):
+    seat = db.session.get(TribunalSeat, seat_id) or abort(404)
+    _load(seat.arbitration_id)
+    form = ChallengeForm(prefix="ch")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(seat.arbitration)
+    run(
+        arb_ops.challenge,
+        seat,
+        _me(),
+        form.grounds.data,
+        success=_("Your challenge was sent to the commission."),
+    )
+    return _back(seat.arbitration)
+
+
+@bp.post("/challenges/<int:challenge_id>/decide")
+@login_required
+def decide_challenge(challenge_id):
+    item = db.session.get(Challenge, challenge_id) or abort(404)
+    _load(item.seat.arbitration_id)
+    form = DecideChallengeForm(prefix="dec")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(item.seat.arbitration)
+    run(
+        arb_ops.decide_challenge,
+        item,
+        _me(),
+        uphold=form.decision.data == "uphold",
+        reason=form.reason.data,
+        success=_("The challenge was decided."),
+    )
+    return _back(item.seat.arbitration)
+
+
+# The tribunal's work ------------------------------------------------------------------------------------
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/notes")
+@login_required
+def add_note(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        run(arb_ops.add_note, arbitration, _me(), form.text.data, success=_("The note was saved."))
+    else:
+        flash_form_errors(form)
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/award")
+@login_required
+def draft_award(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = AwardForm(prefix="award")
+    run(
+        arb_ops.draft_award,
+        arbitration,
+        _me(),
+        facts_found=form.facts_found.data or "",
+        reasons=form.reasons.data or "",
+        decisions=form.decisions.data or "",
+        costs=form.costs.data or "",
+        success=_("The draft award is with the other arbitrators for signature."),
+    )
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/settlement")
+@login_required
+def record_settlement(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = SettlementForm(prefix="settle")
+    run(
+        arb_ops.record_settlement,
+        arbitration,
+        _me(),
+        terms=form.terms.data or "",
+        costs=form.costs.data or "",
+        success=_("The consent award was recorded."),
+    )
+    return _back(arbitration)
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/award/withdraw")
+@login_required
+def withdraw_draft(arbitration_id):
+    arbitration = _load(arbitration_id)
+    run(arb_ops.withdraw_draft, arbitration, _me(), success=_("The draft award was withdrawn."))
+    return _back(arbitration)
+
+
+@bp.post("/awards/<int:award_id>/sign")
+@login_required
+def sign_award(award_id):
+    award = db.session.get(Award, award_id) or abort(404)
+    _load(award.arbitration_id)
+    form = SignAwardForm(prefix="sign")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(award.arbitration)
+    run(
+        arb_ops.sign_award,
+        award,
+        _me(),
+        password=form.password.data,
+        dissent=form.dissent.data,
+        ip_address=_ip(),
+        success=_("You signed the award."),
+    )
+    return _back(award.arbitration)
+
+
+@bp.get("/awards/<int:award_id>.pdf")
+@login_required
+def award_pdf(award_id):
+    award = db.session.get(Award, award_id) or abort(404)
+    arbitration = _load(award.arbitration_id)
+    if not award.pdf_sha256:
+        abort(404)
+    try:
+        path = storage.path_for(award.pdf_sha256)
+    except storage.StorageError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{arbitration.case.number}-裁决书.pdf",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

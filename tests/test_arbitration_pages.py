@@ -1,0 +1,144 @@
+"""The arbitration pages as people use them, and who sees what on them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from odr.accounts.models import Role
+from odr.arbitration import operations as arb_ops
+from odr.arbitration.models import ArbitrationCase, ArbitrationState, Challenge, SeatRole
+from tests.agreement_support import T0
+from tests.arbitration_support import BASIS, accepted_arbitration, seat_and_accept
+from tests.conftest import PASSWORD
+
+
+def test_claimant_applies_from_the_failed_case_page(db, failed_case, claimant, commission, make_client):
+    client = make_client(claimant)
+    page = client.get(f"/cases/{failed_case.id}")
+    assert 'data-testid="arbitration-apply"' in page.text
+    client.post(
+        f"/cases/{failed_case.id}/arbitration",
+        data={"arb-commission_id": str(commission.id), "arb-basis": "", "arb-claims": "赔偿"},
+    )
+    assert db.session.scalar(sa.select(ArbitrationCase)) is None
+    assert "Quote the arbitration agreement" in client.get(f"/cases/{failed_case.id}").text
+    client.post(
+        f"/cases/{failed_case.id}/arbitration",
+        data={"arb-commission_id": str(commission.id), "arb-basis": BASIS, "arb-claims": "赔偿"},
+    )
+    arbitration = db.session.scalar(sa.select(ArbitrationCase))
+    assert arbitration.state == ArbitrationState.SUBMITTED and arbitration.case_id == failed_case.id
+
+
+def test_direct_application_form(db, claimant, respondent, commission, commission_clerk, make_client):
+    client = make_client(claimant)
+    assert client.get("/arbitration/apply").status_code == 200
+    data = {
+        "title": "许可使用费纠纷",
+        "ip_type": "trademark",
+        "dispute_kind": "licence_contract",
+        "industry": "liubao_tea",
+        "place": "offline",
+        "claim_amount": "90000",
+        "remedies": "支付许可使用费",
+        "facts": "未按约付费。",
+        "organisation_id": str(commission.id),
+        "respondents-0-kind": "company",
+        "respondents-0-name": respondent.name,
+        "respondents-0-credit_code": respondent.credit_code,
+        "respondents-0-phone": "13900000000",
+        "online_consent": "y",
+        "arbitration_basis": "",
+    }
+    page = client.post("/arbitration/apply", data=data)
+    assert page.status_code == 200 and "Quote the arbitration agreement" in page.text
+    data["arbitration_basis"] = "合同第九条约定提交梧州仲裁委员会仲裁。"
+    response = client.post("/arbitration/apply", data=data)
+    arbitration = db.session.scalar(sa.select(ArbitrationCase))
+    assert response.headers["Location"].endswith(f"/cases/{arbitration.case_id}#arbitration")
+    assert arbitration.case.claim_amount == Decimal("90000")
+    # The commission's clerk accepts it from the case page; it never shows in a mediation intake queue.
+    clerk = make_client(commission_clerk)
+    assert arbitration.case.title not in clerk.get("/cases/intake").text
+    assert 'data-testid="arbitration-accept"' in clerk.get(f"/cases/{arbitration.case_id}").text
+    clerk.post(f"/arbitrations/{arbitration.id}/accept", data={"acc-expedited": "1"})
+    assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
+
+
+def test_naming_answering_and_the_award_through_the_pages(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    with freeze_time(T0 + timedelta(days=1)):
+        claimant_client, respondent_client = make_client(claimant), make_client(respondent)
+        ranked = claimant_client.get(f"/arbitrations/{arbitration.id}/panel/sole")
+        assert ranked.status_code == 200 and panel[0].name in ranked.text
+        claimant_client.post(
+            f"/arbitrations/{arbitration.id}/panel/sole", data={"expert_id": str(panel[0].id)}
+        )
+        respondent_client.post(
+            f"/arbitrations/{arbitration.id}/panel/sole", data={"expert_id": str(panel[0].id)}
+        )
+        seat = arbitration.seat(SeatRole.SOLE)
+        assert seat.appointed_by == "parties"
+        arbitrator = make_client(panel[0])
+        assert 'data-testid="seat-request"' in arbitrator.get(f"/cases/{failed_case.id}").text
+        arbitrator.post(
+            f"/seats/{seat.id}/answer", data={"seat-decision": "accept", "seat-password": PASSWORD}
+        )
+        assert "Sign the declaration" in arbitrator.get(f"/cases/{failed_case.id}").text
+        arbitrator.post(
+            f"/seats/{seat.id}/answer",
+            data={
+                "seat-decision": "accept",
+                "seat-declaration": "y",
+                "seat-password": PASSWORD,
+                "seat-disclosure": "",
+            },
+        )
+        assert arbitration.state == ArbitrationState.HEARING
+        arbitrator.post(f"/arbitrations/{arbitration.id}/notes", data={"note-text": "合议：以调解结案为宜。"})
+        assert "合议：以调解结案为宜" not in claimant_client.get(f"/cases/{failed_case.id}").text
+        assert "合议：以调解结案为宜" in arbitrator.get(f"/cases/{failed_case.id}").text
+        arbitrator.post(
+            f"/arbitrations/{arbitration.id}/award",
+            data={
+                "award-facts_found": "查明的事实",
+                "award-reasons": "理由",
+                "award-decisions": "被申请人支付申请人30000元。",
+                "award-costs": "仲裁费由被申请人承担。",
+            },
+        )
+    assert arbitration.state == ArbitrationState.AWARDED
+    award = arb_ops.issued_award(arbitration)
+    download = make_client(respondent).get(f"/awards/{award.id}.pdf")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    download.close()
+    assert make_client(panel[1]).get(f"/awards/{award.id}.pdf").status_code == 404
+
+
+def test_a_stranger_cannot_name_or_see(
+    db, failed_case, claimant, commission, commission_clerk, panel, make_user, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    stranger = make_client(make_user(Role.PARTY))
+    assert stranger.get(f"/arbitrations/{arbitration.id}/panel/sole").status_code == 404
+    assert make_client(panel[0]).get(f"/arbitrations/{arbitration.id}/panel/sole").status_code == 404
+
+
+def test_a_seated_arbitrator_is_challenged_and_replaced_through_the_pages(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    seat = arbitration.seat(SeatRole.SOLE)
+    with freeze_time(T0 + timedelta(days=17)):
+        make_client(respondent).post(f"/seats/{seat.id}/challenge", data={"ch-grounds": "曾代理申请人。"})
+        item = db.session.scalar(sa.select(Challenge))
+        make_client(commission_clerk).post(
+            f"/challenges/{item.id}/decide", data={"dec-decision": "uphold", "dec-reason": "属实。"}
+        )
+    assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
+    assert arbitration.seat(SeatRole.SOLE) is None
