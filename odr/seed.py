@@ -59,6 +59,7 @@ ACCOUNTS = [
     ("arbitrator@demo.odr", "周建国", [Role.ARBITRATOR], "梧州仲裁委员会", None, None),
     ("investigator@demo.odr", "莫文杰", [Role.TECHNICAL_INVESTIGATOR], MEDIATION, None, None),
     ("court@demo.odr", "覃法官助理", [Role.COURT_LIAISON], "梧州市中级人民法院", None, None),
+    ("arbclerk@demo.odr", "梁仲裁秘书", [Role.CLERK], "梧州仲裁委员会", None, None),
     ("admin@demo.odr", "平台管理员", [Role.ADMIN], None, None, None),
 ]
 
@@ -268,7 +269,118 @@ def _demo_cases(claimant) -> int:
     second_mediator = _user("mediator2@demo.odr")
     expert_ops.accept(expert_ops.propose(sixth, Seat.MEDIATOR, second_mediator, actor=clerk), second_mediator)
     room_ops.set_open(room_ops.ensure_rooms(sixth)[0], second_mediator, True)
-    return 6
+    return 6 + _arbitration_cases(claimant, demo_respondent, common)
+
+
+def _failed_mediation(claimant, demo_respondent, title, facts, remedies, amount):
+    """A trademark dispute mediated by 黄志强 without agreement."""
+    from odr.cases import workflow
+    from odr.cases.workflow import Action, Capacity
+    from odr.experts import operations as expert_ops
+    from odr.experts.models import Seat
+
+    clerk = _user("clerk@demo.odr")
+    mediator = _user("mediator1@demo.odr")
+    case = case_ops.file_case(
+        claimant,
+        organisation=_org(MEDIATION),
+        title=title,
+        ip_type="trademark",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="market",
+        claim_amount=Decimal(amount),
+        remedies=remedies,
+        facts=facts,
+        respondents=[demo_respondent],
+        online_consent=True,
+        channel="self_filed",
+    )
+    case_ops.accept_case(case, clerk)
+    case_ops.answer_invitation(case, _user("respondent@demo.odr"), consent=True)
+    expert_ops.accept(expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=clerk), mediator)
+    workflow.apply(
+        case,
+        Action.TERMINATE,
+        actor=mediator,
+        capacity=Capacity.MEDIATOR,
+        updates={"closing_reason": "双方对赔偿数额分歧较大，调解不成。"},
+    )
+    return case
+
+
+def _arbitration_cases(claimant, demo_respondent, common) -> int:
+    """7. An arbitration before its sole arbitrator; 8. an arbitration closed by a consent award;
+    9. a failed mediation whose parties have an arbitration clause and may now go to arbitration."""
+    from odr.arbitration import operations as arb_ops
+    from odr.arbitration.models import SeatRole
+
+    password = current_app.config["DEMO_PASSWORD"]
+    commission = _org("梧州仲裁委员会")
+    arb_clerk = _user("arbclerk@demo.odr")
+    arbitrator = _user("arbitrator@demo.odr")
+    respondent = _user("respondent@demo.odr")
+    basis = "双方于2025年6月签订的《六堡茶经销合同》第十五条：因本合同引起的争议，提交梧州仲裁委员会仲裁。"
+
+    seventh = _failed_mediation(
+        claimant,
+        demo_respondent,
+        "“茂圣”商标经销合同纠纷（仲裁中）",
+        "被申请人在经销合同终止后继续使用“茂圣”商标销售茶叶。",
+        "1. 停止使用“茂圣”商标；2. 赔偿经济损失 60,000 元。",
+        "60000.00",
+    )
+    hearing = arb_ops.start_from_mediation(
+        seventh,
+        claimant,
+        commission_id=commission.id,
+        basis=basis,
+        claims="1. 停止使用“茂圣”商标\n2. 赔偿经济损失60,000元",
+    )
+    arb_ops.accept(hearing, arb_clerk, expedited=True)
+    arb_ops.answer(hearing, respondent, defence="被申请人库存商品系经销合同期内购进，不构成侵权。")
+    arb_ops.nominate(hearing, claimant, SeatRole.SOLE, arbitrator)
+    seat = arb_ops.nominate(hearing, respondent, SeatRole.SOLE, arbitrator)
+    arb_ops.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
+    from odr.rooms import operations as room_ops
+
+    room_ops.set_open(room_ops.ensure_hearing_room(seventh), arbitrator, True)
+
+    eighth = arb_ops.apply_directly(
+        claimant,
+        commission_id=commission.id,
+        basis="双方《商标使用许可合同》第九条：争议提交梧州仲裁委员会仲裁。",
+        respondents=[demo_respondent],
+        title="“茂圣”商标许可使用费纠纷（已裁决）",
+        ip_type="trademark",
+        dispute_kind="licence_contract",
+        industry="liubao_tea",
+        place="offline",
+        claim_amount=Decimal("36000.00"),
+        remedies="支付拖欠的商标许可使用费 36,000 元。",
+        facts="被申请人自2026年1月起未按合同支付许可使用费。",
+        online_consent=True,
+    )
+    arb_ops.accept(eighth, arb_clerk, expedited=True)
+    arb_ops.nominate(eighth, claimant, SeatRole.SOLE, arbitrator)
+    seat = arb_ops.nominate(eighth, respondent, SeatRole.SOLE, arbitrator)
+    arb_ops.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
+    arb_ops.record_settlement(
+        eighth,
+        arbitrator,
+        terms="被申请人于2027年1月31日前向申请人支付许可使用费36,000元。\n双方继续履行《商标使用许可合同》。",
+        costs="仲裁费人民币1,200元，由双方各半负担。",
+    )
+
+    _failed_mediation(
+        claimant,
+        demo_respondent,
+        "“茂圣”商标特许经营纠纷（调解不成）",
+        "被申请人在特许经营合同到期后继续以“茂圣”名义经营门店。合同第二十条约定争议提交梧州仲裁委员会仲裁。",
+        "1. 停止使用“茂圣”字号和商标；2. 赔偿经济损失 50,000 元。",
+        "50000.00",
+    )
+    return 3
 
 
 def print_accounts(echo):

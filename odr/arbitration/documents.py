@@ -35,7 +35,7 @@ def award_data(arbitration, award) -> dict:
         "award_number": award.number,
         "kind": award.kind.value,
         "arbitration_case_number": arbitration.number,
-        "platform_case_number": case.number,
+        "platform_case_number": case.number if arbitration.from_mediation else None,
         "case_title": case.title,
         "claimants": [party_data(p) for p in case.claimants],
         "respondents": [party_data(p) for p in case.respondents],
@@ -54,8 +54,8 @@ def award_data(arbitration, award) -> dict:
         "reasons": award.reasons if award.kind == AwardKind.AWARD else "",
         "decisions": list(award.decisions or []),
         "settlement_terms": [
-            {"title": f"第{n}项", "text": line.strip()}
-            for n, line in enumerate((award.settlement_terms or "").splitlines(), start=1)
+            {"title": "", "text": line.strip()}
+            for line in (award.settlement_terms or "").splitlines()
             if line.strip()
         ],
         "costs": award.costs,

@@ -142,8 +142,11 @@ def _case(data, consent, s):
         x = _extra_styles(s)
         story.append(_Para("在仲裁过程中，双方当事人自行达成和解协议，主要内容如下：", _lead(s)))
         for n, term in enumerate(data["settlement_terms"], start=1):
-            story.append(_Para(f"第{chinese_numeral(n)}条　{markup(term['title'])}", x.clause))
-            story += _text(term["text"], s.body)
+            if term.get("title"):
+                story.append(_Para(f"第{chinese_numeral(n)}条　{markup(term['title'])}", x.clause))
+                story += _text(term["text"], s.body)
+            else:  # a term without a heading reads as one numbered paragraph
+                story.append(_Para(f"第{chinese_numeral(n)}条　{markup(term['text'])}", s.body))
     return story
 
 
