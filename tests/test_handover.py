@@ -15,7 +15,10 @@ from odr.cases.models import CaseState
 from odr.core import storage
 from odr.handover import operations as handover_ops
 from odr.handover.models import Handover, HandoverState
+from tests import evidence_support
 from tests.deadline_support import T0, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
+
+docket = evidence_support.docket  # the fixture
 
 EN = {"Accept-Language": "en"}
 pytestmark = pytest.mark.usefixtures("english")
@@ -224,3 +227,17 @@ def test_facts_are_recorded_by_the_mediator_and_confirmed_by_the_parties(
         assert handover_ops.is_undisputed(fact, case)
         page = as_claimant.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
     assert "confirmed by every party" in page
+
+
+def test_the_evidence_list_carries_shared_exhibits_and_leaves_private_ones(db, docket):
+    from odr.evidence import operations as evidence_ops
+    from odr.handover.operations import evidence_list
+    from tests.evidence_support import PNG, deposit
+
+    d = docket()
+    shared = deposit(d["case"], d["claimant"], title="公证购买的被诉产品")
+    evidence_ops.change_visibility(shared, d["claimant"], "share")
+    deposit(d["case"], d["claimant"], data=PNG, filename="内部.png", title="内部成本核算")
+    items = evidence_list(d["case"])
+    assert [i["sha256"] for i in items] == [shared.sha256]
+    assert items[0]["name"].startswith("申请人证据1 公证购买的被诉产品")

@@ -192,27 +192,18 @@ def application_form_data(application: ConfirmationApplication) -> dict:
 
 
 def case_file(case) -> list[tuple[str, str | None, int | None]]:
-    """The documents of the case file the court receives: files shared in rooms, technical opinions
-    the parties may read, and minutes; as (name, sha256, size)."""
-    from odr.rooms.models import Message, MessageKind, Room
+    """The documents of the case file the court receives, as (name, sha256, size): the evidence
+    (exhibits shared with the other side, files shared in the rooms) and the technical opinions
+    the parties may read."""
+    from odr.experts.models import TechnicalOpinion
+    from odr.handover.operations import evidence_list
 
-    rows = db.session.execute(
-        sa.select(Message.file_name, Message.file_sha256, Message.file_size)
-        .join(Room, Room.id == Message.room_id)
-        .where(Room.case_id == case.id, Message.kind == MessageKind.FILE)
-        .order_by(Message.id)
-    ).all()
-    files = [(r.file_name, r.file_sha256, r.file_size) for r in rows]
-    try:
-        from odr.experts.models import TechnicalOpinion
-
-        if case.opinion_visibility == "parties":
-            for opinion in db.session.scalars(
-                sa.select(TechnicalOpinion).where(TechnicalOpinion.case_id == case.id)
-            ):
-                files.append((f"技术审查意见书（{opinion.id}）.pdf", opinion.pdf_sha256, None))
-    except (ImportError, AttributeError):
-        pass
+    files = [(item["name"], item["sha256"], item["size"]) for item in evidence_list(case)]
+    if case.opinion_visibility == "parties":
+        for opinion in db.session.scalars(
+            sa.select(TechnicalOpinion).where(TechnicalOpinion.case_id == case.id)
+        ):
+            files.append((f"技术审查意见书（{opinion.id}）.pdf", opinion.pdf_sha256, None))
     return files
 
 

@@ -113,12 +113,33 @@ def is_undisputed(fact: UndisputedFact, case: Case) -> bool:
 
 
 def evidence_list(case: Case) -> list[dict]:
-    """Every item of evidence in CASE with its SHA-256, oldest first, each file once.
-
-    Today that is the files shared into the case's rooms (stored by their SHA-256); the evidence
-    docket's exhibits join here when they exist.
+    """Every item of evidence in CASE with its SHA-256, oldest first, each file once: the exhibits of
+    the docket that were shared with the other side, then the files shared into the case's rooms.
+    (Exhibits a party kept private or confidential for the neutrals do not leave the platform.)
     """
+    from odr.evidence.models import Exhibit, Visibility
     from odr.rooms.models import Message, MessageKind, Room
+
+    seen, items = set(), []
+    for exhibit in db.session.scalars(
+        sa.select(Exhibit)
+        .where(Exhibit.case_id == case.id, Exhibit.visibility == Visibility.SHARED)
+        .order_by(Exhibit.created_at, Exhibit.id)
+    ):
+        if exhibit.sha256 in seen:
+            continue
+        seen.add(exhibit.sha256)
+        items.append(
+            {
+                "name": f"{exhibit.number_zh} {exhibit.title}（{exhibit.file_name}）",
+                "sha256": exhibit.sha256,
+                "size": exhibit.size,
+                "type": exhibit.content_type,
+                "submitted_by": exhibit.submitted_by.name,
+                "submitted_at": exhibit.created_at.isoformat(),
+                "source": "docket",
+            }
+        )
 
     rows = db.session.execute(
         sa.select(Message, Room.kind)
@@ -126,7 +147,6 @@ def evidence_list(case: Case) -> list[dict]:
         .where(Room.case_id == case.id, Message.kind == MessageKind.FILE)
         .order_by(Message.created_at, Message.id)
     ).all()
-    seen, items = set(), []
     for message, room_kind in rows:
         if message.file_sha256 in seen:
             continue
