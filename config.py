@@ -116,6 +116,8 @@ class Config:
         # The award is due this many days after the tribunal is formed (expedited: the simple track).
         self.ARBITRATION_AWARD_DAYS_EXPEDITED = int(_env("ARBITRATION_AWARD_DAYS_EXPEDITED", 90))
         self.ARBITRATION_AWARD_DAYS = int(_env("ARBITRATION_AWARD_DAYS", 120))
+        # The award is to be performed within this many days of its service (自送达之日起十日内).
+        self.ARBITRATION_PERFORMANCE_DAYS = int(_env("ARBITRATION_PERFORMANCE_DAYS", 10))
 
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20

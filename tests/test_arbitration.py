@@ -330,3 +330,70 @@ def test_a_party_of_another_case_and_other_arbitrators_see_nothing(
     assert make_client(commission_clerk).get(f"/cases/{failed_case.id}").status_code == 200
     assert make_client(panel[1]).get(f"/cases/{failed_case.id}").status_code == 404
     assert make_client(make_user(Role.PARTY)).get(f"/cases/{failed_case.id}").status_code == 404
+
+
+def _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, panel):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with freeze_time(T0 + timedelta(days=30)):
+        award = arb_ops.draft_award(
+            arbitration,
+            panel[0],
+            facts_found="事实",
+            reasons="理由",
+            decisions="被申请人于本裁决书送达之日起十日内向申请人支付赔偿金人民币50,000元。",
+            costs="仲裁费由被申请人承担。",
+        )
+    return arbitration, award
+
+
+def test_award_performed_and_confirmed(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel
+):
+    from odr.arbitration import performance
+
+    arbitration, award = _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, panel)
+    assert award.performance_due_on.isoformat() == "2027-01-10"  # issued 2026-12-31 in Beijing, + 10 days
+    with freeze_time(T0 + timedelta(days=33)):
+        with pytest.raises(ArbitrationError, match="respondent side reports"):
+            performance.report(award, claimant, text="x")
+        performance.report(
+            award, respondent, text="已转账50,000元", filename="转账凭证.png", data=b"\x89PNG\r\n\x1a\n.."
+        )
+        with pytest.raises(ArbitrationError, match="Say why"):
+            performance.answer(award, claimant, accept=False)
+        performance.answer(award, claimant, accept=False, reason="款项未到账")
+        performance.report(award, respondent, text="重新转账")
+        performance.answer(award, claimant, accept=True)
+    assert arbitration.state == ArbitrationState.PERFORMED
+    assert db.session.scalar(deadline(DeadlineKind.AWARD_PERFORMANCE, award)).state == DeadlineState.MET
+
+
+def test_unperformed_award_goes_to_the_court_for_enforcement(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, courts, make_user
+):
+    from odr.agreements import performance as agreement_performance
+    from odr.arbitration import performance
+
+    arbitration, award = _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, panel)
+    due = performance.due_moment(award)
+    with freeze_time(due - timedelta(hours=1)), pytest.raises(ArbitrationError, match="may perform until"):
+        performance.apply_for_enforcement(award, claimant, facts="未付款")
+    sweep_at(db, due + timedelta(minutes=1))
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.code == "arbitration.performance_overdue")
+    ).all()
+    assert told == [claimant.id]
+    db.session.expire_all()
+    with freeze_time(due + timedelta(days=2)):
+        with pytest.raises(ArbitrationError, match="claimant side applies"):
+            performance.apply_for_enforcement(award, respondent, facts="x")
+        application = performance.apply_for_enforcement(award, claimant, facts="被申请人至今未支付赔偿金。")
+    assert arbitration.state == ArbitrationState.ENFORCEMENT_REQUESTED
+    assert application.court == courts["intermediate"] and application.award_id == award.id
+    text = pdf_text(application.pdf_sha256)
+    assert award.number in text and "裁决书" in text and "终局裁决" in text
+    officer = make_user(Role.COURT_LIAISON, organisation=courts["intermediate"])
+    assert agreement_performance.enforcement_queue_for(officer) == [application]
+    agreement_performance.court_records_enforcement(application, officer, "（2027）桂04执5号")
+    assert application.court_case_number == "（2027）桂04执5号"

@@ -220,7 +220,7 @@ class ConfirmationApplication(db.Model):
     rejection_explanation: Mapped[str | None] = mapped_column(sa.Text)
     ruling_pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
-    agreement: Mapped[Agreement] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
     case: Mapped[Case] = relationship()
     court: Mapped[Organisation] = relationship(foreign_keys=[court_id])
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
@@ -332,12 +332,19 @@ class Obligation(db.Model):
 
 
 class EnforcementApplication(db.Model):
-    """The creditor's application to the court to enforce a confirmed agreement (申请强制执行)."""
+    """The creditor's application to the court to enforce a confirmed agreement or an arbitral award
+    (申请强制执行)."""
 
     __tablename__ = "enforcement_applications"
+    __table_args__ = (
+        sa.CheckConstraint("(agreement_id IS NULL) != (award_id IS NULL)", name="agreement_or_award"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    award_id: Mapped[int | None] = mapped_column(sa.ForeignKey("awards.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     court_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -352,7 +359,7 @@ class EnforcementApplication(db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     court_case_number: Mapped[str | None] = mapped_column(sa.String(60))
 
-    agreement: Mapped[Agreement] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
     case: Mapped[Case] = relationship()
     court: Mapped[Organisation] = relationship(foreign_keys=[court_id])
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])

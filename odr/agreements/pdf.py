@@ -434,10 +434,25 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
     s = styles(font)
     basis = data["basis"]
     applicant, respondent = data["applicant"], data["respondent"]
-    ruling = f"{markup(basis['court_name'])}{markup(basis['ruling_number'])}民事裁定书"
-    requests = [
-        f"请求依法强制执行{ruling}所确认的调解协议，责令被执行人{markup(respondent['name'])}履行下列未履行的义务；"
-    ]
+    award = basis.get("kind") == "award"  # an arbitral award rather than a court's confirmation ruling
+    if award:
+        ruling = f"{markup(basis['court_name'])}{markup(basis['ruling_number'])}裁决书"
+        requests = [f"请求依法强制执行{ruling}，责令被执行人{markup(respondent['name'])}履行裁决确定的义务；"]
+        grounds = (
+            f"{markup(basis['court_name'])}于{chinese_date(basis['decided_at'])}作出{markup(basis['ruling_number'])}"
+            f"裁决书（{PLATFORM_NAME}案号：{markup(basis['case_number'])}）。该裁决为终局裁决，"
+            "自作出之日起发生法律效力。"
+        )
+    else:
+        ruling = f"{markup(basis['court_name'])}{markup(basis['ruling_number'])}民事裁定书"
+        requests = [
+            f"请求依法强制执行{ruling}所确认的调解协议，责令被执行人{markup(respondent['name'])}履行下列未履行的义务；"
+        ]
+        grounds = (
+            f"{markup(basis['court_name'])}于{chinese_date(basis['decided_at'])}作出{markup(basis['ruling_number'])}"
+            f"民事裁定书，确认申请执行人与被执行人经调解（{PLATFORM_NAME}案号：{markup(basis['case_number'])}）"
+            "达成的调解协议有效。该裁定已发生法律效力。"
+        )
     if data.get("requested_amount"):
         requests.append(f"请求责令被执行人向申请执行人支付人民币{markup(data['requested_amount'])}元；")
     requests.append("本案执行费用由被执行人负担。")
@@ -449,12 +464,7 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
         _Para("申请事项", s.heading),
         *[_Para(f"{chinese_numeral(n)}、{text}", s.body) for n, text in enumerate(requests, start=1)],
         _Para("事实与理由", s.heading),
-        _Para(
-            f"{markup(basis['court_name'])}于{chinese_date(basis['decided_at'])}作出{markup(basis['ruling_number'])}"
-            f"民事裁定书，确认申请执行人与被执行人经调解（{PLATFORM_NAME}案号：{markup(basis['case_number'])}）"
-            "达成的调解协议有效。该裁定已发生法律效力。",
-            s.body,
-        ),
+        _Para(grounds, s.body),
         *_text(data["facts"], s.body),
         _Para("被执行人未履行或者未全部履行的义务如下：", s.body),
         _obligations(data["obligations"], s),

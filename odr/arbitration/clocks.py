@@ -37,6 +37,17 @@ def follow_arbitration(entry, *, obj=None, case=None, **_):
     elif action == "arbitration.issue":
         deadlines.meet(K.AWARD_PERIOD, obj, outcome="issued")
         deadlines.cancel(K.ARBITRATION_ANSWER, obj)
+        from odr.arbitration import operations, performance
+
+        award = operations.issued_award(obj)
+        if award is not None and award.performance_due_on:
+            deadlines.create(K.AWARD_PERFORMANCE, award, performance.due_moment(award), case=case)
+    elif action == "arbitration.performed":
+        from odr.arbitration import operations
+
+        award = operations.issued_award(obj)
+        if award is not None:
+            deadlines.meet(K.AWARD_PERFORMANCE, award, outcome="performed")
     elif action in ENDS:
         for kind in (K.ARBITRATION_ANSWER, K.ARBITRATION_NOMINATION, K.AWARD_PERIOD):
             deadlines.cancel(kind, obj)
@@ -81,6 +92,17 @@ def arbitrator_silent(deadline):
         return "nothing to do"
     operations.lapse_seat(seat)
     return "lapsed: the seat is open again"
+
+
+@deadlines.action(K.AWARD_PERFORMANCE)
+def award_not_performed(deadline):
+    from odr.arbitration.models import Award
+
+    award = db.session.get(Award, deadline.object_id)
+    if award is None or award.performance_confirmed_at is not None:
+        return "nothing to do"
+    record("arbitration.performance_overdue", award, case=award.arbitration.case, actor=None)
+    return "not performed in time: the claimant may apply for enforcement"
 
 
 @deadlines.action(K.AWARD_PERIOD)

@@ -142,5 +142,12 @@ class SignAwardForm(FlaskForm):
     )
 
 
+class PerformanceForm(FlaskForm):
+    text = TextAreaField(
+        _l("How the award was performed"),
+        validators=[InputRequired(_l("Describe how the award was performed.")), Length(max=5000)],
+    )
+
+
 class NoteForm(FlaskForm):
     text = TextAreaField(_l("Note"), validators=[InputRequired(_l("Write the note.")), Length(max=10000)])

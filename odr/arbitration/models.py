@@ -1,6 +1,6 @@
 """Arbitration (DESIGN §6): the arbitration case of a dispute, its tribunal, challenges and award."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,8 @@ class ArbitrationState(LabelledEnum):
     HEARING = "hearing", _l("Before the tribunal")
     AWARD_PENDING = "award_pending", _l("Award drafted: awaiting the arbitrators' signatures")
     AWARDED = "awarded", _l("Award issued: enforceable")
+    PERFORMED = "performed", _l("Award performed")
+    ENFORCEMENT_REQUESTED = "enforcement_requested", _l("Enforcement of the award requested")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
@@ -191,6 +193,15 @@ class Award(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Performance: the respondent side performs by this day (Beijing); the claimant side confirms.
+    performance_due_on: Mapped[date | None]
+    performance_report: Mapped[str | None] = mapped_column(sa.Text)
+    performance_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    performance_proof_name: Mapped[str | None] = mapped_column(sa.String(200))
+    performance_proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    performance_proof_type: Mapped[str | None] = mapped_column(sa.String(100))
+    performance_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    performance_dispute: Mapped[str | None] = mapped_column(sa.Text)
 
     arbitration: Mapped[ArbitrationCase] = relationship()
     drafted_by: Mapped[User] = relationship()

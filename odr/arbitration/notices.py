@@ -27,6 +27,9 @@ labels.register(
         "arbitration.answer_period_over": _l("The time for the defence ended"),
         "arbitration.nomination_period_over": _l("The time for naming arbitrators ended"),
         "arbitration.award_overdue": _l("The period for the award ran out"),
+        "arbitration.performance_reported": _l("Performance of the award was reported"),
+        "arbitration.performance_disputed": _l("Performance of the award was disputed"),
+        "arbitration.performance_overdue": _l("The award was not performed in time"),
     }
 )
 
@@ -55,6 +58,19 @@ notifications.TEXTS.update(
             "The time for naming arbitrators in %(arbitration)s ended: the commission appoints."
         ),
         "arbitration.award_overdue": _l("The period for the award in arbitration %(arbitration)s ran out."),
+        "arbitration.performance_reported": _l(
+            "Performance of the award %(arbitration)s was reported: please confirm or dispute it."
+        ),
+        "arbitration.performance_disputed": _l(
+            "Your report of performing award %(arbitration)s was disputed."
+        ),
+        "arbitration.performance_overdue": _l(
+            "Award %(arbitration)s was not performed in time: you may apply to the court for enforcement."
+        ),
+        "arbitration.performed": _l("Award %(arbitration)s has been performed."),
+        "arbitration.apply_enforcement": _l(
+            "An application to enforce an arbitral award (%(arbitration)s) was sent to your court."
+        ),
     }
 )
 
@@ -108,3 +124,24 @@ def tell_the_people_concerned(entry, *, obj=None, case=None, **_):
         notifications.notify([*clerks, *parties], action, case, **params)
     elif action == "arbitration.award_overdue":
         notifications.notify([*clerks, *tribunal], action, case, **params)
+    elif action in ("arbitration.performance_reported", "arbitration.performance_overdue"):
+        claimants = [p.user for p in case.claimants if p.user is not None]
+        notifications.notify(claimants, action, case, **params)
+    elif action == "arbitration.performance_disputed":
+        notifications.notify([p.user for p in case.respondents if p.user is not None], action, case, **params)
+    elif action == "arbitration.performed":
+        notifications.notify([*parties, *clerks], action, case, **params)
+    elif action == "arbitration.apply_enforcement":
+        from odr.agreements.models import EnforcementApplication
+        from odr.agreements.notices import _liaisons
+
+        court_id = db.session.scalar(
+            sa.select(EnforcementApplication.court_id)
+            .where(
+                EnforcementApplication.award_id.in_(
+                    sa.select(Award.id).where(Award.arbitration_id == arbitration.id)
+                )
+            )
+            .order_by(EnforcementApplication.id.desc())
+        )
+        notifications.notify(_liaisons(court_id), action, case, **params)

@@ -667,6 +667,9 @@ def _issue_if_signed(arbitration, award):
     rendered = pdf.render_award(data)
     stored = storage.store(rendered, allowed={"application/pdf"}, max_size=len(rendered) + 1)
     award.number, award.issued_at, award.pdf_sha256 = number, now, stored.sha256
+    from odr.arbitration import performance
+
+    performance.set_due_date(award)
     arb_workflow.apply(
         arbitration,
         ArbitrationAction.ISSUE,

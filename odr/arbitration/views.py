@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from odr.accounts.decorators import roles_required
 from odr.accounts.models import Organisation, OrgKind, Role, User
 from odr.arbitration import operations as arb_ops
+from odr.arbitration import performance
 from odr.arbitration import workflow as arb_workflow
 from odr.arbitration.forms import (
     AcceptForm,
@@ -19,6 +20,7 @@ from odr.arbitration.forms import (
     DirectApplicationForm,
     FromMediationForm,
     NoteForm,
+    PerformanceForm,
     SeatAnswerForm,
     SettlementForm,
     SignAwardForm,
@@ -130,6 +132,11 @@ def case_panel(case, user):
         "settlement_form": SettlementForm(prefix="settle"),
         "sign_form": SignAwardForm(prefix="sign"),
         "note_form": NoteForm(prefix="note"),
+        "performance_form": PerformanceForm(prefix="perf"),
+        "enforcements": performance.enforcements_of(issued) if issued else [],
+        "performance_overdue": bool(
+            issued and issued.performance_due_on and now >= performance.due_moment(issued)
+        ),
         "SeatRole": SeatRole,
         "ChallengeState": ChallengeState,
         "AwardKind": AwardKind,
@@ -445,6 +452,83 @@ def sign_award(award_id):
         success=_("You signed the award."),
     )
     return _back(award.arbitration)
+
+
+# Performance and enforcement of the award ---------------------------------------------------------------
+
+
+def _award(award_id) -> Award:
+    award = db.session.get(Award, award_id) or abort(404)
+    _load(award.arbitration_id)
+    return award
+
+
+@bp.post("/awards/<int:award_id>/performance")
+@login_required
+def report_performance(award_id):
+    award = _award(award_id)
+    form = PerformanceForm(prefix="perf")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(award.arbitration)
+    upload = request.files.get("perf-file")
+    data = upload.read() if upload and upload.filename else None
+    try:
+        performance.report(
+            award, _me(), text=form.text.data, filename=upload.filename if data else None, data=data
+        )
+    except (arb_ops.ArbitrationError, storage.StorageError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(award.arbitration)
+    db.session.commit()
+    flash(_("Your report was sent to the other side for confirmation."), "success")
+    return _back(award.arbitration)
+
+
+@bp.post("/awards/<int:award_id>/performance/answer")
+@login_required
+def answer_performance(award_id):
+    award = _award(award_id)
+    run(
+        performance.answer,
+        award,
+        _me(),
+        accept=request.form.get("decision") == "confirm",
+        reason=request.form.get("reason", ""),
+        success=_("Your answer was recorded."),
+    )
+    return _back(award.arbitration)
+
+
+@bp.post("/awards/<int:award_id>/enforcement")
+@login_required
+def apply_for_enforcement(award_id):
+    award = _award(award_id)
+    run(
+        performance.apply_for_enforcement,
+        award,
+        _me(),
+        facts=request.form.get("facts", ""),
+        success=_("The application for enforcement was drafted from the file and sent to the court."),
+    )
+    return _back(award.arbitration)
+
+
+@bp.get("/awards/<int:award_id>/proof")
+@login_required
+def performance_proof(award_id):
+    award = _award(award_id)
+    if not award.performance_proof_sha256:
+        abort(404)
+    response = send_file(
+        storage.path_for(award.performance_proof_sha256),
+        mimetype=award.performance_proof_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=award.performance_proof_name or "proof",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/awards/<int:award_id>.pdf")

@@ -21,6 +21,8 @@ class ArbitrationAction(LabelledEnum):
     WITHDRAW_DRAFT = "withdraw_draft", _l("The draft award was withdrawn for changes")
     ISSUE = "issue", _l("The award was issued and served on the parties")
     WITHDRAW = "withdraw", _l("The claimant withdrew the application")
+    PERFORMED = "performed", _l("The award was performed")
+    APPLY_ENFORCEMENT = "apply_enforcement", _l("A party applied for enforcement of the award")
 
 
 A = ArbitrationAction
@@ -38,6 +40,9 @@ TRANSITIONS: dict[tuple[S, ArbitrationAction], tuple[S, frozenset[Capacity]]] = 
     (S.HEARING, A.RECORD_SETTLEMENT): (S.AWARD_PENDING, CHAIR),
     (S.AWARD_PENDING, A.WITHDRAW_DRAFT): (S.HEARING, CHAIR),
     (S.AWARD_PENDING, A.ISSUE): (S.AWARDED, PLATFORM),
+    (S.AWARDED, A.PERFORMED): (S.PERFORMED, PLATFORM),
+    (S.ENFORCEMENT_REQUESTED, A.PERFORMED): (S.PERFORMED, PLATFORM),
+    (S.AWARDED, A.APPLY_ENFORCEMENT): (S.ENFORCEMENT_REQUESTED, frozenset({C.CLAIMANT})),
     **{
         (state, A.WITHDRAW): (S.WITHDRAWN, frozenset({C.CLAIMANT}))
         for state in (S.SUBMITTED, S.FORMING_TRIBUNAL, S.HEARING)

@@ -26,6 +26,7 @@ class DeadlineKind(LabelledEnum):
     ARBITRATION_NOMINATION = "arbitration_nomination", _l("Naming the arbitrators")
     ARBITRATOR_ANSWER = "arbitrator_answer", _l("Arbitrator's answer to a request")
     AWARD_PERIOD = "award_period", _l("Period for the award")
+    AWARD_PERFORMANCE = "award_performance", _l("Performance of the award")
 
 
 class DeadlineState(LabelledEnum):
