@@ -428,3 +428,20 @@ def test_parties_name_their_agents(client, db, claimant, mediation_org, clerk, r
     )
     assert case.respondents[0].agent_firm == "梧州某律所"
     assert "广西正大律师事务所" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_the_mediator_ends_a_mediation_with_a_reason(db, in_mediation, claimant, make_client):
+    from odr.cases.models import CaseState
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    client = make_client(mediator)
+    assert 'data-testid="terminate"' in client.get(f"/cases/{case.id}").text
+    assert 'data-testid="terminate"' not in make_client(claimant).get(f"/cases/{case.id}").text
+    client.post(f"/cases/{case.id}/terminate", data={"terminate-reason": ""})
+    assert case.state == CaseState.MEDIATING
+    client.post(f"/cases/{case.id}/terminate", data={"terminate-reason": "双方对赔偿数额分歧过大。"})
+    assert case.state == CaseState.FAILED and case.closing_reason == "双方对赔偿数额分歧过大。"
+    assert (
+        make_client(claimant).post(f"/cases/{case.id}/terminate", data={"terminate-reason": "x"}).status_code
+        == 302
+    )

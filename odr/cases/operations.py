@@ -268,6 +268,21 @@ def refer_case(case: Case, clerk: User, organisation, note: str | None = None):
     )
 
 
+def terminate_mediation(case: Case, mediator: User, reason: str):
+    """The mediator ends a mediation that cannot succeed (a party withdraws, positions too far apart)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_l("Say why the mediation ends; the parties will see it."))
+    workflow.apply(
+        case,
+        Action.TERMINATE,
+        actor=mediator,
+        capacity=Capacity.MEDIATOR,
+        details={"reason": reason},
+        updates={"closing_reason": reason},
+    )
+
+
 def close_case(case: Case, clerk: User, reason: str | None = None):
     reason = (reason or "").strip() or None
     workflow.apply(

@@ -196,6 +196,7 @@ def show(case_id):
         answer_form=AnswerForm(prefix="answer"),
         withdraw_form=OptionalReasonForm(prefix="withdraw"),
         close_form=OptionalReasonForm(prefix="close"),
+        terminate_form=ReasonForm(prefix="terminate"),
         refer_form=refer_form,
         timeline=case_timeline(case.id),
         panels=panels.for_case(case, current_user),
@@ -277,6 +278,18 @@ def refuse(case_id):
 def withdraw(case_id):
     return _reason_action(
         case_id, OptionalReasonForm, "withdraw", operations.withdraw_case, _("The case has been withdrawn.")
+    )
+
+
+@bp.route("/cases/<int:case_id>/terminate", methods=["POST"])
+@login_required
+def terminate(case_id):
+    return _reason_action(
+        case_id,
+        ReasonForm,
+        "terminate",
+        operations.terminate_mediation,
+        _("The mediation has ended without agreement."),
     )
 
 
