@@ -397,3 +397,41 @@ def test_unperformed_award_goes_to_the_court_for_enforcement(
     assert agreement_performance.enforcement_queue_for(officer) == [application]
     agreement_performance.court_records_enforcement(application, officer, "（2027）桂04执5号")
     assert application.court_case_number == "（2027）桂04执5号"
+
+
+def test_the_tribunal_puts_technical_questions_to_the_investigator(
+    db, failed_case, claimant, commission, commission_clerk, panel, make_user
+):
+    from odr.core.db import utcnow
+    from odr.experts import opinions
+    from odr.experts.models import Assignment, AssignmentState, Seat
+
+    investigator = make_user(Role.TECHNICAL_INVESTIGATOR, name="技术调查官")
+    db.session.add(
+        Assignment(
+            case=failed_case,
+            seat=Seat.TECHNICAL_INVESTIGATOR,
+            expert=investigator,
+            state=AssignmentState.RELEASED,  # served in the mediation, released when it ended
+            answer_due_at=utcnow(),
+            declaration_signed_at=utcnow(),
+        )
+    )
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with pytest.raises(ArbitrationError):
+        arb_ops.add_note(arbitration, investigator, "x")
+    from odr.experts.operations import AssignmentError
+
+    with pytest.raises(AssignmentError):
+        opinions.ask_question(failed_case, claimant, "问题")
+    question = opinions.ask_question(failed_case, panel[0], "被诉标识与注册商标是否近似？")
+    opinions.file_opinion(
+        failed_case,
+        investigator,
+        question_ids=[question.id],
+        analysis="两者字形相近。",
+        conclusion="构成近似。",
+    )
+    assert opinions.can_read_opinions(failed_case, panel[0])
+    assert not opinions.can_read_opinions(failed_case, panel[1])

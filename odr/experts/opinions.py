@@ -14,7 +14,12 @@ from odr.experts.models import OpinionAttachment, OpinionVisibility, TechnicalOp
 from odr.experts.operations import AssignmentError
 from odr.extensions import db
 
-NEUTRALS = {Capacity.MEDIATOR, Capacity.TECHNICAL_INVESTIGATOR, Capacity.CLERK}
+NEUTRALS = {
+    Capacity.MEDIATOR,
+    Capacity.TECHNICAL_INVESTIGATOR,
+    Capacity.CLERK,
+    Capacity.ARBITRATOR,  # a tribunal hearing the dispute after mediation reads the opinions too
+}
 ATTACHMENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
@@ -27,7 +32,8 @@ def can_read_opinions(case: Case, user: User) -> bool:
 
 
 def ask_question(case: Case, mediator: User, text: str) -> TechnicalQuestion:
-    if Capacity.MEDIATOR not in capacities(case, mediator):
+    # The mediator, or in arbitration the presiding (or sole) arbitrator, puts technical questions.
+    if not capacities(case, mediator) & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}:
         raise AssignmentError(_l("Only the case's mediator puts technical questions."))
     if not (text or "").strip():
         raise AssignmentError(_l("Write the question."))
