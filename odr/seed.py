@@ -269,7 +269,102 @@ def _demo_cases(claimant) -> int:
     second_mediator = _user("mediator2@demo.odr")
     expert_ops.accept(expert_ops.propose(sixth, Seat.MEDIATOR, second_mediator, actor=clerk), second_mediator)
     room_ops.set_open(room_ops.ensure_rooms(sixth)[0], second_mediator, True)
-    return 6 + _arbitration_cases(claimant, demo_respondent, common)
+    return (
+        6
+        + _arbitration_cases(claimant, demo_respondent, common)
+        + _confirmed_agreement(claimant, demo_respondent)
+    )
+
+
+def _confirmed_agreement(claimant, demo_respondent) -> int:
+    """10. A settlement the intermediate court confirmed: enforceable, its obligations being performed."""
+    from datetime import timedelta
+
+    from odr.agreements import confirmation, operations
+    from odr.core.timeutil import local, utcnow
+    from odr.experts import operations as expert_ops
+    from odr.experts.models import Seat
+    from odr.rooms import operations as room_ops
+
+    password = current_app.config["DEMO_PASSWORD"]
+    clerk, mediator = _user("clerk@demo.odr"), _user("mediator1@demo.odr")
+    respondent, court_officer = _user("respondent@demo.odr"), _user("court@demo.odr")
+    case = case_ops.file_case(
+        claimant,
+        organisation=_org(MEDIATION),
+        title="“茂圣”商标展会侵权纠纷（已司法确认）",
+        ip_type="trademark",
+        dispute_kind="infringement",
+        industry="liubao_tea",
+        place="exhibition",
+        claim_amount=Decimal("28000.00"),
+        remedies="停止在展会上使用“茂圣”标识，赔偿 28,000 元。",
+        facts="被申请人在梧州茶博会展位上使用与“茂圣”近似的标识推销茶叶。",
+        respondents=[demo_respondent],
+        online_consent=True,
+        channel="court_delegated",
+        delegating_court=_org("梧州市中级人民法院"),
+    )
+    case_ops.accept_case(case, clerk)
+    case_ops.answer_invitation(case, respondent, consent=True)
+    expert_ops.accept(expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=clerk), mediator)
+    room_ops.ensure_rooms(case)
+    today = local(utcnow()).date()
+    claimant_party, respondent_party = case.claimants[0], case.respondents[0]
+    agreement = operations.start_agreement(case, mediator)
+    operations.save_version(
+        agreement,
+        mediator,
+        facts=case.facts + "\n\n经调解，被申请人承认使用近似标识的事实，愿意赔偿并停止使用。",
+        items=[
+            {
+                "key": "instalments",
+                "values": {
+                    "debtor": str(respondent_party.id),
+                    "creditor": str(claimant_party.id),
+                    "total": "28000",
+                    "schedule": f"{(today + timedelta(days=10)).isoformat()} 14000\n"
+                    f"{(today + timedelta(days=40)).isoformat()} 14000",
+                },
+            },
+            {
+                "key": "cease_infringement",
+                "values": {
+                    "debtor": str(respondent_party.id),
+                    "creditor": str(claimant_party.id),
+                    "scope": "在展会、门店及网络上使用与“茂圣”近似的标识",
+                    "from_date": (today + timedelta(days=1)).isoformat(),
+                },
+            },
+            {"key": "costs", "values": {"allocation": "本案调解不收取费用，各方自行承担律师费"}},
+        ],
+    )
+    operations.share_version(agreement, mediator)
+    operations.finalise(agreement, mediator)
+    for signer in (claimant, respondent, mediator):
+        operations.sign(
+            agreement,
+            signer,
+            version_id=agreement.final_version_id,
+            password=password,
+            ip_address="127.0.0.1",
+        )
+    application = confirmation.apply_for_confirmation(
+        agreement,
+        claimant,
+        court_id=case.delegating_court_id,
+        facts_and_reasons="双方经法院委派调解自愿达成调解协议，请求确认协议有效。",
+    )
+    confirmation.join(application, respondent)
+    confirmation.court_accepts(application, court_officer, f"（{today.year}）桂04民特18号")
+    confirmation.decide(
+        application,
+        court_officer,
+        confirm=True,
+        ruling_number=f"（{today.year}）桂04民特18号",
+        judge_name="黄志明",
+    )
+    return 1
 
 
 def _failed_mediation(claimant, demo_respondent, title, facts, remedies, amount):

@@ -19,6 +19,12 @@ PAGES = [
     "/admin/organisations",
     "/login",
     "/register",
+    "/court/",
+    "/admin/clauses",
+    "/arbitration/apply",
+    "/handovers",
+    "/evidence/verify",
+    "/notifications",
 ]
 
 
@@ -26,12 +32,25 @@ PAGES = [
 def test_every_page_for_every_role(client, db, language):
     seed.run()
     cases = db.session.scalars(sa.select(Case.id)).all()
+    from odr.agreements.models import AgreementVersion
+    from odr.arbitration.models import ArbitrationCase
+
+    extra = [
+        f"/agreements/{v.agreement_id}/versions/{v.number}"
+        for v in db.session.scalars(sa.select(AgreementVersion))
+    ]
+    extra += [f"/agreements/{a}/compare" for a in {v.split("/")[2] for v in extra}]
+    extra += [
+        f"/arbitrations/{a}/panel/{role}"
+        for a in db.session.scalars(sa.select(ArbitrationCase.id))
+        for role in ("sole", "presiding")
+    ]
     users = db.session.scalars(sa.select(User)).all()
     assert len(users) >= 9 and cases
     for user in users:
         user.locale = "zh_CN" if language == "zh-CN" else "en"
         client.login(user)
-        for path in PAGES + [f"/cases/{case_id}" for case_id in cases]:
+        for path in PAGES + [f"/cases/{case_id}" for case_id in cases] + extra:
             response = client.get(path, headers={"Accept-Language": language})
             assert response.status_code in (200, 302, 403, 404), (user.email, path, response.status_code)
             if response.status_code == 200:
