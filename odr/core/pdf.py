@@ -19,6 +19,7 @@ from typing import NamedTuple
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import sameFrag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -26,7 +27,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
-from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import FragLine, ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
 from odr.core.timeutil import local
@@ -167,7 +168,7 @@ def _frags_of_lines(bl_para, start, stop):
 
 def break_lines(frags, max_widths, calc_bounds=False) -> ParaLines:
     """FRAGS cut into lines no wider than MAX_WIDTHS (one per line, the last repeats), keeping 禁则."""
-    glyphs = [cjkU(c, f, "utf8") for f in frags for c in (f.text or [""])]
+    glyphs = _glyphs(frags)
     lines = []
     start = 0
     while start < len(glyphs):
@@ -175,9 +176,71 @@ def break_lines(frags, max_widths, calc_bounds=False) -> ParaLines:
         end, forced = _line_end(glyphs, start, max_width)
         line = glyphs[start:end]
         visible = sum(_width(g, max_width) for g in line[: len(_rstrip(line))])
-        lines.append(makeCJKParaLine(line, max_width, visible, max_width - visible, forced, calc_bounds))
+        lines.append(_para_line(line, max_width, visible, max_width - visible, forced, calc_bounds))
         start = end
     return ParaLines(kind=1, lines=lines)
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_width(char: str, font_name: str, font_size: float) -> float:
+    return pdfmetrics.stringWidth(char, font_name, font_size)
+
+
+def _glyphs(frags) -> list[cjkU]:
+    """One glyph per character, each knowing its frag and width: reportlab's cjkU, with the widths of
+    characters already seen taken from a cache instead of measured again."""
+    glyphs = []
+    for frag in frags:
+        text = frag.text or ""
+        if not text or hasattr(frag, "cbDefn"):  # empty frags and images: as reportlab makes them
+            glyphs.extend(cjkU(c, frag, "utf8") for c in (text or [""]))
+            continue
+        font_name, font_size = frag.fontName, frag.fontSize
+        for char in text:
+            glyph = str.__new__(cjkU, char)
+            glyph._frag = frag
+            glyph._width = _char_width(char, font_name, font_size)
+            glyphs.append(glyph)
+    return glyphs
+
+
+def _para_line(line, max_width, used, extra, forced, calc_bounds) -> FragLine:
+    """The FragLine reportlab's makeCJKParaLine builds for LINE, made once per run of glyphs sharing a
+    frag rather than once per glyph (the same result, for text without inline images)."""
+    if any(hasattr(g.frag, "cbDefn") for g in line):
+        return makeCJKParaLine(line, max_width, used, extra, forced, calc_bounds)
+    words, max_size, max_ascent, min_descent = [], 0, 0, 0
+    run_frag, run = None, []
+    for glyph in line:
+        frag = glyph.frag
+        if frag is not run_frag and (run_frag is None or not sameFrag(run_frag, frag)):
+            if run_frag is not None:
+                words.append(_word(run_frag, run))
+            run_frag, run = frag, []
+            ascent, descent = pdfmetrics.getAscentDescent(frag.fontName, frag.fontSize)
+            max_size = max(max_size, frag.fontSize)
+            max_ascent, min_descent = max(max_ascent, ascent), min(min_descent, descent)
+        run.append(glyph)
+    if run_frag is not None:
+        words.append(_word(run_frag, run))
+    return FragLine(
+        kind=1,
+        extraSpace=extra,
+        wordCount=1,
+        words=words,
+        fontSize=max_size,
+        ascent=max_ascent,
+        descent=min_descent,
+        maxWidth=max_width,
+        currentWidth=used,
+        lineBreak=forced,
+    )
+
+
+def _word(frag, glyphs):
+    word = frag.clone()
+    word.text = "".join(glyphs)
+    return word
 
 
 def _line_end(glyphs, start, max_width):
