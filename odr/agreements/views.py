@@ -3,7 +3,7 @@ applying for judicial confirmation, performance and enforcement; downloads of ev
 
 import difflib
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -37,6 +37,7 @@ from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
+from odr.core.downloads import send_stored
 from odr.core.templating import current_locale
 from odr.extensions import db
 
@@ -408,23 +409,11 @@ def sign(agreement_id):
 
 
 def _pdf(sha256, name):
-    if not sha256:
-        abort(404)
-    try:
-        path = storage.path_for(sha256)
-    except storage.StorageError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(sha256, name)
 
 
 def _file(sha256, name, content_type):
-    response = _pdf(sha256, name)
-    response.mimetype = content_type or "application/octet-stream"
-    return response
+    return send_stored(sha256, name, content_type)
 
 
 @bp.get("/agreements/<int:agreement_id>/versions/<int:number>.pdf")

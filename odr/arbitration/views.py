@@ -1,7 +1,7 @@
 """Arbitration pages: the section on the case page, a direct application, naming arbitrators from
 the panel's ranked list, the arbitrators' answers, challenges, the award and its PDF."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -41,6 +41,7 @@ from odr.cases.views import flash_form_errors, load_case, run
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.downloads import send_stored
 from odr.extensions import db
 
 bp = Blueprint("arbitration", __name__)
@@ -519,16 +520,9 @@ def apply_for_enforcement(award_id):
 @login_required
 def performance_proof(award_id):
     award = _award(award_id)
-    if not award.performance_proof_sha256:
-        abort(404)
-    response = send_file(
-        storage.path_for(award.performance_proof_sha256),
-        mimetype=award.performance_proof_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=award.performance_proof_name or "proof",
+    return send_stored(
+        award.performance_proof_sha256, award.performance_proof_name or "proof", award.performance_proof_type
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/awards/<int:award_id>.pdf")
@@ -536,19 +530,4 @@ def performance_proof(award_id):
 def award_pdf(award_id):
     award = db.session.get(Award, award_id) or abort(404)
     arbitration = _load(award.arbitration_id)
-    if not award.pdf_sha256:
-        abort(404)
-    try:
-        path = storage.path_for(award.pdf_sha256)
-    except storage.StorageError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{arbitration.case.number}-裁决书.pdf",
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(award.pdf_sha256, f"{arbitration.case.number}-裁决书.pdf")
