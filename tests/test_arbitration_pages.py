@@ -142,3 +142,36 @@ def test_a_seated_arbitrator_is_challenged_and_replaced_through_the_pages(
         )
     assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
     assert arbitration.seat(SeatRole.SOLE) is None
+
+
+def test_a_hearing_is_scheduled_recorded_confirmed_and_printed(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from odr.rooms import operations as rooms
+    from odr.rooms import sessions
+
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    hearing = rooms.ensure_hearing_room(failed_case)
+    with freeze_time(T0 + timedelta(days=17)):
+        session = sessions.schedule(
+            hearing,
+            panel[0],
+            starts_at=T0 + timedelta(days=20),
+            duration_minutes=90,
+            agenda="开庭审理",
+            participant_ids=[claimant.id, respondent.id],
+        )
+    with freeze_time(T0 + timedelta(days=20, hours=2)):
+        minutes = sessions.write_minutes(session, panel[0], "仲裁员：现在开庭。\n申请人：坚持仲裁请求。")
+        sessions.answer_minutes(minutes, claimant, agreed=True)
+        sessions.answer_minutes(minutes, respondent, agreed=False, objection="笔录遗漏了我方的答辩意见。")
+    response = make_client(claimant).get(f"/sessions/{session.id}/record.pdf")
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages).replace("\n", "")
+    response.close()
+    assert "庭审笔录" in text and "坚持仲裁请求" in text and "遗漏了我方的答辩意见" in text

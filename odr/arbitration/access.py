@@ -84,3 +84,8 @@ def init_app(app):
         rooms.HEARING_ACTIVE.append(_hearing_active)
     if _tribunal_members not in rooms.PARTICIPANT_SOURCES:
         rooms.PARTICIPANT_SOURCES.append(_tribunal_members)
+    from odr.arbitration.documents import hearing_record
+    from odr.rooms import views as room_views
+    from odr.rooms.models import RoomKind
+
+    room_views.RECORD_LAYOUTS[RoomKind.HEARING] = hearing_record

@@ -64,3 +64,54 @@ def award_data(arbitration, award) -> dict:
         "signatures": tribunal,
         "secretary_name": None,
     }
+
+
+def hearing_record(room, session) -> bytes:
+    """The record of a hearing (庭审笔录) held in ROOM: who sat and attended, the record text and who
+    confirmed it (the session's minutes, confirmed by each participant)."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from odr.accounts.models import User
+    from odr.arbitration import operations
+    from odr.arbitration.pdf import render_hearing_record
+    from odr.extensions import db
+    from odr.rooms import sessions
+
+    arbitration = operations.arbitration_of(room.case)
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(session.participants)))}
+    present = {a.user_id for a in session.attendance if a.present}
+    tribunal_ids = {s.arbitrator_id for s in arbitration.serving} if arbitration else set()
+    sides = {p.user_id: p.side.value for p in room.case.parties if p.user_id}
+    role = {"claimant": "申请人", "respondent": "被申请人"}
+    minutes = session.minutes
+    status = sessions.minutes_status(minutes) if minutes else {}
+    return render_hearing_record(
+        {
+            "commission_name": arbitration.commission.name if arbitration else "",
+            "arbitration_case_number": (arbitration.number if arbitration else None) or room.case.number,
+            "case_title": room.case.title,
+            "held_at": session.starts_at,
+            "ended_at": session.starts_at + timedelta(minutes=session.duration_minutes),
+            "place": "线上仲裁庭",
+            "tribunal": _tribunal(arbitration) if arbitration else [],
+            "attendees": [
+                {
+                    "role_label": role.get(sides.get(uid), "仲裁庭" if uid in tribunal_ids else "参加人"),
+                    "name": people[uid].name,
+                }
+                for uid in session.participants
+                if uid in people and (uid in present or not session.attendance)
+            ],
+            "record_text": minutes.text if minutes else "",
+            "confirmations": [
+                {
+                    "name": people[uid].name if uid in people else str(uid),
+                    "confirmed_at": c.at if c and c.agreed else None,
+                    "objection": c.objection if c and not c.agreed else None,
+                }
+                for uid, c in status.items()
+            ],
+        }
+    )

@@ -47,6 +47,14 @@ def _back(room):
     return redirect(url_for("rooms.show", room_id=room.id))
 
 
+def _overseers(room) -> set[Capacity]:
+    """Who sees all of ROOM's sessions and records: the mediation's people for a mediation room, the
+    tribunal and the commission's clerk for the hearing room (never the failed mediation's mediator)."""
+    if room.kind == RoomKind.HEARING:
+        return {Capacity.ARBITRATOR, Capacity.PRESIDING_ARBITRATOR, Capacity.ARBITRATION_CLERK}
+    return {Capacity.MEDIATOR, Capacity.CLERK}
+
+
 # The case page's section ---------------------------------------------------------------------------
 
 
@@ -60,12 +68,7 @@ def case_panel(case, user):
         .where(MediationSession.case_id == case.id)
         .order_by(MediationSession.starts_at)
     ).all()
-    visible = [
-        s
-        for s in case_sessions
-        if user.id in (s.participants or [])
-        or held & {Capacity.CLERK, Capacity.MEDIATOR, Capacity.ARBITRATOR, Capacity.ARBITRATION_CLERK}
-    ]
+    visible = [s for s in case_sessions if user.id in (s.participants or []) or held & _overseers(s.room)]
     form, session_room = None, None
     if Capacity.MEDIATOR in held and case.state == CaseState.MEDIATING and rooms:
         session_room = rooms[0]
@@ -203,7 +206,14 @@ def move(room_id):
     return redirect(url_for("rooms.show", room_id=target.id)) if isinstance(target, Room) else _back(room)
 
 
+# Other parts of the platform lay out a session's record their own way for their kind of room
+# (the arbitration package: a hearing record, 庭审笔录): RoomKind -> function(room, session) -> bytes.
+RECORD_LAYOUTS: dict = {}
+
+
 def _record_pdf(room, session=None):
+    if session is not None and room.kind in RECORD_LAYOUTS:
+        return RECORD_LAYOUTS[room.kind](room, session)
     messages = db.session.scalars(
         sa.select(Message).where(Message.room_id == room.id).order_by(Message.seq)
     ).all()
@@ -262,7 +272,7 @@ def _pdf_response(data, name):
 @login_required
 def transcript(room_id):
     room = db.session.get(Room, room_id) or abort(404)
-    if not capacities(room.case, current_user) & {Capacity.MEDIATOR, Capacity.CLERK}:
+    if not capacities(room.case, current_user) & _overseers(room):
         abort(404)
     return _pdf_response(_record_pdf(room), f"{room.case.number}-{room.kind.value}-transcript.pdf")
 
@@ -297,7 +307,7 @@ def _load_session(session_id) -> MediationSession:
     if session is None or not session.case.can_view(current_user):
         abort(404)
     held = capacities(session.case, current_user)
-    if current_user.id not in (session.participants or []) and not held & {Capacity.MEDIATOR, Capacity.CLERK}:
+    if current_user.id not in (session.participants or []) and not held & _overseers(session.room):
         abort(404)
     return session
 
