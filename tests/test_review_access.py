@@ -41,4 +41,3 @@ def test_the_mediator_of_the_failed_mediation_cannot_reach_the_hearing_record(
         # the tribunal still has them
         arbitrator = make_client(panel[0])
         assert arbitrator.get(f"/sessions/{session.id}").status_code == 200
-
