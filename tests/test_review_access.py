@@ -41,3 +41,30 @@ def test_the_mediator_of_the_failed_mediation_cannot_reach_the_hearing_record(
         # the tribunal still has them
         arbitrator = make_client(panel[0])
         assert arbitrator.get(f"/sessions/{session.id}").status_code == 200
+
+
+def test_the_parties_do_not_read_the_draft_award_before_it_is_issued(
+    db, failed_case, in_mediation, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    from odr.arbitration import operations as arb_ops
+    from tests.test_arbitration import _tribunal_of_three
+
+    arbitration = _tribunal_of_three(
+        db, failed_case, claimant, respondent, commission, commission_clerk, panel
+    )
+    with freeze_time(T0 + timedelta(days=40)):
+        arb_ops.draft_award(
+            arbitration,
+            panel[2],
+            facts_found="合议查明的事实",
+            reasons="合议形成的理由",
+            decisions="被申请人支付赔偿金人民币50,000元。",
+            costs="仲裁费由被申请人承担。",
+        )
+        db.session.flush()
+        for outsider in (claimant, respondent, in_mediation["mediator"]):
+            page = make_client(outsider).get(f"/cases/{failed_case.id}")
+            assert page.status_code == 200
+            assert "合议形成的理由" not in page.text and 'data-testid="award-draft"' not in page.text
+        page = make_client(panel[0]).get(f"/cases/{failed_case.id}")
+        assert "合议形成的理由" in page.text and 'data-testid="sign-award"' in page.text

@@ -91,7 +91,12 @@ def case_panel(case, user):
         form.commission_id.choices = _commissions()
         return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form}
     held = arb_workflow.capacities(arbitration, user)
-    award = arb_ops.pending_award(arbitration)
+    # A draft is the tribunal's deliberation: the parties read the award once it is issued.
+    award = (
+        arb_ops.pending_award(arbitration)
+        if held & {Capacity.ARBITRATOR, Capacity.ARBITRATION_CLERK}
+        else None
+    )
     issued = arb_ops.issued_award(arbitration)
     my_seat = next(
         (s for s in arbitration.seats if s.arbitrator_id == user.id and s.state == SeatState.PROPOSED), None
