@@ -68,3 +68,30 @@ def test_the_parties_do_not_read_the_draft_award_before_it_is_issued(
             assert "合议形成的理由" not in page.text and 'data-testid="award-draft"' not in page.text
         page = make_client(panel[0]).get(f"/cases/{failed_case.id}")
         assert "合议形成的理由" in page.text and 'data-testid="sign-award"' in page.text
+
+
+def test_a_file_shown_in_one_sides_caucus_does_not_reach_the_other_side_through_the_hand_over(
+    db, in_mediation, claimant, respondent, make_client
+):
+    import sqlalchemy as sa
+
+    from odr.cases import workflow as case_workflow
+    from odr.cases.workflow import Action, Capacity
+    from odr.handover.models import Handover
+    from odr.rooms.models import Room, RoomKind
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    caucus = db.session.scalar(
+        sa.select(Room).where(Room.case_id == case.id, Room.kind == RoomKind.CAUCUS_CLAIMANT)
+    )
+    with freeze_time(T0):
+        rooms.set_open(caucus, mediator, True)
+        private = rooms.share_file(caucus, claimant, "底价.pdf", b"%PDF-1.4\n% our bottom line\n")
+        case_workflow.apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
+    handover = db.session.scalar(sa.select(Handover).where(Handover.case_id == case.id))
+    with freeze_time(T0 + timedelta(days=1)):
+        other_side = make_client(respondent)
+        assert other_side.get(f"/handovers/{handover.id}").status_code == 200
+        url = f"/handovers/{handover.id}/evidence/{private.file_sha256}"
+        assert other_side.get(url).status_code == 404
+    assert private.file_sha256 not in [e["sha256"] for e in handover.evidence]

@@ -114,11 +114,12 @@ def is_undisputed(fact: UndisputedFact, case: Case) -> bool:
 
 def evidence_list(case: Case) -> list[dict]:
     """Every item of evidence in CASE with its SHA-256, oldest first, each file once: the exhibits of
-    the docket that were shared with the other side, then the files shared into the case's rooms.
-    (Exhibits a party kept private or confidential for the neutrals do not leave the platform.)
+    the docket that were shared with the other side, then the files shared into the case's joint rooms.
+    (Exhibits a party kept private or confidential for the neutrals, and caucus files, do not leave
+    the platform.)
     """
     from odr.evidence.models import Exhibit, Visibility
-    from odr.rooms.models import Message, MessageKind, Room
+    from odr.rooms.models import Message, MessageKind, Room, RoomKind
 
     seen, items = set(), []
     for exhibit in db.session.scalars(
@@ -144,7 +145,12 @@ def evidence_list(case: Case) -> list[dict]:
     rows = db.session.execute(
         sa.select(Message, Room.kind)
         .join(Room, Room.id == Message.room_id)
-        .where(Room.case_id == case.id, Message.kind == MessageKind.FILE)
+        .where(
+            Room.case_id == case.id,
+            Message.kind == MessageKind.FILE,
+            # a caucus room is one side's confidence with the mediator: its files stay there
+            Room.kind.not_in((RoomKind.CAUCUS_CLAIMANT, RoomKind.CAUCUS_RESPONDENT)),
+        )
         .order_by(Message.created_at, Message.id)
     ).all()
     for message, room_kind in rows:
