@@ -95,3 +95,16 @@ def test_a_file_shown_in_one_sides_caucus_does_not_reach_the_other_side_through_
         url = f"/handovers/{handover.id}/evidence/{private.file_sha256}"
         assert other_side.get(url).status_code == 404
     assert private.file_sha256 not in [e["sha256"] for e in handover.evidence]
+
+
+def test_a_garbled_clause_count_in_the_editor_is_not_a_server_error(db, in_mediation, make_client):
+    from odr.agreements import operations as agreement_ops
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    with freeze_time(T0):
+        agreement = agreement_ops.start_agreement(case, mediator)
+        db.session.flush()
+        page = make_client(mediator).post(
+            f"/agreements/{agreement.id}/edit", data={"n": "abc", "facts": "双方就商标侵权达成一致。"}
+        )
+    assert page.status_code == 200 and "双方就商标侵权达成一致。" in page.text

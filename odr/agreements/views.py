@@ -145,7 +145,11 @@ def start(case_id):
 def _items_from_form(form, library):
     """The clauses as entered in the editor, in the order the mediator gave them."""
     items = []
-    for i in range(min(int(form.get("n", "0") or 0), 60)):
+    try:
+        count = int(form.get("n") or 0)
+    except ValueError:
+        count = 0
+    for i in range(min(count, 60)):
         key = form.get(f"c-{i}-key")
         if key not in library or form.get(f"c-{i}-remove"):
             continue
