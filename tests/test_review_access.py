@@ -108,3 +108,25 @@ def test_a_garbled_clause_count_in_the_editor_is_not_a_server_error(db, in_media
             f"/agreements/{agreement.id}/edit", data={"n": "abc", "facts": "双方就商标侵权达成一致。"}
         )
     assert page.status_code == 200 and "双方就商标侵权达成一致。" in page.text
+
+
+def test_a_refused_draft_award_keeps_what_the_arbitrator_wrote(
+    db, failed_case, claimant, commission, commission_clerk, panel, make_client
+):
+    from odr.arbitration.models import ArbitrationState
+
+    arbitration = _hearing(failed_case, claimant, commission, commission_clerk, panel)
+    with freeze_time(T0 + timedelta(days=17)):
+        page = make_client(panel[0]).post(
+            f"/arbitrations/{arbitration.id}/award",
+            data={
+                "award-facts_found": "被申请人在网店销售侵权商品三百余件。",
+                "award-reasons": "被诉标识与注册商标近似，容易导致混淆。",
+                "award-decisions": "",
+                "award-costs": "仲裁费由被申请人承担。",
+            },
+            follow_redirects=True,
+        )
+    assert arbitration.state == ArbitrationState.HEARING
+    assert "被申请人在网店销售侵权商品三百余件。" in page.text
+    assert "被诉标识与注册商标近似，容易导致混淆。" in page.text

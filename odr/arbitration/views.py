@@ -402,7 +402,7 @@ def add_note(arbitration_id):
 def draft_award(arbitration_id):
     arbitration = _load(arbitration_id)
     form = AwardForm(prefix="award")
-    run(
+    if run(
         arb_ops.draft_award,
         arbitration,
         _me(),
@@ -411,8 +411,9 @@ def draft_award(arbitration_id):
         decisions=form.decisions.data or "",
         costs=form.costs.data or "",
         success=_("The draft award is with the other arbitrators for signature."),
-    )
-    return _back(arbitration)
+    ):
+        return _back(arbitration)
+    return _case_page_again(arbitration)
 
 
 @bp.post("/arbitrations/<int:arbitration_id>/settlement")
@@ -420,15 +421,23 @@ def draft_award(arbitration_id):
 def record_settlement(arbitration_id):
     arbitration = _load(arbitration_id)
     form = SettlementForm(prefix="settle")
-    run(
+    if run(
         arb_ops.record_settlement,
         arbitration,
         _me(),
         terms=form.terms.data or "",
         costs=form.costs.data or "",
         success=_("The consent award was recorded."),
-    )
-    return _back(arbitration)
+    ):
+        return _back(arbitration)
+    return _case_page_again(arbitration)
+
+
+def _case_page_again(arbitration):
+    """The case page, rendered in this request so the refused form shows what was typed into it."""
+    from odr.cases.views import show
+
+    return show(arbitration.case_id), 400
 
 
 @bp.post("/arbitrations/<int:arbitration_id>/award/withdraw")
