@@ -130,3 +130,12 @@ def test_a_refused_draft_award_keeps_what_the_arbitrator_wrote(
     assert arbitration.state == ArbitrationState.HEARING
     assert "被申请人在网店销售侵权商品三百余件。" in page.text
     assert "被诉标识与注册商标近似，容易导致混淆。" in page.text
+
+
+def test_scheduling_with_a_garbled_room_number_is_not_a_server_error(db, in_mediation, make_client):
+    room = rooms.ensure_rooms(in_mediation["case"])[0]
+    db.session.flush()
+    response = make_client(in_mediation["mediator"]).post(
+        f"/rooms/{room.id}/sessions", data={"room_id": "abc", "agenda": "首次调解"}
+    )
+    assert response.status_code == 302

@@ -283,7 +283,7 @@ def transcript(room_id):
 @bp.route("/rooms/<int:room_id>/sessions", methods=["POST"])
 @login_required
 def schedule(room_id):
-    room = db.session.get(Room, int(request.form.get("room_id") or room_id)) or abort(404)
+    room = db.session.get(Room, request.form.get("room_id", type=int) or room_id) or abort(404)
     room = _load_room(room.id)
     form = _session_form(room, formdata=request.form)
     if form.validate_on_submit():
