@@ -139,3 +139,42 @@ def test_scheduling_with_a_garbled_room_number_is_not_a_server_error(db, in_medi
         f"/rooms/{room.id}/sessions", data={"room_id": "abc", "agenda": "首次调解"}
     )
     assert response.status_code == 302
+
+
+def test_a_dissent_survives_a_mistyped_password(
+    db, failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    from odr.arbitration import operations as arb_ops
+    from tests.test_arbitration import _tribunal_of_three
+
+    arbitration = _tribunal_of_three(
+        db, failed_case, claimant, respondent, commission, commission_clerk, panel
+    )
+    with freeze_time(T0 + timedelta(days=40)):
+        award = arb_ops.draft_award(
+            arbitration, panel[2], facts_found="事实", reasons="理由", decisions="支付50000元。", costs="费用"
+        )
+        db.session.flush()
+        client = make_client(panel[1])
+        dissent = "本人认为赔偿数额过高，应以30,000元为宜。"
+        for password in ("wrong-password", ""):
+            page = client.post(
+                f"/awards/{award.id}/sign",
+                data={"sign-dissent": dissent, "sign-password": password},
+                follow_redirects=True,
+            )
+            assert dissent in page.text, password
+    assert not any(s.arbitrator_id == panel[1].id for s in award.signatures)
+
+
+def test_counterclaims_survive_a_defence_left_empty(
+    db, failed_case, claimant, respondent, commission, commission_clerk, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    with freeze_time(T0 + timedelta(days=1)):
+        page = make_client(respondent).post(
+            f"/arbitrations/{arbitration.id}/answer",
+            data={"ans-defence": "", "ans-counterclaims": "请求确认申请人的商标无效。"},
+            follow_redirects=True,
+        )
+    assert "请求确认申请人的商标无效。" in page.text and arbitration.answered_at is None

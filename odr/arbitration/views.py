@@ -253,16 +253,17 @@ def answer(arbitration_id):
     form = AnswerForm(prefix="ans")
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return _back(arbitration)
-    run(
+        return _case_page_again(arbitration)
+    if run(
         arb_ops.answer,
         arbitration,
         _me(),
         defence=form.defence.data,
         counterclaims=form.counterclaims.data,
         success=_("Your defence was filed."),
-    )
-    return _back(arbitration)
+    ):
+        return _back(arbitration)
+    return _case_page_again(arbitration)
 
 
 @bp.post("/arbitrations/<int:arbitration_id>/withdraw")
@@ -456,8 +457,8 @@ def sign_award(award_id):
     form = SignAwardForm(prefix="sign")
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return _back(award.arbitration)
-    run(
+        return _case_page_again(award.arbitration)
+    if run(
         arb_ops.sign_award,
         award,
         _me(),
@@ -465,8 +466,9 @@ def sign_award(award_id):
         dissent=form.dissent.data,
         ip_address=_ip(),
         success=_("You signed the award."),
-    )
-    return _back(award.arbitration)
+    ):
+        return _back(award.arbitration)
+    return _case_page_again(award.arbitration)
 
 
 # Performance and enforcement of the award ---------------------------------------------------------------
