@@ -109,7 +109,7 @@ def test_compare_shows_what_changed(db, in_mediation, make_client):
         items = standard_items(case)
         items[0]["values"]["amount"] = "45000"
         operations.save_version(agreement, mediator, facts="f", items=items)
-        page = make_client(case.claimants[0].user).get(f"/agreements/{agreement.id}/compare?a=2&b=3")
+        page = make_client(mediator).get(f"/agreements/{agreement.id}/compare?a=2&b=3")
     assert page.status_code == 200
     assert re.search(r'class="diff-removed">.*?30,000\.00', page.text, re.S)
     assert re.search(r'class="diff-added">.*?45,000\.00', page.text, re.S)
@@ -141,7 +141,7 @@ def test_court_pages_per_court_and_the_ruling_reaches_the_parties(
             data={"accept-court_case_number": "（2026）桂0403民特7号"},
         )
         assert effective.state == AgreementState.UNDER_COURT_REVIEW
-        officer.post(
+        refused = officer.post(
             f"/court/applications/{application.id}/decide",
             data={
                 "decide-decision": "reject",
@@ -150,7 +150,8 @@ def test_court_pages_per_court_and_the_ruling_reaches_the_parties(
                 "decide-explanation": "x",
             },
         )
-        assert "Choose the statutory grounds" in officer.get(f"/court/applications/{application.id}").text
+        assert refused.status_code == 400 and "Choose the statutory grounds" in refused.text
+        assert re.search(r">\s*x</textarea>", refused.text)  # the explanation typed is kept
         response = officer.post(
             f"/court/applications/{application.id}/decide",
             data={
@@ -211,3 +212,19 @@ def test_admin_edits_the_clause_library_with_checked_placeholders(db, make_user,
     data["body_zh"] = "{debtor}于{due}前向{creditor}支付{amount}。"
     assert admin.post(f"/admin/clauses/{template.id}", data=data).status_code == 302
     assert template.body_zh == "{debtor}于{due}前向{creditor}支付{amount}。"
+
+
+def test_a_draft_is_the_mediators_own_until_it_is_shared(db, in_mediation, claimant, make_client):
+    from tests.agreement_support import standard_items
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    with freeze_time(T0):
+        agreement = operations.start_agreement(case, mediator)
+        operations.save_version(agreement, mediator, facts="f", items=standard_items(case))
+        party = make_client(claimant)
+        assert party.get(f"/agreements/{agreement.id}/versions/2").status_code == 404
+        assert party.get(f"/agreements/{agreement.id}/compare?a=1&b=2").status_code == 404
+        assert make_client(mediator).get(f"/agreements/{agreement.id}/versions/2").status_code == 200
+        assert f"/agreements/{agreement.id}/versions/2" not in party.get(f"/cases/{case.id}").text
+        operations.share_version(agreement, mediator)
+        assert party.get(f"/agreements/{agreement.id}/versions/2").status_code == 200

@@ -63,7 +63,11 @@ def queue():
 @bp.get("/applications/<int:application_id>")
 @roles_required(Role.COURT_LIAISON)
 def application(application_id):
-    application = _load(application_id)
+    return _render(_load(application_id))
+
+
+def _render(application, decision_form=None, status=200):
+    """The application's page; DECISION_FORM keeps what the officer typed when a ruling was refused."""
     agreement = application.agreement
     return render_template(
         "agreements/court_application.html",
@@ -74,13 +78,14 @@ def application(application_id):
         accept_form=AcceptForm(prefix="accept"),
         extend_form=ExtendForm(prefix="extend"),
         materials_form=RequestMaterialsForm(prefix="materials"),
-        decision_form=DecisionForm(prefix="decide", ruling_number=application.court_case_number),
+        decision_form=decision_form
+        or DecisionForm(prefix="decide", ruling_number=application.court_case_number),
         grounds=RejectionGround,
         paused=confirmation.paused_total(application),
         integrity=operations.verify_signed_pdf(agreement),
         now=utcnow(),
         states=AgreementState,
-    )
+    ), status
 
 
 def _post(application_id, form_class, prefix, operation, success, **fields):
@@ -145,9 +150,9 @@ def decide(application_id):
     form = DecisionForm(prefix="decide")
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return _back(application)
+        return _render(application, form, 400)
     confirm = form.decision.data == "confirm"
-    run(
+    done = run(
         confirmation.decide,
         application,
         _me(),
@@ -158,6 +163,8 @@ def decide(application_id):
         explanation=form.explanation.data,
         success=_("The ruling was issued and the parties informed."),
     )
+    if not done:  # refused: show the page again with what the officer typed
+        return _render(application, form, 400)
     return _back(application)
 
 

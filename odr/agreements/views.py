@@ -56,6 +56,21 @@ def _load(agreement_id) -> Agreement:
     return agreement
 
 
+def readable_versions(agreement, user) -> list:
+    """The versions USER may read: all of them for the mediator and the clerk; for the parties (and the
+    court), those the mediator has shared — a draft is the mediator's own until then."""
+    if capacities(agreement.case, user) & {Capacity.MEDIATOR, Capacity.CLERK}:
+        return list(agreement.versions)
+    return [v for v in agreement.versions if v.shared_at is not None]
+
+
+def _readable(agreement, number):
+    version = agreement.version(number)
+    if version is None or version not in readable_versions(agreement, _me()):
+        abort(404)
+    return version
+
+
 def _back(agreement_or_case):
     case_id = getattr(agreement_or_case, "case_id", None) or agreement_or_case.id
     return redirect(url_for("cases.show", case_id=case_id) + "#agreement")
@@ -83,6 +98,7 @@ def case_panel(case, user):
     if agreement is None and not can_start:
         return None
     context = {"agreement": agreement, "can_start": can_start, "is_mediator": is_mediator, "held": held}
+    context["versions"] = readable_versions(agreement, user) if agreement else []
     if agreement is None:
         return "agreements/_case_panel.html", context
     party = case.party_of(user)
@@ -302,7 +318,7 @@ def abandon(agreement_id):
 @login_required
 def version(agreement_id, number):
     agreement = _load(agreement_id)
-    version = agreement.version(number) or abort(404)
+    version = _readable(agreement, number)
     case = agreement.case
     locale = current_locale()
     form = None
@@ -335,11 +351,14 @@ def version(agreement_id, number):
 @login_required
 def compare(agreement_id):
     agreement = _load(agreement_id)
-    numbers = [v.number for v in agreement.versions]
+    readable = readable_versions(agreement, _me())
+    numbers = [v.number for v in readable]
+    if not numbers:
+        abort(404)
     a = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
     b = request.args.get("b", type=int) or numbers[-1]
     old, new = agreement.version(a), agreement.version(b)
-    if old is None or new is None:
+    if old not in readable or new not in readable:
         flash(_("Choose two versions of this agreement."), "warning")
         return _back(agreement)
     locale = current_locale()
@@ -424,7 +443,7 @@ def _file(sha256, name, content_type):
 @login_required
 def version_pdf(agreement_id, number):
     agreement = _load(agreement_id)
-    version = agreement.version(number) or abort(404)
+    version = _readable(agreement, number)
     return _pdf(version.pdf_sha256, f"{agreement.case.number}-调解协议书-第{number}版.pdf")
 
 
