@@ -137,3 +137,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email}>"
+
+
+def staff_of(organisation_id, role) -> list["User"]:
+    """The active accounts holding ROLE in the organisation (its clerks, its liaison officers...)."""
+    if organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == organisation_id,
+                User.active.is_(True),
+                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role(role))),
+            )
+        )
+    )

@@ -99,15 +99,9 @@ def _parties(case):
 
 
 def _liaisons(court_id):
-    from odr.accounts.models import Role, User, UserRole
+    from odr.accounts.models import Role, staff_of
 
-    return db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id == court_id,
-            User.active.is_(True),
-            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.COURT_LIAISON)),
-        )
-    ).all()
+    return staff_of(court_id, Role.COURT_LIAISON)
 
 
 def _mediators(case):

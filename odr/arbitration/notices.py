@@ -76,14 +76,9 @@ notifications.TEXTS.update(
 
 
 def _clerks(commission_id):
-    from odr.accounts.models import Role, User, UserRole
+    from odr.accounts.models import Role, staff_of
 
-    return db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id == commission_id,
-            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.CLERK)),
-        )
-    ).all()
+    return staff_of(commission_id, Role.CLERK)
 
 
 @recorded.connect_via(ANY, weak=False)

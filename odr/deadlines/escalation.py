@@ -24,15 +24,9 @@ TEXTS.update(
 
 def _clerks_of_the_case(case):
     """The clerks of the organisation that received the case."""
-    from odr.accounts.models import Role, User, UserRole
+    from odr.accounts.models import Role, staff_of
 
-    return db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id == case.organisation_id,
-            User.active.is_(True),
-            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.CLERK)),
-        )
-    ).all()
+    return staff_of(case.organisation_id, Role.CLERK)
 
 
 def _mediators_of_the_case(case):

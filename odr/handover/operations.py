@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from blinker import ANY
 from flask_babel import lazy_gettext as _l
 
-from odr.accounts.models import COURT_KINDS, OrgKind, Role, User, UserRole
+from odr.accounts.models import COURT_KINDS, OrgKind, Role, User, staff_of
 from odr.audit.operations import record
 from odr.cases.models import Case, CaseState, Channel
 from odr.cases.workflow import Action, Capacity, capacities, transitioned
@@ -283,13 +283,7 @@ def is_receiving_officer(user) -> bool:
 
 def receiving_officers(organisation) -> list[User]:
     role = Role.CLERK if organisation.kind == OrgKind.ARBITRATION_COMMISSION else Role.COURT_LIAISON
-    return db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id == organisation.id,
-            User.active.is_(True),
-            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
-        )
-    ).all()
+    return staff_of(organisation.id, role)
 
 
 def clerks_of(case: Case) -> list[User]:

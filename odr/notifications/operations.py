@@ -100,14 +100,9 @@ def _parties(case):
 
 
 def _clerks(case):
-    from odr.accounts.models import Role, User, UserRole
+    from odr.accounts.models import Role, staff_of
 
-    return db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id == case.organisation_id,
-            User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.CLERK)),
-        )
-    ).all()
+    return staff_of(case.organisation_id, Role.CLERK)
 
 
 @recorded.connect_via(ANY, weak=False)
