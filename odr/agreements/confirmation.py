@@ -24,6 +24,7 @@ from odr.audit.operations import record
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.timeutil import local_text
 from odr.extensions import db
 
 
@@ -57,15 +58,9 @@ def _check_window(agreement: Agreement):
             _l(
                 "The 30 days for applying for judicial confirmation ended on %(when)s. The agreement stays binding "
                 "as a contract; a party may sue on it in court.",
-                when=_local_text(window_closes_at(agreement)),
+                when=local_text(window_closes_at(agreement)),
             )
         )
-
-
-def _local_text(value):
-    from odr.core.timeutil import local
-
-    return local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _party(agreement, user):

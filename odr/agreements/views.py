@@ -37,8 +37,8 @@ from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
-from odr.core.downloads import send_stored
 from odr.core.templating import current_locale
+from odr.core.web import client_ip, send_stored
 from odr.extensions import db
 
 bp = Blueprint("agreements", __name__)
@@ -74,10 +74,6 @@ def _readable(agreement, number):
 def _back(agreement_or_case):
     case_id = getattr(agreement_or_case, "case_id", None) or agreement_or_case.id
     return redirect(url_for("cases.show", case_id=case_id) + "#agreement")
-
-
-def _ip():
-    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
 
 
 def _upload():
@@ -421,7 +417,7 @@ def sign(agreement_id):
         version_id=version_id,
         password=form.password.data,
         capacity=capacity,
-        ip_address=_ip(),
+        ip_address=client_ip(),
         success=_("Signed. Your signature is bound to the document's fingerprint."),
     ):
         return _back(agreement)
@@ -510,7 +506,7 @@ def apply(agreement_id):
         _me(),
         court_id=form.court_id.data,
         facts_and_reasons=form.facts_and_reasons.data,
-        ip_address=_ip(),
+        ip_address=client_ip(),
         success=_("Your application is recorded. It goes to the court when the other side joins it."),
     )
     return _back(agreement)
@@ -521,7 +517,13 @@ def apply(agreement_id):
 def join(application_id):
     application = db.session.get(ConfirmationApplication, application_id) or abort(404)
     load_case(application.case_id)
-    run(confirmation.join, application, _me(), ip_address=_ip(), success=_("You joined the application."))
+    run(
+        confirmation.join,
+        application,
+        _me(),
+        ip_address=client_ip(),
+        success=_("You joined the application."),
+    )
     return _back(application.agreement)
 
 
@@ -616,7 +618,7 @@ def enforce(agreement_id):
         agreement,
         _me(),
         facts=form.facts.data,
-        ip_address=_ip(),
+        ip_address=client_ip(),
         success=_("The application for enforcement was drafted from the file and sent to the court."),
     )
     return _back(agreement)

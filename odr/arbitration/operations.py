@@ -34,7 +34,7 @@ from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core import storage
 from odr.core.db import utcnow
 from odr.core.failures import UserError
-from odr.core.timeutil import year_in_shanghai
+from odr.core.timeutil import local_text, year_in_shanghai
 from odr.extensions import db
 
 ENDED_MEDIATION = (CaseState.FAILED, CaseState.NOT_MEDIATED, CaseState.SETTLED)
@@ -328,7 +328,7 @@ def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_addr
         raise ArbitrationError(
             _l(
                 "The parties may name arbitrators until %(when)s; the commission appoints after that.",
-                when=_local(arbitration.nomination_due_at),
+                when=local_text(arbitration.nomination_due_at),
             )
         )
     if by != "commission" and now > arbitration.nomination_due_at:
@@ -683,12 +683,6 @@ def issued_award(arbitration) -> Award | None:
     return db.session.scalar(
         sa.select(Award).where(Award.arbitration_id == arbitration.id, Award.issued_at.is_not(None))
     )
-
-
-def _local(value):
-    from odr.core.timeutil import local
-
-    return local(value).strftime("%Y-%m-%d %H:%M")
 
 
 __all__ = ["ArbitrationError", "TransitionError"]

@@ -41,7 +41,7 @@ from odr.cases.views import flash_form_errors, load_case, run
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
-from odr.core.downloads import send_stored
+from odr.core.web import client_ip, send_stored
 from odr.extensions import db
 
 bp = Blueprint("arbitration", __name__)
@@ -49,10 +49,6 @@ bp = Blueprint("arbitration", __name__)
 
 def _me():
     return current_user._get_current_object()
-
-
-def _ip():
-    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
 
 
 def _load(arbitration_id) -> ArbitrationCase:
@@ -338,7 +334,7 @@ def answer_seat(seat_id):
         password=form.password.data,
         disclosure=form.disclosure.data,
         reason=form.reason.data,
-        ip_address=_ip(),
+        ip_address=client_ip(),
         success=_("Your answer was recorded."),
     )
     return _back(seat.arbitration)
@@ -464,7 +460,7 @@ def sign_award(award_id):
         _me(),
         password=form.password.data,
         dissent=form.dissent.data,
-        ip_address=_ip(),
+        ip_address=client_ip(),
         success=_("You signed the award."),
     ):
         return _back(award.arbitration)

@@ -7,12 +7,17 @@ from odr.core.db import utcnow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["SHANGHAI", "local", "utcnow", "year_in_shanghai"]
+__all__ = ["SHANGHAI", "local", "local_text", "utcnow", "year_in_shanghai"]
 
 
 def local(value: datetime) -> datetime:
     """VALUE (aware) in Asia/Shanghai."""
     return value.astimezone(SHANGHAI)
+
+
+def local_text(value: datetime) -> str:
+    """VALUE (aware) as Beijing date and time to the minute, the way messages and notices write it."""
+    return local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def year_in_shanghai(value: datetime | None = None) -> int:

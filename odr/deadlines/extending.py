@@ -13,7 +13,7 @@ from odr.cases.models import Case, CaseState
 from odr.cases.workflow import Capacity, capacities, transitioned
 from odr.core.db import utcnow
 from odr.core.failures import UserError
-from odr.core.timeutil import SHANGHAI, local
+from odr.core.timeutil import SHANGHAI, local, local_text
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import DeadlineKind, ExtensionAnswer, ExtensionProposal, ExtensionState
 from odr.extensions import db
@@ -112,7 +112,7 @@ def propose_extension(case: Case, mediator, *, reason: str, days=None, on_date=N
         raise ExtensionError(
             _l(
                 "The new end date must be after the current end of the mediation period (%(due)s).",
-                due=local(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+                due=local_text(deadline.due_at),
             )
         )
     limit = deadline.due_at + timedelta(days=current_app.config["MEDIATION_EXTENSION_MAX_DAYS"])
@@ -251,7 +251,7 @@ def _lapse_when_mediation_ends(case, *, source=None, **_):
 
 
 def _shown(when: datetime) -> str:
-    return local(when).strftime("%Y-%m-%d %H:%M")
+    return local_text(when)
 
 
 def _mediators(case):

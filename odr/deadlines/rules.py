@@ -92,7 +92,7 @@ def mediation_period_over(deadline):
 
 
 def _remind(deadline, hours):
-    from odr.core.timeutil import local
+    from odr.core.timeutil import local_text
     from odr.rooms import operations as rooms
     from odr.rooms.models import MediationSession, SessionState
 
@@ -102,7 +102,7 @@ def _remind(deadline, hours):
     rooms.post_system(
         session.room,
         "session_reminder",
-        when=local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+        when=local_text(session.starts_at),
         hours=hours,
     )
     return f"reminded {hours} h before"

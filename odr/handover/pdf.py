@@ -19,7 +19,7 @@ from odr.core.pdf import (
     styles,
     text_paragraphs,
 )
-from odr.core.timeutil import local
+from odr.core.timeutil import local, local_text
 
 TITLE = "调解不成移交材料"
 TEXT_WIDTH = PAGE_SIZE[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
@@ -96,7 +96,7 @@ def render_handover(data: dict, *, font: PdfFont | None = None) -> bytes:
 
 
 def _when(value) -> str:
-    return local(value).strftime("%Y-%m-%d %H:%M")
+    return local_text(value)
 
 
 def _stacked(value) -> str:

@@ -142,7 +142,7 @@ def tell_the_people_concerned(entry, *, obj=None, case=None, **_):
         notify(_parties(case), "recusal.decided", case, number=case.number)
     elif action == "session.scheduled" and case is not None:
         from odr.accounts.models import User
-        from odr.core.timeutil import local
+        from odr.core.timeutil import local_text
 
         people = db.session.scalars(sa.select(User).where(User.id.in_(obj.participants or []))).all()
-        notify(people, action, case, number=case.number, when=local(obj.starts_at).strftime("%Y-%m-%d %H:%M"))
+        notify(people, action, case, number=case.number, when=local_text(obj.starts_at))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from odr.accounts.models import User
 from odr.audit.operations import record, recorded
 from odr.core.db import utcnow
-from odr.core.timeutil import local
+from odr.core.timeutil import local_text
 from odr.extensions import db
 from odr.rooms import operations
 from odr.rooms.models import Attendance, MediationSession, Minutes, MinutesConfirmation, Room, SessionState
@@ -64,7 +64,7 @@ def schedule(
     operations.post_system(
         room,
         "session_scheduled",
-        when=local(starts_at).strftime("%Y-%m-%d %H:%M"),
+        when=local_text(starts_at),
         agenda=session.agenda[:200],
     )
     return session

@@ -1,6 +1,6 @@
-"""Sending a stored file to the browser: always as a download, never rendered inline."""
+"""Helpers the views share: who is asking (their address), and sending a stored file as a download."""
 
-from flask import abort, send_file
+from flask import abort, request, send_file
 
 from odr.core import storage
 
@@ -20,3 +20,8 @@ def send_stored(sha256: str | None, filename: str, content_type: str | None = "a
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def client_ip() -> str:
+    """The address the request came from (the first hop a proxy reports), for signatures and logs."""
+    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
