@@ -430,10 +430,22 @@ def verify_signed_pdf(agreement: Agreement) -> list[str]:
     return problems
 
 
+def rejected_agreement(case) -> Agreement | None:
+    """The agreement the court refused to confirm, if that is where the case stands."""
+    agreement = current_agreement(case)
+    return agreement if agreement is not None and agreement.state == AgreementState.REJECTED else None
+
+
+def can_resume_mediation(case, user) -> bool:
+    return rejected_agreement(case) is not None and case_workflow.allowed(
+        case, Action.RESUME_MEDIATION, case_workflow.capacities(case, user)
+    )
+
+
 def resume_mediation(case, user):
     """After the court refused to confirm the agreement, the case goes back to mediation for a new one."""
-    agreement = current_agreement(case)
-    if agreement is None or agreement.state != AgreementState.REJECTED:
+    agreement = rejected_agreement(case)
+    if agreement is None:
         raise AgreementError(_l("Mediation resumes only after the court refused to confirm the agreement."))
     case_workflow.apply(
         case,

@@ -118,9 +118,7 @@ def case_panel(case, user):
         overdue={o.id for o in obligations if performance.is_overdue(o)},
         window_closes=confirmation.window_closes_at(agreement) if agreement.effective_at else None,
         integrity=operations.verify_signed_pdf(agreement) if agreement.final_version else [],
-        can_resume=agreement.state == AgreementState.REJECTED
-        and case.state == CaseState.SETTLED
-        and bool(held & {Capacity.MEDIATOR, Capacity.CLERK}),
+        can_resume=operations.can_resume_mediation(case, user),
         locale=current_locale(),
     )
     if party is not None and agreement.state == AgreementState.EFFECTIVE:

@@ -304,6 +304,28 @@ def _nominator(arbitration, user, role: SeatRole) -> str:
     raise ArbitrationError(_l("You cannot name this arbitrator."))
 
 
+def may_name(arbitration: ArbitrationCase, user, role) -> str | None:
+    """In what right USER may name ROLE now ('claimant', 'respondent', 'parties' or 'commission'), or
+    None: the tribunal is not being formed, the seat is taken, or the time is not theirs."""
+    role = SeatRole(role)
+    if (
+        arbitration.state != ArbitrationState.FORMING_TRIBUNAL
+        or role not in arbitration.roles
+        or arbitration.seat(role) is not None
+    ):
+        return None
+    try:
+        by = _nominator(arbitration, user, role)
+    except ArbitrationError:
+        return None
+    now = utcnow()
+    if by == "commission" and now < arbitration.nomination_due_at:
+        return None
+    if by != "commission" and now > arbitration.nomination_due_at:
+        return None
+    return by
+
+
 def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_address=None):
     """USER names ARBITRATOR for ROLE: a side its own arbitrator within the time limit; the parties the
     presiding (or sole) arbitrator jointly, each naming the same person; the commission any seat left

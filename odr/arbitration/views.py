@@ -118,7 +118,7 @@ def case_panel(case, user):
         "challenges": challenges,
         "notes": arb_ops.notes_for(arbitration, user),
         "nominating": arbitration.state == ArbitrationState.FORMING_TRIBUNAL,
-        "before_limit": arbitration.nomination_due_at is not None and now <= arbitration.nomination_due_at,
+        "naming": {role: arb_ops.may_name(arbitration, user, role) for role in arbitration.roles},
         "can_answer": party is not None
         and party.side.value == "respondent"
         and arbitration.answered_at is None

@@ -170,8 +170,6 @@ def show(case_id):
     case = load_case(case_id)
     held = workflow.capacities(case, current_user)
     can = {action: workflow.allowed(case, action, held) for action in Action}
-    if case.channel == Channel.ARBITRATION:  # filed for arbitration: the arbitration section takes it
-        can = dict.fromkeys(Action, False)
     can_answer = operations.awaiting_answer_from(case, current_user) is not None
     accept_form = None
     proposed = None

@@ -94,9 +94,17 @@ def capacities(case, user) -> set[Capacity]:
     return held
 
 
+def _for_arbitration_only(case, action) -> bool:
+    """A dispute filed directly for arbitration takes no mediation action: the commission accepts it,
+    and the platform refers it there."""
+    from odr.cases.models import Channel
+
+    return case.channel == Channel.ARBITRATION and action != Action.REFER
+
+
 def allowed(case, action: Action, held: set[Capacity]) -> bool:
     rule = TRANSITIONS.get((case.state, action))
-    return rule is not None and bool(rule[1] & held)
+    return rule is not None and bool(rule[1] & held) and not _for_arbitration_only(case, action)
 
 
 def check(case, action: Action, *, actor=None, capacity: Capacity | None = None) -> S:
@@ -110,6 +118,10 @@ def check(case, action: Action, *, actor=None, capacity: Capacity | None = None)
                 state=case.state.label,
                 action=action.label,
             )
+        )
+    if _for_arbitration_only(case, action):
+        raise TransitionError(
+            _l("This dispute was filed for arbitration: the arbitration commission takes it.")
         )
     target, who = rule
     held = {capacity} if capacity is Capacity.SYSTEM and actor is None else capacities(case, actor)
