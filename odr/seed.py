@@ -407,6 +407,7 @@ def _failed_mediation(claimant, demo_respondent, title, facts, remedies, amount)
 def _arbitration_cases(claimant, demo_respondent, common) -> int:
     """7. An arbitration before its sole arbitrator; 8. an arbitration closed by a consent award;
     9. a failed mediation whose parties have an arbitration clause and may now go to arbitration."""
+    from odr.arbitration import awards, tribunal
     from odr.arbitration import operations as arb_ops
     from odr.arbitration.models import SeatRole
 
@@ -434,9 +435,9 @@ def _arbitration_cases(claimant, demo_respondent, common) -> int:
     )
     arb_ops.accept(hearing, arb_clerk, expedited=True)
     arb_ops.answer(hearing, respondent, defence="被申请人库存商品系经销合同期内购进，不构成侵权。")
-    arb_ops.nominate(hearing, claimant, SeatRole.SOLE, arbitrator)
-    seat = arb_ops.nominate(hearing, respondent, SeatRole.SOLE, arbitrator)
-    arb_ops.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
+    tribunal.nominate(hearing, claimant, SeatRole.SOLE, arbitrator)
+    seat = tribunal.nominate(hearing, respondent, SeatRole.SOLE, arbitrator)
+    tribunal.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
     from odr.rooms import operations as room_ops
 
     room_ops.set_open(room_ops.ensure_hearing_room(seventh), arbitrator, True)
@@ -457,10 +458,10 @@ def _arbitration_cases(claimant, demo_respondent, common) -> int:
         online_consent=True,
     )
     arb_ops.accept(eighth, arb_clerk, expedited=True)
-    arb_ops.nominate(eighth, claimant, SeatRole.SOLE, arbitrator)
-    seat = arb_ops.nominate(eighth, respondent, SeatRole.SOLE, arbitrator)
-    arb_ops.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
-    arb_ops.record_settlement(
+    tribunal.nominate(eighth, claimant, SeatRole.SOLE, arbitrator)
+    seat = tribunal.nominate(eighth, respondent, SeatRole.SOLE, arbitrator)
+    tribunal.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
+    awards.record_settlement(
         eighth,
         arbitrator,
         terms="被申请人于2027年1月31日前向申请人支付许可使用费36,000元。\n双方继续履行《商标使用许可合同》。",

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odr.accounts.models import OrgKind, Role
 from odr.arbitration import operations as arb_ops
+from odr.arbitration import tribunal
 from odr.cases import workflow as case_workflow
 from odr.cases.workflow import Action, Capacity
 from odr.experts.models import ExpertProfile
@@ -63,7 +64,7 @@ def seat_and_accept(arbitration, by, role, arbitrator, when):
     from tests.conftest import PASSWORD
 
     with freeze_time(when):
-        seat = arb_ops.nominate(arbitration, by, role, arbitrator)
+        seat = tribunal.nominate(arbitration, by, role, arbitrator)
         if seat is not None:
-            arb_ops.answer_seat(seat, arbitrator, accept=True, password=PASSWORD, disclosure="无")
+            tribunal.answer_seat(seat, arbitrator, accept=True, password=PASSWORD, disclosure="无")
     return seat

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from odr.accounts.models import Role
+from odr.arbitration import awards, tribunal
 from odr.arbitration import operations as arb_ops
 from odr.arbitration import workflow as arb_workflow
 from odr.arbitration.models import ArbitrationState, SeatRole, SeatState
@@ -129,14 +130,14 @@ def test_sole_arbitrator_named_by_the_parties_or_appointed_after_the_limit(
     assert arbitration.roles == [SeatRole.SOLE]
     with freeze_time(T0 + timedelta(days=1)):
         with pytest.raises(ArbitrationError, match="commission appoints after that"):
-            arb_ops.nominate(arbitration, commission_clerk, SeatRole.SOLE, panel[0])
+            tribunal.nominate(arbitration, commission_clerk, SeatRole.SOLE, panel[0])
         # The parties choose differently: nobody is asked yet.
-        assert arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[0]) is None
-        assert arb_ops.nominate(arbitration, respondent, SeatRole.SOLE, panel[1]) is None
+        assert tribunal.nominate(arbitration, claimant, SeatRole.SOLE, panel[0]) is None
+        assert tribunal.nominate(arbitration, respondent, SeatRole.SOLE, panel[1]) is None
         with pytest.raises(ArbitrationError, match="cannot sit on this tribunal"):
-            arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, in_mediation["mediator"])
+            tribunal.nominate(arbitration, claimant, SeatRole.SOLE, in_mediation["mediator"])
     with freeze_time(T0 + timedelta(days=16)), pytest.raises(ArbitrationError, match="time for naming"):
-        arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[1])
+        tribunal.nominate(arbitration, claimant, SeatRole.SOLE, panel[1])
     assert sweep_at(db, T0 + timedelta(days=15, minutes=1)) >= 1
     told = db.session.scalars(
         sa.select(Notification.user_id).where(Notification.code == "arbitration.nomination_period_over")
@@ -161,23 +162,23 @@ def test_three_arbitrators_joint_presiding_choice_challenge_and_replacement(
     arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk, expedited=False)
     day1 = T0 + timedelta(days=1)
     with freeze_time(day1), pytest.raises(ArbitrationError, match="cannot name"):
-        arb_ops.nominate(arbitration, respondent, SeatRole.CLAIMANT_NOMINEE, panel[0])
+        tribunal.nominate(arbitration, respondent, SeatRole.CLAIMANT_NOMINEE, panel[0])
     seat_and_accept(arbitration, claimant, SeatRole.CLAIMANT_NOMINEE, panel[0], day1)
     seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[1], day1)
     with freeze_time(day1):
-        assert arb_ops.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2]) is None
+        assert tribunal.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2]) is None
     seat_and_accept(arbitration, respondent, SeatRole.PRESIDING, panel[2], day1)
     assert arbitration.state == ArbitrationState.HEARING
     assert arbitration.award_due_at == arbitration.formed_at + timedelta(days=120)
     assert arbitration.chair.arbitrator == panel[2]
     respondent_seat = arbitration.seat(SeatRole.RESPONDENT_NOMINEE)
     with freeze_time(day1 + timedelta(days=2)):
-        challenge = arb_ops.challenge(respondent_seat, claimant, "该仲裁员曾担任被申请人的法律顾问。")
+        challenge = tribunal.challenge(respondent_seat, claimant, "该仲裁员曾担任被申请人的法律顾问。")
         with pytest.raises(ArbitrationError, match="already waiting"):
-            arb_ops.challenge(respondent_seat, claimant, "again")
+            tribunal.challenge(respondent_seat, claimant, "again")
         with pytest.raises(ArbitrationError, match="commission decides"):
-            arb_ops.decide_challenge(challenge, claimant, uphold=True, reason="x")
-        arb_ops.decide_challenge(challenge, commission_clerk, uphold=True, reason="经查证属实，予以回避。")
+            tribunal.decide_challenge(challenge, claimant, uphold=True, reason="x")
+        tribunal.decide_challenge(challenge, commission_clerk, uphold=True, reason="经查证属实，予以回避。")
     assert respondent_seat.state == SeatState.REMOVED
     assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
     seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[3], day1 + timedelta(days=3))
@@ -190,12 +191,12 @@ def test_a_silent_arbitrator_lapses_and_a_decline_needs_a_reason(
 ):
     arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
     with freeze_time(T0 + timedelta(days=1)):
-        arb_ops.nominate(arbitration, claimant, SeatRole.SOLE, panel[0])
-        seat = arb_ops.nominate(arbitration, respondent, SeatRole.SOLE, panel[0])
+        tribunal.nominate(arbitration, claimant, SeatRole.SOLE, panel[0])
+        seat = tribunal.nominate(arbitration, respondent, SeatRole.SOLE, panel[0])
         with pytest.raises(ArbitrationError, match="reason for declining"):
-            arb_ops.answer_seat(seat, panel[0], accept=False)
+            tribunal.answer_seat(seat, panel[0], accept=False)
         with pytest.raises(ArbitrationError, match="password is not correct"):
-            arb_ops.answer_seat(seat, panel[0], accept=True, password="wrong")
+            tribunal.answer_seat(seat, panel[0], accept=True, password="wrong")
     sweep_at(db, T0 + timedelta(days=3, hours=1))
     db.session.expire_all()
     assert seat.state == SeatState.DECLINED and seat.decline_reason == "未在期限内答复"
@@ -208,7 +209,7 @@ def _tribunal_of_three(db, failed_case, claimant, respondent, commission, commis
     seat_and_accept(arbitration, claimant, SeatRole.CLAIMANT_NOMINEE, panel[0], day1)
     seat_and_accept(arbitration, respondent, SeatRole.RESPONDENT_NOMINEE, panel[1], day1)
     with freeze_time(day1):
-        arb_ops.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2])
+        tribunal.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2])
     seat_and_accept(arbitration, respondent, SeatRole.PRESIDING, panel[2], day1)
     return arbitration
 
@@ -221,10 +222,10 @@ def test_contested_award_signed_with_a_dissent_is_issued(
     )
     with freeze_time(T0 + timedelta(days=40)):
         with pytest.raises(TransitionError):
-            arb_ops.draft_award(arbitration, panel[0], facts_found="f", reasons="r", decisions="d", costs="c")
+            awards.draft_award(arbitration, panel[0], facts_found="f", reasons="r", decisions="d", costs="c")
         with pytest.raises(ArbitrationError, match="the decision on each claim"):
-            arb_ops.draft_award(arbitration, panel[2], facts_found="f", reasons="r", decisions="", costs="c")
-        award = arb_ops.draft_award(
+            awards.draft_award(arbitration, panel[2], facts_found="f", reasons="r", decisions="", costs="c")
+        award = awards.draft_award(
             arbitration,
             panel[2],
             facts_found="被申请人在其网店销售侵犯申请人商标权的商品。",
@@ -233,12 +234,12 @@ def test_contested_award_signed_with_a_dissent_is_issued(
             costs="仲裁费人民币2,300元，由被申请人承担。",
         )
         assert arbitration.state == ArbitrationState.AWARD_PENDING
-        arb_ops.sign_award(award, panel[0], password=PASSWORD)
+        awards.sign_award(award, panel[0], password=PASSWORD)
         with pytest.raises(ArbitrationError, match="already signed"):
-            arb_ops.sign_award(award, panel[0], password=PASSWORD)
+            awards.sign_award(award, panel[0], password=PASSWORD)
         with pytest.raises(ArbitrationError, match="Only the arbitrators"):
-            arb_ops.sign_award(award, claimant, password=PASSWORD)
-        arb_ops.sign_award(
+            awards.sign_award(award, claimant, password=PASSWORD)
+        awards.sign_award(
             award, panel[1], password=PASSWORD, dissent="本人认为赔偿数额过高，应以30,000元为宜。"
         )
     assert arbitration.state == ArbitrationState.AWARDED
@@ -255,8 +256,8 @@ def test_consent_award_on_the_parties_settlement(
     seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
     with freeze_time(T0 + timedelta(days=20)):
         with pytest.raises(ArbitrationError, match="terms the parties agreed"):
-            arb_ops.record_settlement(arbitration, panel[0], terms=" ", costs="各半")
-        award = arb_ops.record_settlement(
+            awards.record_settlement(arbitration, panel[0], terms=" ", costs="各半")
+        award = awards.record_settlement(
             arbitration,
             panel[0],
             terms="被申请人于2027年1月10日前支付40,000元。\n被申请人删除侵权链接。",
@@ -289,11 +290,11 @@ def test_deliberation_notes_are_for_the_tribunal_only(
     arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
     seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
     with pytest.raises(ArbitrationError, match="Only the tribunal"):
-        arb_ops.add_note(arbitration, claimant, "x")
-    arb_ops.add_note(arbitration, panel[0], "合议：赔偿额以五万元为宜。")
-    assert arb_ops.notes_for(arbitration, claimant) == []
-    assert arb_ops.notes_for(arbitration, commission_clerk) == []
-    assert [n.text for n in arb_ops.notes_for(arbitration, panel[0])] == ["合议：赔偿额以五万元为宜。"]
+        tribunal.add_note(arbitration, claimant, "x")
+    tribunal.add_note(arbitration, panel[0], "合议：赔偿额以五万元为宜。")
+    assert tribunal.notes_for(arbitration, claimant) == []
+    assert tribunal.notes_for(arbitration, commission_clerk) == []
+    assert [n.text for n in tribunal.notes_for(arbitration, panel[0])] == ["合议：赔偿额以五万元为宜。"]
 
 
 @pytest.mark.parametrize("state", list(ArbitrationState))
@@ -336,7 +337,7 @@ def _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, 
     arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
     seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
     with freeze_time(T0 + timedelta(days=30)):
-        award = arb_ops.draft_award(
+        award = awards.draft_award(
             arbitration,
             panel[0],
             facts_found="事实",
@@ -420,7 +421,7 @@ def test_the_tribunal_puts_technical_questions_to_the_investigator(
     arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
     seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
     with pytest.raises(ArbitrationError):
-        arb_ops.add_note(arbitration, investigator, "x")
+        tribunal.add_note(arbitration, investigator, "x")
     from odr.experts.operations import AssignmentError
 
     with pytest.raises(AssignmentError):

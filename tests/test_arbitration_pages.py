@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from odr.accounts.models import Role
-from odr.arbitration import operations as arb_ops
+from odr.arbitration import awards
 from odr.arbitration.models import ArbitrationCase, ArbitrationState, Challenge, SeatRole
 from tests.agreement_support import T0
 from tests.arbitration_support import BASIS, accepted_arbitration, seat_and_accept
@@ -112,7 +112,7 @@ def test_naming_answering_and_the_award_through_the_pages(
             },
         )
     assert arbitration.state == ArbitrationState.AWARDED
-    award = arb_ops.issued_award(arbitration)
+    award = awards.issued_award(arbitration)
     download = make_client(respondent).get(f"/awards/{award.id}.pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     download.close()

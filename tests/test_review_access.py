@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odr.arbitration import awards
 from odr.arbitration.models import SeatRole
 from odr.rooms import operations as rooms
 from odr.rooms import sessions
@@ -46,14 +47,13 @@ def test_the_mediator_of_the_failed_mediation_cannot_reach_the_hearing_record(
 def test_the_parties_do_not_read_the_draft_award_before_it_is_issued(
     db, failed_case, in_mediation, claimant, respondent, commission, commission_clerk, panel, make_client
 ):
-    from odr.arbitration import operations as arb_ops
     from tests.test_arbitration import _tribunal_of_three
 
     arbitration = _tribunal_of_three(
         db, failed_case, claimant, respondent, commission, commission_clerk, panel
     )
     with freeze_time(T0 + timedelta(days=40)):
-        arb_ops.draft_award(
+        awards.draft_award(
             arbitration,
             panel[2],
             facts_found="合议查明的事实",
@@ -144,14 +144,13 @@ def test_scheduling_with_a_garbled_room_number_is_not_a_server_error(db, in_medi
 def test_a_dissent_survives_a_mistyped_password(
     db, failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
 ):
-    from odr.arbitration import operations as arb_ops
     from tests.test_arbitration import _tribunal_of_three
 
     arbitration = _tribunal_of_three(
         db, failed_case, claimant, respondent, commission, commission_clerk, panel
     )
     with freeze_time(T0 + timedelta(days=40)):
-        award = arb_ops.draft_award(
+        award = awards.draft_award(
             arbitration, panel[2], facts_found="事实", reasons="理由", decisions="支付50000元。", costs="费用"
         )
         db.session.flush()

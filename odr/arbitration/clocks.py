@@ -3,6 +3,7 @@ arbitrator's answer, and the period for the award. They follow the audit chain."
 
 from blinker import ANY
 
+from odr.arbitration import awards, tribunal
 from odr.arbitration.models import ArbitrationCase, ArbitrationState, SeatState, TribunalSeat
 from odr.audit.operations import record, recorded
 from odr.deadlines import operations as deadlines
@@ -37,15 +38,13 @@ def follow_arbitration(entry, *, obj=None, case=None, **_):
     elif action == "arbitration.issue":
         deadlines.meet(K.AWARD_PERIOD, obj, outcome="issued")
         deadlines.cancel(K.ARBITRATION_ANSWER, obj)
-        from odr.arbitration import operations, performance
+        from odr.arbitration import performance
 
-        award = operations.issued_award(obj)
+        award = awards.issued_award(obj)
         if award is not None and award.performance_due_on:
             deadlines.create(K.AWARD_PERFORMANCE, award, performance.due_moment(award), case=case)
     elif action == "arbitration.performed":
-        from odr.arbitration import operations
-
-        award = operations.issued_award(obj)
+        award = awards.issued_award(obj)
         if award is not None:
             deadlines.meet(K.AWARD_PERFORMANCE, award, outcome="performed")
     elif action in ENDS:
@@ -85,12 +84,11 @@ def nomination_period_over(deadline):
 
 @deadlines.action(K.ARBITRATOR_ANSWER)
 def arbitrator_silent(deadline):
-    from odr.arbitration import operations
 
     seat = db.session.get(TribunalSeat, deadline.object_id)
     if seat is None or seat.state != SeatState.PROPOSED:
         return "nothing to do"
-    operations.lapse_seat(seat)
+    tribunal.lapse_seat(seat)
     return "lapsed: the seat is open again"
 
 

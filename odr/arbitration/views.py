@@ -8,8 +8,8 @@ from wtforms import SelectChoice
 
 from odr.accounts.decorators import roles_required
 from odr.accounts.models import Organisation, OrgKind, Role, User
+from odr.arbitration import awards, performance, tribunal
 from odr.arbitration import operations as arb_ops
-from odr.arbitration import performance
 from odr.arbitration import workflow as arb_workflow
 from odr.arbitration.forms import (
     AcceptForm,
@@ -89,11 +89,11 @@ def case_panel(case, user):
     held = arb_workflow.capacities(arbitration, user)
     # A draft is the tribunal's deliberation: the parties read the award once it is issued.
     award = (
-        arb_ops.pending_award(arbitration)
+        awards.pending_award(arbitration)
         if held & {Capacity.ARBITRATOR, Capacity.ARBITRATION_CLERK}
         else None
     )
-    issued = arb_ops.issued_award(arbitration)
+    issued = awards.issued_award(arbitration)
     my_seat = next(
         (s for s in arbitration.seats if s.arbitrator_id == user.id and s.state == SeatState.PROPOSED), None
     )
@@ -111,14 +111,14 @@ def case_panel(case, user):
         "C": Capacity,
         "party": party,
         "my_seat": my_seat,
-        "declaration": arb_ops.DECLARATION,
+        "declaration": tribunal.DECLARATION,
         "award": award,
         "issued": issued,
         "signed_ids": {s.arbitrator_id for s in award.signatures} if award else set(),
         "challenges": challenges,
-        "notes": arb_ops.notes_for(arbitration, user),
+        "notes": tribunal.notes_for(arbitration, user),
         "nominating": arbitration.state == ArbitrationState.FORMING_TRIBUNAL,
-        "naming": {role: arb_ops.may_name(arbitration, user, role) for role in arbitration.roles},
+        "naming": {role: tribunal.may_name(arbitration, user, role) for role in arbitration.roles},
         "can_answer": party is not None
         and party.side.value == "respondent"
         and arbitration.answered_at is None
@@ -295,7 +295,7 @@ def panel(arbitration_id, role):
         abort(403)
     if request.method == "POST":
         arbitrator = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
-        seat = run(arb_ops.nominate, arbitration, _me(), role, arbitrator, success=None)
+        seat = run(tribunal.nominate, arbitration, _me(), role, arbitrator, success=None)
         if seat is True:  # a joint choice still waiting for the other side
             flash(
                 _("Your choice is recorded. The arbitrator is asked when the other side chooses the same."),
@@ -308,7 +308,7 @@ def panel(arbitration_id, role):
         "experts/candidates.html",
         case=arbitration.case,
         seat=role,
-        ranked=arb_ops.candidates(arbitration),
+        ranked=tribunal.candidates(arbitration),
         open_assignment=None,
     )
 
@@ -327,7 +327,7 @@ def answer_seat(seat_id):
         flash(_("Sign the declaration of independence to accept."), "danger")
         return _back(seat.arbitration)
     run(
-        arb_ops.answer_seat,
+        tribunal.answer_seat,
         seat,
         _me(),
         accept=accept,
@@ -350,7 +350,7 @@ def challenge(seat_id):
         flash_form_errors(form)
         return _back(seat.arbitration)
     run(
-        arb_ops.challenge,
+        tribunal.challenge,
         seat,
         _me(),
         form.grounds.data,
@@ -369,7 +369,7 @@ def decide_challenge(challenge_id):
         flash_form_errors(form)
         return _back(item.seat.arbitration)
     run(
-        arb_ops.decide_challenge,
+        tribunal.decide_challenge,
         item,
         _me(),
         uphold=form.decision.data == "uphold",
@@ -388,7 +388,7 @@ def add_note(arbitration_id):
     arbitration = _load(arbitration_id)
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
-        run(arb_ops.add_note, arbitration, _me(), form.text.data, success=_("The note was saved."))
+        run(tribunal.add_note, arbitration, _me(), form.text.data, success=_("The note was saved."))
     else:
         flash_form_errors(form)
     return _back(arbitration)
@@ -400,7 +400,7 @@ def draft_award(arbitration_id):
     arbitration = _load(arbitration_id)
     form = AwardForm(prefix="award")
     if run(
-        arb_ops.draft_award,
+        awards.draft_award,
         arbitration,
         _me(),
         facts_found=form.facts_found.data or "",
@@ -419,7 +419,7 @@ def record_settlement(arbitration_id):
     arbitration = _load(arbitration_id)
     form = SettlementForm(prefix="settle")
     if run(
-        arb_ops.record_settlement,
+        awards.record_settlement,
         arbitration,
         _me(),
         terms=form.terms.data or "",
@@ -441,7 +441,7 @@ def _case_page_again(arbitration):
 @login_required
 def withdraw_draft(arbitration_id):
     arbitration = _load(arbitration_id)
-    run(arb_ops.withdraw_draft, arbitration, _me(), success=_("The draft award was withdrawn."))
+    run(awards.withdraw_draft, arbitration, _me(), success=_("The draft award was withdrawn."))
     return _back(arbitration)
 
 
@@ -455,7 +455,7 @@ def sign_award(award_id):
         flash_form_errors(form)
         return _case_page_again(award.arbitration)
     if run(
-        arb_ops.sign_award,
+        awards.sign_award,
         award,
         _me(),
         password=form.password.data,
