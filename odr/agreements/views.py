@@ -25,10 +25,7 @@ from odr.agreements.models import (
     Agreement,
     AgreementState,
     ClauseTemplate,
-    ConfirmationApplication,
     EnforcementApplication,
-    MaterialsRequest,
-    Obligation,
 )
 from odr.agreements.operations import DraftInvalid
 from odr.cases import panels
@@ -36,7 +33,6 @@ from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
-from odr.core import storage
 from odr.core.templating import current_locale
 from odr.core.web import client_ip, send_stored
 from odr.extensions import db
@@ -448,180 +444,6 @@ def signed_pdf(agreement_id):
     return _pdf(agreement.signed_pdf_sha256, f"{agreement.case.number}-调解协议书-已签署.pdf")
 
 
-@bp.get("/confirmations/<int:application_id>/<kind>.pdf")
-@login_required
-def application_pdf(application_id, kind):
-    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
-    load_case(application.case_id)
-    if kind == "application":
-        return _pdf(application.form_pdf_sha256, f"{application.case.number}-司法确认申请书.pdf")
-    if kind == "ruling":
-        return _pdf(application.ruling_pdf_sha256, f"{application.case.number}-民事裁定书.pdf")
-    abort(404)
-
-
-@bp.get("/materials/<int:request_id>")
-@login_required
-def materials_file(request_id):
-    materials = db.session.get(MaterialsRequest, request_id) or abort(404)
-    load_case(materials.application.case_id)
-    return _file(materials.file_sha256, materials.file_name, materials.file_type)
-
-
-@bp.get("/obligations/<int:obligation_id>/proof")
-@login_required
-def proof(obligation_id):
-    obligation = db.session.get(Obligation, obligation_id) or abort(404)
-    load_case(obligation.agreement.case_id)
-    return _file(obligation.proof_sha256, obligation.proof_name, obligation.proof_type)
-
-
-@bp.get("/enforcements/<int:enforcement_id>.pdf")
-@login_required
-def enforcement_pdf(enforcement_id):
-    application = db.session.get(EnforcementApplication, enforcement_id) or abort(404)
-    load_case(application.case_id)
-    return _pdf(application.pdf_sha256, f"{application.case.number}-强制执行申请书.pdf")
-
-
-# Judicial confirmation: the parties' side -------------------------------------------------------------
-
-
-@bp.post("/agreements/<int:agreement_id>/confirmation")
-@login_required
-def apply(agreement_id):
-    agreement = _load(agreement_id)
-    form = ApplyForm(prefix="apply")
-    form.court_id.choices = [
-        SelectChoice(o.court.id, o.court.name) for o in competence.competent_courts(agreement.case)
-    ]
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back(agreement)
-    run(
-        confirmation.apply_for_confirmation,
-        agreement,
-        _me(),
-        court_id=form.court_id.data,
-        facts_and_reasons=form.facts_and_reasons.data,
-        ip_address=client_ip(),
-        success=_("Your application is recorded. It goes to the court when the other side joins it."),
-    )
-    return _back(agreement)
-
-
-@bp.post("/confirmations/<int:application_id>/join")
-@login_required
-def join(application_id):
-    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
-    load_case(application.case_id)
-    run(
-        confirmation.join,
-        application,
-        _me(),
-        ip_address=client_ip(),
-        success=_("You joined the application."),
-    )
-    return _back(application.agreement)
-
-
-@bp.post("/confirmations/<int:application_id>/materials")
-@login_required
-def supply(application_id):
-    application = db.session.get(ConfirmationApplication, application_id) or abort(404)
-    load_case(application.case_id)
-    form = MaterialsForm(prefix="materials")
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back(application.agreement)
-    filename, data = _upload()
-    try:
-        confirmation.supply_materials(application, _me(), reply=form.reply.data, filename=filename, data=data)
-    except (operations.AgreementError, operations.TransitionError, storage.StorageError) as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _back(application.agreement)
-    db.session.commit()
-    flash(_("The materials were sent to the court."), "success")
-    return _back(application.agreement)
-
-
-@bp.post("/cases/<int:case_id>/resume-mediation")
-@login_required
-def resume(case_id):
-    case = load_case(case_id)
-    run(
-        operations.resume_mediation,
-        case,
-        _me(),
-        success=_("Mediation resumed. Draft a new agreement when the parties are ready."),
-    )
-    return _back(case)
-
-
-# Performance and enforcement ---------------------------------------------------------------------------
-
-
-@bp.post("/obligations/<int:obligation_id>/report")
-@login_required
-def report(obligation_id):
-    obligation = db.session.get(Obligation, obligation_id) or abort(404)
-    load_case(obligation.agreement.case_id)
-    form = ReportForm(prefix="report")
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back(obligation.agreement)
-    filename, data = _upload()
-    try:
-        performance.report(obligation, _me(), text=form.text.data, filename=filename, data=data)
-    except (operations.AgreementError, storage.StorageError) as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _back(obligation.agreement)
-    db.session.commit()
-    flash(_("Your report was sent to the other side for confirmation."), "success")
-    return _back(obligation.agreement)
-
-
-@bp.post("/obligations/<int:obligation_id>/answer")
-@login_required
-def answer(obligation_id):
-    obligation = db.session.get(Obligation, obligation_id) or abort(404)
-    load_case(obligation.agreement.case_id)
-    form = AnswerReportForm(prefix="answer")
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back(obligation.agreement)
-    run(
-        performance.answer_report,
-        obligation,
-        _me(),
-        accept=form.decision.data == "confirm",
-        reason=form.reason.data,
-        success=_("Your answer was recorded."),
-    )
-    return _back(obligation.agreement)
-
-
-@bp.post("/agreements/<int:agreement_id>/enforcement")
-@login_required
-def enforce(agreement_id):
-    agreement = _load(agreement_id)
-    form = EnforcementForm(prefix="enforce")
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back(agreement)
-    run(
-        performance.apply_for_enforcement,
-        agreement,
-        _me(),
-        facts=form.facts.data,
-        ip_address=client_ip(),
-        success=_("The application for enforcement was drafted from the file and sent to the court."),
-    )
-    return _back(agreement)
-
-
 # The clause library (administrators) -------------------------------------------------------------------
 
 
@@ -655,3 +477,7 @@ def clause_edit(template_id):
     return render_template(
         "agreements/clause_edit.html", template=template, form=form, locale=current_locale()
     )
+
+
+# The confirmation and performance pages join this blueprint from their own modules.
+from odr.agreements import confirmation_views, performance_views  # noqa: E402, F401
