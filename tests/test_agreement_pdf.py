@@ -8,7 +8,6 @@ import pytest
 from pypdf import PdfReader
 
 from odr.agreements.pdf import (
-    _Para,
     chinese_numeral,
     render_agreement,
     render_confirmation_application,
@@ -16,7 +15,7 @@ from odr.agreements.pdf import (
     render_ruling,
     render_signed_agreement,
 )
-from odr.core.pdf import FONT_ENV, PLATFORM_NAME, cjk_font, markup, styles
+from odr.core.pdf import FONT_ENV, PLATFORM_NAME, CJKParagraph, cjk_font, markup, styles
 
 CLOSING = "，。、；：？！）》”’】」』"
 OPENING = "（《“‘【「『"
@@ -418,9 +417,11 @@ def test_a_paragraph_rewrapped_at_another_width_breaks_again(font):
         paragraph.wrap(width, 10_000)
         return ["".join(f.text for f in line.words) for line in paragraph.blPara.lines]
 
-    reused = _Para(markup(LONG_CLAUSE), styles(font).body)
+    reused = CJKParagraph(markup(LONG_CLAUSE), styles(font).body)
     for width in (300, 180, 300, 420):
-        assert lines(reused, width) == lines(_Para(markup(LONG_CLAUSE), styles(font).body), width), width
+        assert lines(reused, width) == lines(CJKParagraph(markup(LONG_CLAUSE), styles(font).body), width), (
+            width
+        )
 
 
 def test_a_party_without_identity_number_or_address_is_introduced_by_name():

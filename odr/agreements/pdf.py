@@ -51,27 +51,9 @@ CIVIL_PROCEDURE_LAW = "《中华人民共和国民事诉讼法》"
 _DIGITS = "零一二三四五六七八九"
 
 
-class _Para(CJKParagraph):
-    """A CJKParagraph that breaks its lines once for each width it is given.
-
-    Platypus wraps a paragraph several times at the same width (a table sizing then drawing its cells,
-    KeepTogether and keepWithNext measuring their content before the frame places it), and line
-    breaking is most of the cost of a document. The lines depend only on the width, so they are kept.
-    """
-
-    def breakLinesCJK(self, maxWidths):
-        if getattr(self, "_splitpara", 0):
-            return super().breakLinesCJK(maxWidths)
-        key = tuple(maxWidths) if isinstance(maxWidths, (list, tuple)) else (maxWidths,)
-        cached = self.__dict__.get("_broken")
-        if cached is None or cached[0] != key:
-            cached = self._broken = (key, super().breakLinesCJK(maxWidths))
-        return cached[1]
-
-
-def _text(text: str, style: ParagraphStyle) -> list[_Para]:
+def _text(text: str, style: ParagraphStyle) -> list[CJKParagraph]:
     """`text_paragraphs` of TEXT as paragraphs that keep their line breaks."""
-    return [_Para(None, p.style, frags=p.frags) for p in text_paragraphs(text, style)]
+    return [CJKParagraph(None, p.style, frags=p.frags) for p in text_paragraphs(text, style)]
 
 
 def chinese_numeral(n: int) -> str:
@@ -137,27 +119,27 @@ def _agreement_story(data, s):
         ("定稿时间", _moment(data["finalised_at"])),
     ]
     story = [
-        _Para(AGREEMENT_TITLE, s.title),
+        CJKParagraph(AGREEMENT_TITLE, s.title),
         _case_block(case_rows, s),
-        _Para("一、当事人", s.heading),
+        CJKParagraph("一、当事人", s.heading),
         *[p for party in parties for p in _party_paragraphs(party, s)],
-        _Para("二、纠纷事实", s.heading),
+        CJKParagraph("二、纠纷事实", s.heading),
         *_text(data["facts"], s.body),
-        _Para("三、协议条款", s.heading),
-        _Para(
+        CJKParagraph("三、协议条款", s.heading),
+        CJKParagraph(
             f"经{markup(data['organisation_name'])}调解，双方当事人在平等、自愿的基础上，达成如下协议：",
             s.body,
         ),
     ]
     for n, clause in enumerate(data["clauses"], start=1):
-        story.append(_Para(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
+        story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
         story.extend(_text(clause["text"], s.body))
     story += [
-        _Para("四、协议的生效与司法确认", s.heading),
-        *[_Para(text, s.body) for text in _closing(data)],
+        CJKParagraph("四、协议的生效与司法确认", s.heading),
+        *[CJKParagraph(text, s.body) for text in _closing(data)],
         _digest(data["content_sha256"], s),
         Spacer(1, 4 * mm),
-        _Para("（以下无正文，为签署栏）", x.centred),
+        CJKParagraph("（以下无正文，为签署栏）", x.centred),
         _signing_lines(
             [
                 *[row for party in parties for row in _party_signers(party)],
@@ -185,7 +167,7 @@ def _closing(data):
 def _digest(sha256, s):
     x = _extra_styles(s)
     box = Table(
-        [[_Para("本协议内容摘要（SHA-256）：", s.small)], [_Para(markup(sha256), x.digest)]],
+        [[CJKParagraph("本协议内容摘要（SHA-256）：", s.small)], [CJKParagraph(markup(sha256), x.digest)]],
         colWidths=(TEXT_WIDTH,),
     )
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
@@ -202,7 +184,7 @@ def _party_signers(party):
 def _signature_page(data, signatures, s):
     x = _extra_styles(s)
     header = [
-        _Para(text, s.cell)
+        CJKParagraph(text, s.cell)
         for text in ("序号", "签署身份", "当事人", "签署人", "签署时间<br/>（北京时间）", "IP 地址")
     ]
     rows = [header]
@@ -210,20 +192,20 @@ def _signature_page(data, signatures, s):
     for n, sig in enumerate(signatures, start=1):
         rows.append(
             [
-                _Para(str(n), s.cell),
-                _Para(markup(sig["capacity_label"]), s.cell),
-                _Para(markup(sig["party_name"] or "—"), s.cell),
-                _Para(markup(sig["signer_name"]), s.cell),
-                _Para(_moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
-                _Para(markup(sig["ip_address"]), x.mono_cell),
+                CJKParagraph(str(n), s.cell),
+                CJKParagraph(markup(sig["capacity_label"]), s.cell),
+                CJKParagraph(markup(sig["party_name"] or "—"), s.cell),
+                CJKParagraph(markup(sig["signer_name"]), s.cell),
+                CJKParagraph(_moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
+                CJKParagraph(markup(sig["ip_address"]), x.mono_cell),
             ]
         )
         row = len(rows)
         rows.append(
             [
                 "",
-                _Para("签署文件 SHA-256", s.cell),
-                _Para(markup(sig["hash_signed"]), x.mono_cell),
+                CJKParagraph("签署文件 SHA-256", s.cell),
+                CJKParagraph(markup(sig["hash_signed"]), x.mono_cell),
                 "",
                 "",
                 "",
@@ -233,8 +215,8 @@ def _signature_page(data, signatures, s):
     table = _grid(rows, SIGNATURE_COLUMNS)
     table.setStyle(TableStyle(spans))
     return [
-        _Para(SIGNATURE_PAGE_TITLE, s.title),
-        _Para(
+        CJKParagraph(SIGNATURE_PAGE_TITLE, s.title),
+        CJKParagraph(
             f"本页为案号{markup(data['case_number'])}《{AGREEMENT_TITLE}》（第{data['version_number']}版）的签署页。"
             f"下列签署人通过{PLATFORM_NAME}以电子方式签署本协议。每名签署人签署时均重新输入本人登录密码确认身份，"
             "并对下表所列SHA-256摘要对应的协议文本（不含本签署页的协议PDF文件）进行签署。",
@@ -243,11 +225,11 @@ def _signature_page(data, signatures, s):
         Spacer(1, 2 * mm),
         table,
         Spacer(1, 4 * mm),
-        _Para(
+        CJKParagraph(
             f"本协议经全部当事人和调解员签署，于{_moment(data['effective_at'], seconds=True)}（北京时间）生效。",
             s.body,
         ),
-        _Para(f"本协议内容摘要（SHA-256）：{_mono(data['content_sha256'])}", x.plain),
+        CJKParagraph(f"本协议内容摘要（SHA-256）：{_mono(data['content_sha256'])}", x.plain),
     ]
 
 
@@ -269,31 +251,31 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
     names = _names(applicants)
     mediated_by = markup(data.get("organisation_name") or PLATFORM_NAME)
     story = [
-        _Para(APPLICATION_TITLE, s.title),
+        CJKParagraph(APPLICATION_TITLE, s.title),
         Spacer(1, 2 * mm),
         *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
-        _Para("请求事项", s.heading),
-        _Para(
+        CJKParagraph("请求事项", s.heading),
+        CJKParagraph(
             f"请求确认申请人{names}于{chinese_date(agreement['effective_at'])}经{mediated_by}调解达成的"
             f"调解协议（平台案号：{markup(data['case_number'])}，第{agreement['version_number']}版）有效。",
             s.body,
         ),
-        _Para("事实和理由", s.heading),
+        CJKParagraph("事实和理由", s.heading),
         *_text(data["facts_and_reasons"], s.body),
-        _Para(
+        CJKParagraph(
             f"该调解协议于{_moment(agreement['effective_at'], seconds=True)}（北京时间）经各方当事人和调解员签署生效，"
             "已签署协议PDF文件的SHA-256摘要为：",
             s.body,
         ),
-        _Para(markup(agreement["pdf_sha256"]), x.digest),
-        _Para(
+        CJKParagraph(markup(agreement["pdf_sha256"]), x.digest),
+        CJKParagraph(
             f"申请人依照{CIVIL_PROCEDURE_LAW}第二百零五条的规定，自调解协议生效之日起三十日内共同提出本申请。"
             f"本申请由{markup(data['applicant_name'])}于{_moment(data['applied_at'])}通过{PLATFORM_NAME}提交，"
             f"{'、'.join(markup(n) for n in data['consenting_names']) or '其他申请人'}已确认共同申请。",
             s.body,
         ),
-        _Para("申请人承诺", s.heading),
-        *[_Para(text, s.body) for text in _UNDERTAKING],
+        CJKParagraph("申请人承诺", s.heading),
+        *[CJKParagraph(text, s.body) for text in _UNDERTAKING],
         _signing_lines(
             [("申请人", party["name"]) for party in applicants],
             s,
@@ -301,7 +283,7 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
             before=_addressee(data["court_name"], s),
         ),
         Spacer(1, 4 * mm),
-        _Para("附件：案件材料清单", s.heading),
+        CJKParagraph("附件：案件材料清单", s.heading),
         _attachments(data["attachments"], s),
     ]
     return build_document(
@@ -319,14 +301,14 @@ _UNDERTAKING = (
 
 def _attachments(attachments, s):
     if not attachments:
-        return _Para("无。", s.body)
-    header = [_Para(text, s.cell) for text in ("序号", "文件名", "大小", "SHA-256")]
+        return CJKParagraph("无。", s.body)
+    header = [CJKParagraph(text, s.cell) for text in ("序号", "文件名", "大小", "SHA-256")]
     rows = [
         [
-            _Para(str(n), s.cell),
-            _Para(markup(a["name"]), s.cell),
-            _Para(_size(a["size"]), s.cell),
-            _Para(markup(a["sha256"] or "—"), s.mono if a["sha256"] else s.cell),
+            CJKParagraph(str(n), s.cell),
+            CJKParagraph(markup(a["name"]), s.cell),
+            CJKParagraph(_size(a["size"]), s.cell),
+            CJKParagraph(markup(a["sha256"] or "—"), s.mono if a["sha256"] else s.cell),
         ]
         for n, a in enumerate(attachments, start=1)
     ]
@@ -355,12 +337,12 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         f"主持调解达成的调解协议"
     )
     story = [
-        _Para(markup(data["court_name"]), s.title),
-        _Para(RULING_TITLE, s.title),
-        _Para(markup(data["ruling_number"]), x.right),
+        CJKParagraph(markup(data["court_name"]), s.title),
+        CJKParagraph(RULING_TITLE, s.title),
+        CJKParagraph(markup(data["ruling_number"]), x.right),
         Spacer(1, 3 * mm),
         *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
-        _Para(
+        CJKParagraph(
             f"申请人{names}于{chinese_date(data['agreement_effective_at'])}经{markup(data['organisation_name'])}"
             f"主持调解（{PLATFORM_NAME}案号：{markup(data['case_number'])}），达成调解协议，并共同向本院申请"
             f"司法确认。本院于{chinese_date(data['accepted_at'])}受理后，依法由审判员{markup(data['officer_name'])}"
@@ -369,16 +351,16 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         ),
     ]
     if data["outcome"] == "confirmed":
-        story.append(_Para("申请人达成的调解协议主要内容如下：", s.body))
+        story.append(CJKParagraph("申请人达成的调解协议主要内容如下：", s.body))
         for n, clause in enumerate(data["agreement_clauses"], start=1):
-            story.append(_Para(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
+            story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
             story.extend(_text(clause["text"], s.body))
         story += [
-            _Para("本院经审查认为，申请人达成的调解协议符合司法确认调解协议的法定条件。", s.body),
+            CJKParagraph("本院经审查认为，申请人达成的调解协议符合司法确认调解协议的法定条件。", s.body),
             *_text(data.get("explanation") or "", s.body),
-            _Para(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
-            _Para(f"{agreement}有效。", s.body),
-            _Para(
+            CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            CJKParagraph(f"{agreement}有效。", s.body),
+            CJKParagraph(
                 "当事人应当按照调解协议的约定自觉履行义务。一方当事人拒绝履行或者未全部履行的，"
                 "对方当事人可以向人民法院申请强制执行。",
                 s.body,
@@ -386,21 +368,23 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         ]
     else:
         story.append(
-            _Para("本院经审查认为，申请人达成的调解协议存在下列情形，不符合司法确认的法定条件：", s.body)
+            CJKParagraph(
+                "本院经审查认为，申请人达成的调解协议存在下列情形，不符合司法确认的法定条件：", s.body
+            )
         )
         story += [
-            _Para(f"（{chinese_numeral(n)}）{markup(ground)}", s.body)
+            CJKParagraph(f"（{chinese_numeral(n)}）{markup(ground)}", s.body)
             for n, ground in enumerate(data["grounds"], start=1)
         ]
         story += [
             *_text(data.get("explanation") or "", s.body),
-            _Para(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
-            _Para(f"驳回申请人{names}的司法确认申请。", s.body),
-            _Para(
+            CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            CJKParagraph(f"驳回申请人{names}的司法确认申请。", s.body),
+            CJKParagraph(
                 "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。", s.body
             ),
         ]
-    story.append(_court_signature(data, s, after=_Para("本裁定书自即日起发生法律效力。", s.body)))
+    story.append(_court_signature(data, s, after=CJKParagraph("本裁定书自即日起发生法律效力。", s.body)))
     return build_document(
         "民事裁定书", data["ruling_number"], story, created_at=data["decided_at"], font=font
     )
@@ -413,7 +397,7 @@ def _court_signature(data, s, *, after):
     if data.get("clerk_name"):
         rows.append(["书记员", markup(data["clerk_name"])])
     block = Table(
-        [[_Para(cell, plain) if cell else "" for cell in row] for row in rows],
+        [[CJKParagraph(cell, plain) if cell else "" for cell in row] for row in rows],
         colWidths=(22 * mm, 28 * mm),
         hAlign="RIGHT",
     )
@@ -457,16 +441,16 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
         requests.append(f"请求责令被执行人向申请执行人支付人民币{markup(data['requested_amount'])}元；")
     requests.append("本案执行费用由被执行人负担。")
     story = [
-        _Para(ENFORCEMENT_TITLE, s.title),
+        CJKParagraph(ENFORCEMENT_TITLE, s.title),
         Spacer(1, 2 * mm),
         *_party_paragraphs(applicant, s, side_label="申请执行人"),
         *_party_paragraphs(respondent, s, side_label="被执行人"),
-        _Para("申请事项", s.heading),
-        *[_Para(f"{chinese_numeral(n)}、{text}", s.body) for n, text in enumerate(requests, start=1)],
-        _Para("事实与理由", s.heading),
-        _Para(grounds, s.body),
+        CJKParagraph("申请事项", s.heading),
+        *[CJKParagraph(f"{chinese_numeral(n)}、{text}", s.body) for n, text in enumerate(requests, start=1)],
+        CJKParagraph("事实与理由", s.heading),
+        CJKParagraph(grounds, s.body),
         *_text(data["facts"], s.body),
-        _Para("被执行人未履行或者未全部履行的义务如下：", s.body),
+        CJKParagraph("被执行人未履行或者未全部履行的义务如下：", s.body),
         _obligations(data["obligations"], s),
         Spacer(1, 2 * mm),
         _signing_lines(
@@ -474,7 +458,7 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
             s,
             signed_on=data["applied_at"],
             before=[
-                _Para("为维护申请执行人的合法权益，特向贵院申请强制执行。", s.body),
+                CJKParagraph("为维护申请执行人的合法权益，特向贵院申请强制执行。", s.body),
                 *_addressee(data["court_name"], s),
             ],
         ),
@@ -486,14 +470,16 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
 
 def _obligations(obligations, s):
     x = _extra_styles(s)
-    header = [_Para(text, s.cell) for text in ("序号", "义务内容", "金额（元）", "履行期限", "履行情况")]
+    header = [
+        CJKParagraph(text, s.cell) for text in ("序号", "义务内容", "金额（元）", "履行期限", "履行情况")
+    ]
     rows = [
         [
-            _Para(str(n), s.cell),
-            _Para(markup(o["description"]), s.cell),
-            _Para(markup(o["amount"] or "—"), x.amount_cell),
-            _Para(_day(o["due_date"]), s.cell),
-            _Para(markup(o["performed_note"] or "未履行"), s.cell),
+            CJKParagraph(str(n), s.cell),
+            CJKParagraph(markup(o["description"]), s.cell),
+            CJKParagraph(markup(o["amount"] or "—"), x.amount_cell),
+            CJKParagraph(_day(o["due_date"]), s.cell),
+            CJKParagraph(markup(o["performed_note"] or "未履行"), s.cell),
         ]
         for n, o in enumerate(obligations, start=1)
     ]
@@ -516,18 +502,18 @@ def _party_paragraphs(party, s, *, side_label=None):
         text += f"，{markup(party['identity_label'])}：{markup(party['identity_number'])}"
     if party.get("address"):
         text += f"，住所：{markup(party['address'])}"
-    paragraphs = [_Para(text + "。", x.party)]
+    paragraphs = [CJKParagraph(text + "。", x.party)]
     if party.get("agent_name"):
         agent = f"委托代理人：{markup(party['agent_name'])}"
         if party.get("agent_firm"):
             agent += f"，{markup(party['agent_firm'])}"
-        paragraphs.append(_Para(agent + "。", x.party))
+        paragraphs.append(CJKParagraph(agent + "。", x.party))
     return paragraphs
 
 
 def _addressee(court_name, s):
     """此致 and the court, as a letter to the court closes."""
-    return [_Para("此致", s.body), _Para(markup(court_name), _extra_styles(s).plain)]
+    return [CJKParagraph("此致", s.body), CJKParagraph(markup(court_name), _extra_styles(s).plain)]
 
 
 def _names(parties):
@@ -535,7 +521,7 @@ def _names(parties):
 
 
 def _case_block(rows, s):
-    cells = [[_Para(label, s.cell), _Para(markup(value), s.cell)] for label, value in rows]
+    cells = [[CJKParagraph(label, s.cell), CJKParagraph(markup(value), s.cell)] for label, value in rows]
     return _grid(cells, (28 * mm, TEXT_WIDTH - 28 * mm), shade=(0, -1))
 
 
@@ -567,7 +553,7 @@ def _signing_lines(signers, s, *, signed_on=None, before=()):
     # A plain string, not a paragraph, so that the ideographic spaces left to write in are not collapsed.
     day = chinese_date(signed_on) if signed_on else "　　年　　月　　日"
     rows = [
-        [_Para(f"{markup(capacity)}：{markup(name)}", s.cell), _Para("签章：", s.cell), "", day]
+        [CJKParagraph(f"{markup(capacity)}：{markup(name)}", s.cell), CJKParagraph("签章：", s.cell), "", day]
         for capacity, name in signers
     ]
     table = Table(rows, colWidths=SIGNING_COLUMNS)

@@ -21,12 +21,11 @@ from odr.agreements.pdf import (
     _extra_styles,
     _grid,
     _moment,
-    _Para,
     _party_paragraphs,
     _text,
     chinese_numeral,
 )
-from odr.core.pdf import PLATFORM_NAME, PdfFont, build_document, chinese_date, markup, styles
+from odr.core.pdf import PLATFORM_NAME, CJKParagraph, PdfFont, build_document, chinese_date, markup, styles
 
 AWARD_TITLE = "裁决书"
 HEARING_RECORD_TITLE = "庭审笔录"
@@ -73,22 +72,22 @@ def render_award(data: dict, *, font: PdfFont | None = None) -> bytes:
     x = _extra_styles(s)
     consent = data["kind"] == "consent_award"
     story = [
-        _Para(markup(data["commission_name"]), s.title),
-        _Para(" ".join(AWARD_TITLE), s.title),
-        _Para(markup(data["award_number"]), x.right),
+        CJKParagraph(markup(data["commission_name"]), s.title),
+        CJKParagraph(" ".join(AWARD_TITLE), s.title),
+        CJKParagraph(markup(data["award_number"]), x.right),
         Spacer(1, 3 * mm),
         *[p for party in (*data["claimants"], *data["respondents"]) for p in _party_paragraphs(party, s)],
-        *[_Para(text, s.body) for text in _procedure(data, consent)],
-        _Para("一、案情", s.heading),
+        *[CJKParagraph(text, s.body) for text in _procedure(data, consent)],
+        CJKParagraph("一、案情", s.heading),
         *_case(data, consent, s),
-        _Para("二、仲裁庭意见", s.heading),
+        CJKParagraph("二、仲裁庭意见", s.heading),
         *_opinion(data, consent, s),
-        _Para("三、裁决", s.heading),
+        CJKParagraph("三、裁决", s.heading),
         *_decision(data, consent, s),
     ]
-    closing = [_Para(FINALITY, s.body)]
+    closing = [CJKParagraph(FINALITY, s.body)]
     if not consent:
-        closing.append(_Para(ENFORCEMENT, s.body))
+        closing.append(CJKParagraph(ENFORCEMENT, s.body))
     if data.get("dissent"):
         closing += _dissent(data["dissent"], s)
     # The last paragraph goes with the signatures, so that they never stand alone on a page, and so do
@@ -130,23 +129,23 @@ def _procedure(data, consent):
 def _case(data, consent, s):
     story = []
     if data["claims"]:
-        story.append(_Para(f"申请人{_names(data['claimants'])}提出如下仲裁请求：", _lead(s)))
+        story.append(CJKParagraph(f"申请人{_names(data['claimants'])}提出如下仲裁请求：", _lead(s)))
         story += _items(data["claims"], s)
     if data.get("defence"):
-        story.append(_Para(f"被申请人{_names(data['respondents'])}答辩称：", _lead(s)))
+        story.append(CJKParagraph(f"被申请人{_names(data['respondents'])}答辩称：", _lead(s)))
         story += _text(data["defence"], s.body)
     if data.get("counterclaims"):
-        story.append(_Para(f"被申请人{_names(data['respondents'])}提出如下仲裁反请求：", _lead(s)))
+        story.append(CJKParagraph(f"被申请人{_names(data['respondents'])}提出如下仲裁反请求：", _lead(s)))
         story += _items(data["counterclaims"], s)
     if consent:
         x = _extra_styles(s)
-        story.append(_Para("在仲裁过程中，双方当事人自行达成和解协议，主要内容如下：", _lead(s)))
+        story.append(CJKParagraph("在仲裁过程中，双方当事人自行达成和解协议，主要内容如下：", _lead(s)))
         for n, term in enumerate(data["settlement_terms"], start=1):
             if term.get("title"):
-                story.append(_Para(f"第{chinese_numeral(n)}条　{markup(term['title'])}", x.clause))
+                story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(term['title'])}", x.clause))
                 story += _text(term["text"], s.body)
             else:  # a term without a heading reads as one numbered paragraph
-                story.append(_Para(f"第{chinese_numeral(n)}条　{markup(term['text'])}", s.body))
+                story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(term['text'])}", s.body))
     return story
 
 
@@ -154,16 +153,16 @@ def _opinion(data, consent, s):
     story = []
     if consent:
         story.append(
-            _Para(
+            CJKParagraph(
                 "仲裁庭经审查认为，上述和解协议系双方当事人的真实意思表示，内容不违反法律、行政法规的强制性"
                 "规定，不损害国家利益、社会公共利益和他人的合法权益，仲裁庭予以确认。",
                 s.body,
             )
         )
     if data.get("facts_found"):
-        story += [_Para("经审理查明：", _lead(s)), *_text(data["facts_found"], s.body)]
+        story += [CJKParagraph("经审理查明：", _lead(s)), *_text(data["facts_found"], s.body)]
     if data.get("reasons"):
-        story += [_Para("仲裁庭认为：", _lead(s)), *_text(data["reasons"], s.body)]
+        story += [CJKParagraph("仲裁庭认为：", _lead(s)), *_text(data["reasons"], s.body)]
     return story
 
 
@@ -180,14 +179,14 @@ def _decision(data, consent, s):
     numbered = [
         p for n, item in enumerate(items, start=1) for p in _text(f"{chinese_numeral(n)}、{item}", s.body)
     ]
-    return [_Para(lead, _lead(s)), *numbered]
+    return [CJKParagraph(lead, _lead(s)), *numbered]
 
 
 def _dissent(dissent, s):
     name = markup(dissent["arbitrator_name"])
     return [
-        _Para("仲裁员不同意见", s.heading),
-        _Para(
+        CJKParagraph("仲裁员不同意见", s.heading),
+        CJKParagraph(
             f"本裁决系根据仲裁庭多数仲裁员的意见作出。仲裁员{name}对本裁决持不同意见，其意见如下：", _lead(s)
         ),
         *_text(dissent["text"], s.body),
@@ -198,13 +197,15 @@ def _award_signatures(data, s):
     """Each arbitrator's role and name, the date of the award and the secretary, at the right of the page."""
     plain = _extra_styles(s).plain
     rows = [
-        [_Para(markup(sig["role_label"]), plain), _Para(markup(sig["name"]), plain)]
+        [CJKParagraph(markup(sig["role_label"]), plain), CJKParagraph(markup(sig["name"]), plain)]
         for sig in data["signatures"]
     ]
-    rows.append([_Para(chinese_date(data["issued_at"]), plain), ""])
+    rows.append([CJKParagraph(chinese_date(data["issued_at"]), plain), ""])
     date_row = len(rows) - 1
     if data.get("secretary_name"):
-        rows.append([_Para(SECRETARY_LABEL, plain), _Para(markup(data["secretary_name"]), plain)])
+        rows.append(
+            [CJKParagraph(SECRETARY_LABEL, plain), CJKParagraph(markup(data["secretary_name"]), plain)]
+        )
     block = Table(rows, colWidths=SIGNATURE_BLOCK_COLUMNS, hAlign="RIGHT")
     block.setStyle(
         TableStyle(
@@ -258,18 +259,18 @@ def render_hearing_record(data: dict, *, font: PdfFont | None = None) -> bytes:
     ]
     confirmed = [c["confirmed_at"] for c in data["confirmations"] if c["confirmed_at"]]
     story = [
-        _Para(markup(data["commission_name"]), s.title),
-        _Para(HEARING_RECORD_TITLE, s.title),
+        CJKParagraph(markup(data["commission_name"]), s.title),
+        CJKParagraph(HEARING_RECORD_TITLE, s.title),
         Spacer(1, 2 * mm),
         _case_block(case_rows, s),
-        _Para("出席人员", s.heading),
+        CJKParagraph("出席人员", s.heading),
         _attendees(data["attendees"], s),
-        _Para("庭审记录", s.heading),
+        CJKParagraph("庭审记录", s.heading),
         # Unindented, so that a speaker's turn starts at the margin whether a newline or a blank line ends
         # the one before.
-        *(_text(data["record_text"], x.plain) or [_Para("（无记录）", x.plain)]),
-        _Para("笔录确认", s.heading),
-        _Para(
+        *(_text(data["record_text"], x.plain) or [CJKParagraph("（无记录）", x.plain)]),
+        CJKParagraph("笔录确认", s.heading),
+        CJKParagraph(
             f"以上笔录经下列人员通过{PLATFORM_NAME}阅读。各人确认笔录的时间或者对笔录提出的异议如下：",
             _lead(s),
         ),
@@ -294,22 +295,25 @@ def _time_or_blank(value):
 
 def _attendees(attendees, s):
     if not attendees:
-        return _Para("无。", s.body)
-    header = [_Para(text, s.cell) for text in ("身份", "姓名")]
-    rows = [[_Para(markup(a["role_label"]), s.cell), _Para(markup(a["name"]), s.cell)] for a in attendees]
+        return CJKParagraph("无。", s.body)
+    header = [CJKParagraph(text, s.cell) for text in ("身份", "姓名")]
+    rows = [
+        [CJKParagraph(markup(a["role_label"]), s.cell), CJKParagraph(markup(a["name"]), s.cell)]
+        for a in attendees
+    ]
     return _grid([header, *rows], ATTENDEE_COLUMNS)
 
 
 def _confirmations(confirmations, s):
     if not confirmations:
-        return _Para("无。", s.body)
-    header = [_Para(text, s.cell) for text in ("序号", "姓名", "确认时间（北京时间）", "异议")]
+        return CJKParagraph("无。", s.body)
+    header = [CJKParagraph(text, s.cell) for text in ("序号", "姓名", "确认时间（北京时间）", "异议")]
     rows = [
         [
-            _Para(str(n), s.cell),
-            _Para(markup(c["name"]), s.cell),
-            _Para(_moment(c["confirmed_at"], seconds=True) if c["confirmed_at"] else "未确认", s.cell),
-            _Para(markup(c["objection"] or ("无" if c["confirmed_at"] else "—")), s.cell),
+            CJKParagraph(str(n), s.cell),
+            CJKParagraph(markup(c["name"]), s.cell),
+            CJKParagraph(_moment(c["confirmed_at"], seconds=True) if c["confirmed_at"] else "未确认", s.cell),
+            CJKParagraph(markup(c["objection"] or ("无" if c["confirmed_at"] else "—")), s.cell),
         ]
         for n, c in enumerate(confirmations, start=1)
     ]

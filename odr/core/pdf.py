@@ -145,6 +145,18 @@ class CJKParagraph(Paragraph):
     """
 
     def breakLinesCJK(self, maxWidths):
+        # Platypus wraps a paragraph several times at the same width (a table sizing then drawing its
+        # cells, KeepTogether and keepWithNext measuring before the frame places it), and breaking lines
+        # is most of the cost of a document. The lines depend only on the width, so they are kept.
+        if getattr(self, "_splitpara", 0):
+            return self._break_lines(maxWidths)
+        key = tuple(maxWidths) if isinstance(maxWidths, (list, tuple)) else (maxWidths,)
+        kept = self.__dict__.get("_lines_by_width")
+        if kept is None or kept[0] != key:
+            kept = self._lines_by_width = (key, self._break_lines(maxWidths))
+        return kept[1]
+
+    def _break_lines(self, maxWidths):
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
         if not self.frags:
