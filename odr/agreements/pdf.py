@@ -6,19 +6,28 @@ for enforcement (强制执行申请书). Each takes plain data and returns PDF b
 the same bytes, so a stored SHA-256 can be checked by rendering again.
 """
 
-import functools
-from datetime import date, datetime
-
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from odr.core.legal_pdf import (
+    GRID,
+    SHADE,
+    TEXT_WIDTH,
+    addressee,
+    case_block,
+    chinese_numeral,
+    day_text,
+    extra_styles,
+    grid,
+    joined_names,
+    moment,
+    mono,
+    party_paragraphs,
+    signing_lines,
+    size_text,
+    text_paras,
+)
 from odr.core.pdf import (
-    MARGINS,
-    MONO_FONT,
-    PAGE_SIZE,
     PLATFORM_NAME,
     CJKParagraph,
     PdfFont,
@@ -26,9 +35,7 @@ from odr.core.pdf import (
     chinese_date,
     markup,
     styles,
-    text_paragraphs,
 )
-from odr.core.timeutil import local
 
 AGREEMENT_TITLE = "调解协议书"
 SIGNATURE_PAGE_TITLE = "签署页"
@@ -36,11 +43,7 @@ APPLICATION_TITLE = "司法确认申请书"
 RULING_TITLE = "民 事 裁 定 书"
 ENFORCEMENT_TITLE = "强制执行申请书"
 
-TEXT_WIDTH = PAGE_SIZE[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
-GRID = colors.HexColor("#888888")
-SHADE = colors.HexColor("#f2f2f2")
 # Party name, "签章：", the line to sign on, the date to fill in.
-SIGNING_COLUMNS = (TEXT_WIDTH - 16 * mm - 40 * mm - 34 * mm, 16 * mm, 40 * mm, 34 * mm)
 # 序号, 签署身份, 当事人 (the rest), 签署人, 签署时间, IP 地址: a date such as 2026年11月28日 fits on one line,
 # and below them a SHA-256 in 8 pt Courier (108 mm) fits in one line across the last four columns.
 SIGNATURE_COLUMNS = (11 * mm, 25 * mm, TEXT_WIDTH - 118 * mm, 18 * mm, 33 * mm, 31 * mm)
@@ -48,26 +51,6 @@ ATTACHMENT_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 20 * mm - 60 * mm, 20 * mm
 OBLIGATION_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 26 * mm - 32 * mm - 32 * mm, 26 * mm, 32 * mm, 32 * mm)
 
 CIVIL_PROCEDURE_LAW = "《中华人民共和国民事诉讼法》"
-_DIGITS = "零一二三四五六七八九"
-
-
-def _text(text: str, style: ParagraphStyle) -> list[CJKParagraph]:
-    """`text_paragraphs` of TEXT as paragraphs that keep their line breaks."""
-    return [CJKParagraph(None, p.style, frags=p.frags) for p in text_paragraphs(text, style)]
-
-
-def chinese_numeral(n: int) -> str:
-    """N (1 to 999) in Chinese numerals as clauses and items are numbered: 一, 十二, 二十, 一百零五."""
-    if not 1 <= n <= 999:
-        raise ValueError(f"{n} is outside 1-999")
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    out = f"{_DIGITS[hundreds]}百" if hundreds else ""
-    if tens:
-        out += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
-    elif hundreds and units:
-        out += "零"
-    return out + (_DIGITS[units] if units else "")
 
 
 # --- 调解协议书 -------------------------------------------------------------------------------------
@@ -77,7 +60,7 @@ def render_agreement(data: dict, *, font: PdfFont | None = None) -> bytes:
     """The settlement agreement described by DATA, unsigned, with blank lines to sign on, as PDF bytes.
 
     DATA holds case_number, case_title, organisation_name, version_number (int), finalised_at (aware),
-    content_sha256, parties (party dicts, see `_party_paragraphs`), mediators (names), facts (text; a
+    content_sha256, parties (party dicts, see `party_paragraphs`), mediators (names), facts (text; a
     blank line separates paragraphs) and clauses (dicts with title and text).
     """
     return build_document(
@@ -107,7 +90,7 @@ def _agreement_reference(data):
 
 
 def _agreement_story(data, s):
-    x = _extra_styles(s)
+    x = extra_styles(s)
     parties = data["parties"]
     mediators = data["mediators"]
     case_rows = [
@@ -116,15 +99,15 @@ def _agreement_story(data, s):
         ("调解组织", data["organisation_name"]),
         ("调解员", "、".join(mediators)),
         ("协议版本", f"第{data['version_number']}版"),
-        ("定稿时间", _moment(data["finalised_at"])),
+        ("定稿时间", moment(data["finalised_at"])),
     ]
     story = [
         CJKParagraph(AGREEMENT_TITLE, s.title),
-        _case_block(case_rows, s),
+        case_block(case_rows, s),
         CJKParagraph("一、当事人", s.heading),
-        *[p for party in parties for p in _party_paragraphs(party, s)],
+        *[p for party in parties for p in party_paragraphs(party, s)],
         CJKParagraph("二、纠纷事实", s.heading),
-        *_text(data["facts"], s.body),
+        *text_paras(data["facts"], s.body),
         CJKParagraph("三、协议条款", s.heading),
         CJKParagraph(
             f"经{markup(data['organisation_name'])}调解，双方当事人在平等、自愿的基础上，达成如下协议：",
@@ -133,14 +116,14 @@ def _agreement_story(data, s):
     ]
     for n, clause in enumerate(data["clauses"], start=1):
         story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
-        story.extend(_text(clause["text"], s.body))
+        story.extend(text_paras(clause["text"], s.body))
     story += [
         CJKParagraph("四、协议的生效与司法确认", s.heading),
         *[CJKParagraph(text, s.body) for text in _closing(data)],
         _digest(data["content_sha256"], s),
         Spacer(1, 4 * mm),
         CJKParagraph("（以下无正文，为签署栏）", x.centred),
-        _signing_lines(
+        signing_lines(
             [
                 *[row for party in parties for row in _party_signers(party)],
                 *[("调解员", name) for name in mediators],
@@ -165,7 +148,7 @@ def _closing(data):
 
 
 def _digest(sha256, s):
-    x = _extra_styles(s)
+    x = extra_styles(s)
     box = Table(
         [[CJKParagraph("本协议内容摘要（SHA-256）：", s.small)], [CJKParagraph(markup(sha256), x.digest)]],
         colWidths=(TEXT_WIDTH,),
@@ -182,7 +165,7 @@ def _party_signers(party):
 
 
 def _signature_page(data, signatures, s):
-    x = _extra_styles(s)
+    x = extra_styles(s)
     header = [
         CJKParagraph(text, s.cell)
         for text in ("序号", "签署身份", "当事人", "签署人", "签署时间<br/>（北京时间）", "IP 地址")
@@ -196,7 +179,7 @@ def _signature_page(data, signatures, s):
                 CJKParagraph(markup(sig["capacity_label"]), s.cell),
                 CJKParagraph(markup(sig["party_name"] or "—"), s.cell),
                 CJKParagraph(markup(sig["signer_name"]), s.cell),
-                CJKParagraph(_moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
+                CJKParagraph(moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
                 CJKParagraph(markup(sig["ip_address"]), x.mono_cell),
             ]
         )
@@ -212,7 +195,7 @@ def _signature_page(data, signatures, s):
             ]
         )
         spans += [("SPAN", (0, row - 1), (0, row)), ("SPAN", (2, row), (-1, row))]
-    table = _grid(rows, SIGNATURE_COLUMNS)
+    table = grid(rows, SIGNATURE_COLUMNS)
     table.setStyle(TableStyle(spans))
     return [
         CJKParagraph(SIGNATURE_PAGE_TITLE, s.title),
@@ -226,10 +209,10 @@ def _signature_page(data, signatures, s):
         table,
         Spacer(1, 4 * mm),
         CJKParagraph(
-            f"本协议经全部当事人和调解员签署，于{_moment(data['effective_at'], seconds=True)}（北京时间）生效。",
+            f"本协议经全部当事人和调解员签署，于{moment(data['effective_at'], seconds=True)}（北京时间）生效。",
             s.body,
         ),
-        CJKParagraph(f"本协议内容摘要（SHA-256）：{_mono(data['content_sha256'])}", x.plain),
+        CJKParagraph(f"本协议内容摘要（SHA-256）：{mono(data['content_sha256'])}", x.plain),
     ]
 
 
@@ -245,15 +228,15 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
     optionally organisation_name (the mediation organisation; the platform is named without it).
     """
     s = styles(font)
-    x = _extra_styles(s)
+    x = extra_styles(s)
     agreement = data["agreement"]
     applicants = data["applicants"]
-    names = _names(applicants)
+    names = joined_names(applicants)
     mediated_by = markup(data.get("organisation_name") or PLATFORM_NAME)
     story = [
         CJKParagraph(APPLICATION_TITLE, s.title),
         Spacer(1, 2 * mm),
-        *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
+        *[p for party in applicants for p in party_paragraphs(party, s, side_label="申请人")],
         CJKParagraph("请求事项", s.heading),
         CJKParagraph(
             f"请求确认申请人{names}于{chinese_date(agreement['effective_at'])}经{mediated_by}调解达成的"
@@ -261,26 +244,26 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
             s.body,
         ),
         CJKParagraph("事实和理由", s.heading),
-        *_text(data["facts_and_reasons"], s.body),
+        *text_paras(data["facts_and_reasons"], s.body),
         CJKParagraph(
-            f"该调解协议于{_moment(agreement['effective_at'], seconds=True)}（北京时间）经各方当事人和调解员签署生效，"
+            f"该调解协议于{moment(agreement['effective_at'], seconds=True)}（北京时间）经各方当事人和调解员签署生效，"
             "已签署协议PDF文件的SHA-256摘要为：",
             s.body,
         ),
         CJKParagraph(markup(agreement["pdf_sha256"]), x.digest),
         CJKParagraph(
             f"申请人依照{CIVIL_PROCEDURE_LAW}第二百零五条的规定，自调解协议生效之日起三十日内共同提出本申请。"
-            f"本申请由{markup(data['applicant_name'])}于{_moment(data['applied_at'])}通过{PLATFORM_NAME}提交，"
+            f"本申请由{markup(data['applicant_name'])}于{moment(data['applied_at'])}通过{PLATFORM_NAME}提交，"
             f"{'、'.join(markup(n) for n in data['consenting_names']) or '其他申请人'}已确认共同申请。",
             s.body,
         ),
         CJKParagraph("申请人承诺", s.heading),
         *[CJKParagraph(text, s.body) for text in _UNDERTAKING],
-        _signing_lines(
+        signing_lines(
             [("申请人", party["name"]) for party in applicants],
             s,
             signed_on=data["applied_at"],
-            before=_addressee(data["court_name"], s),
+            before=addressee(data["court_name"], s),
         ),
         Spacer(1, 4 * mm),
         CJKParagraph("附件：案件材料清单", s.heading),
@@ -307,12 +290,12 @@ def _attachments(attachments, s):
         [
             CJKParagraph(str(n), s.cell),
             CJKParagraph(markup(a["name"]), s.cell),
-            CJKParagraph(_size(a["size"]), s.cell),
+            CJKParagraph(size_text(a["size"]), s.cell),
             CJKParagraph(markup(a["sha256"] or "—"), s.mono if a["sha256"] else s.cell),
         ]
         for n, a in enumerate(attachments, start=1)
     ]
-    return _grid([header, *rows], ATTACHMENT_COLUMNS)
+    return grid([header, *rows], ATTACHMENT_COLUMNS)
 
 
 # --- 民事裁定书 ---------------------------------------------------------------------------------------
@@ -329,9 +312,9 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
     if data["outcome"] not in ("confirmed", "rejected"):
         raise ValueError(f"unknown outcome {data['outcome']!r}")
     s = styles(font)
-    x = _extra_styles(s)
+    x = extra_styles(s)
     applicants = data["applicants"]
-    names = _names(applicants)
+    names = joined_names(applicants)
     agreement = (
         f"申请人{names}于{chinese_date(data['agreement_effective_at'])}经{markup(data['organisation_name'])}"
         f"主持调解达成的调解协议"
@@ -341,7 +324,7 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         CJKParagraph(RULING_TITLE, s.title),
         CJKParagraph(markup(data["ruling_number"]), x.right),
         Spacer(1, 3 * mm),
-        *[p for party in applicants for p in _party_paragraphs(party, s, side_label="申请人")],
+        *[p for party in applicants for p in party_paragraphs(party, s, side_label="申请人")],
         CJKParagraph(
             f"申请人{names}于{chinese_date(data['agreement_effective_at'])}经{markup(data['organisation_name'])}"
             f"主持调解（{PLATFORM_NAME}案号：{markup(data['case_number'])}），达成调解协议，并共同向本院申请"
@@ -354,10 +337,10 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         story.append(CJKParagraph("申请人达成的调解协议主要内容如下：", s.body))
         for n, clause in enumerate(data["agreement_clauses"], start=1):
             story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(clause['title'])}", x.clause))
-            story.extend(_text(clause["text"], s.body))
+            story.extend(text_paras(clause["text"], s.body))
         story += [
             CJKParagraph("本院经审查认为，申请人达成的调解协议符合司法确认调解协议的法定条件。", s.body),
-            *_text(data.get("explanation") or "", s.body),
+            *text_paras(data.get("explanation") or "", s.body),
             CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
             CJKParagraph(f"{agreement}有效。", s.body),
             CJKParagraph(
@@ -377,7 +360,7 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
             for n, ground in enumerate(data["grounds"], start=1)
         ]
         story += [
-            *_text(data.get("explanation") or "", s.body),
+            *text_paras(data.get("explanation") or "", s.body),
             CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
             CJKParagraph(f"驳回申请人{names}的司法确认申请。", s.body),
             CJKParagraph(
@@ -392,7 +375,7 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
 
 def _court_signature(data, s, *, after):
     """The judge, the date and the clerk, set as a block at the right, kept on the page of AFTER."""
-    plain = _extra_styles(s).plain
+    plain = extra_styles(s).plain
     rows = [["审判员", markup(data["officer_name"])], [chinese_date(data["decided_at"]), ""]]
     if data.get("clerk_name"):
         rows.append(["书记员", markup(data["clerk_name"])])
@@ -443,23 +426,23 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
     story = [
         CJKParagraph(ENFORCEMENT_TITLE, s.title),
         Spacer(1, 2 * mm),
-        *_party_paragraphs(applicant, s, side_label="申请执行人"),
-        *_party_paragraphs(respondent, s, side_label="被执行人"),
+        *party_paragraphs(applicant, s, side_label="申请执行人"),
+        *party_paragraphs(respondent, s, side_label="被执行人"),
         CJKParagraph("申请事项", s.heading),
         *[CJKParagraph(f"{chinese_numeral(n)}、{text}", s.body) for n, text in enumerate(requests, start=1)],
         CJKParagraph("事实与理由", s.heading),
         CJKParagraph(grounds, s.body),
-        *_text(data["facts"], s.body),
+        *text_paras(data["facts"], s.body),
         CJKParagraph("被执行人未履行或者未全部履行的义务如下：", s.body),
         _obligations(data["obligations"], s),
         Spacer(1, 2 * mm),
-        _signing_lines(
+        signing_lines(
             [("申请执行人", applicant["name"])],
             s,
             signed_on=data["applied_at"],
             before=[
                 CJKParagraph("为维护申请执行人的合法权益，特向贵院申请强制执行。", s.body),
-                *_addressee(data["court_name"], s),
+                *addressee(data["court_name"], s),
             ],
         ),
     ]
@@ -469,7 +452,7 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
 
 
 def _obligations(obligations, s):
-    x = _extra_styles(s)
+    x = extra_styles(s)
     header = [
         CJKParagraph(text, s.cell) for text in ("序号", "义务内容", "金额（元）", "履行期限", "履行情况")
     ]
@@ -478,141 +461,9 @@ def _obligations(obligations, s):
             CJKParagraph(str(n), s.cell),
             CJKParagraph(markup(o["description"]), s.cell),
             CJKParagraph(markup(o["amount"] or "—"), x.amount_cell),
-            CJKParagraph(_day(o["due_date"]), s.cell),
+            CJKParagraph(day_text(o["due_date"]), s.cell),
             CJKParagraph(markup(o["performed_note"] or "未履行"), s.cell),
         ]
         for n, o in enumerate(obligations, start=1)
     ]
-    return _grid([header, *rows], OBLIGATION_COLUMNS)
-
-
-# --- shared pieces ------------------------------------------------------------------------------------
-
-
-def _party_paragraphs(party, s, *, side_label=None):
-    """PARTY the way Chinese legal documents introduce one: name, kind, identity number, address; agent.
-
-    PARTY holds side_label, name, kind_label, identity_label, identity_number (may be empty), address,
-    agent_name and agent_firm (the last three may be None); SIDE_LABEL replaces the party's own label.
-    """
-    x = _extra_styles(s)
-    label = side_label or party["side_label"]
-    text = f"{label}：{markup(party['name'])}（{markup(party['kind_label'])}）"
-    if party.get("identity_number"):
-        text += f"，{markup(party['identity_label'])}：{markup(party['identity_number'])}"
-    if party.get("address"):
-        text += f"，住所：{markup(party['address'])}"
-    paragraphs = [CJKParagraph(text + "。", x.party)]
-    if party.get("agent_name"):
-        agent = f"委托代理人：{markup(party['agent_name'])}"
-        if party.get("agent_firm"):
-            agent += f"，{markup(party['agent_firm'])}"
-        paragraphs.append(CJKParagraph(agent + "。", x.party))
-    return paragraphs
-
-
-def _addressee(court_name, s):
-    """此致 and the court, as a letter to the court closes."""
-    return [CJKParagraph("此致", s.body), CJKParagraph(markup(court_name), _extra_styles(s).plain)]
-
-
-def _names(parties):
-    return "、".join(markup(party["name"]) for party in parties)
-
-
-def _case_block(rows, s):
-    cells = [[CJKParagraph(label, s.cell), CJKParagraph(markup(value), s.cell)] for label, value in rows]
-    return _grid(cells, (28 * mm, TEXT_WIDTH - 28 * mm), shade=(0, -1))
-
-
-def _grid(rows, widths, *, shade=(-1, 0)):
-    """A ruled table, the cells to SHADE (the header row, repeated on each page, unless told otherwise).
-
-    Its padding is narrower than reportlab's so that dates and amounts fit in their columns.
-    """
-    table = Table(rows, colWidths=widths, repeatRows=1 if shade == (-1, 0) else 0)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), shade, SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
-
-
-def _signing_lines(signers, s, *, signed_on=None, before=()):
-    """One row per (capacity, name) in SIGNERS with a blank line to sign on, kept whole with BEFORE.
-
-    The date is SIGNED_ON (aware) when given, else left blank to fill in by hand.
-    """
-    # A plain string, not a paragraph, so that the ideographic spaces left to write in are not collapsed.
-    day = chinese_date(signed_on) if signed_on else "　　年　　月　　日"
-    rows = [
-        [CJKParagraph(f"{markup(capacity)}：{markup(name)}", s.cell), CJKParagraph("签章：", s.cell), "", day]
-        for capacity, name in signers
-    ]
-    table = Table(rows, colWidths=SIGNING_COLUMNS)
-    table.setStyle(
-        TableStyle(
-            [
-                # With the paragraphs' leading, the string's baseline lines up with theirs.
-                ("FONT", (3, 0), (3, -1), s.cell.fontName, s.cell.fontSize, s.cell.leading),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("TOPPADDING", (0, 0), (-1, -1), 16),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LINEBELOW", (2, 0), (2, -1), 0.75, colors.black),
-            ]
-        )
-    )
-    # Kept whole so that no signer is left alone on a page after the text they sign.
-    return KeepTogether([*before, Spacer(1, 4 * mm), table])
-
-
-def _mono(text):
-    return f'<font name="{MONO_FONT}" size="8">{markup(text)}</font>'
-
-
-def _moment(value: datetime, *, seconds=False, wrap=False) -> str:
-    """VALUE (aware) in Beijing as 2026年11月28日 15:42, with seconds if SECONDS, time on a new line if WRAP."""
-    t = local(value)
-    clock = t.strftime("%H:%M:%S" if seconds else "%H:%M")
-    return f"{t.year}年{t.month}月{t.day}日{'<br/>' if wrap else ' '}{clock}"
-
-
-def _day(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _size(size: int | None) -> str:
-    """SIZE in bytes the way people read it: 812 B, 35.2 KB, 4.7 MB; a dash if unknown."""
-    if size is None:
-        return "—"
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-class _ExtraStyles:
-    """Styles these layouts derive from the shared ones (see `odr.core.pdf.styles`)."""
-
-    def __init__(self, s):
-        self.plain = ParagraphStyle("agr-plain", s.body, firstLineIndent=0)
-        self.party = ParagraphStyle("agr-party", s.body, spaceAfter=2)
-        self.clause = ParagraphStyle("agr-clause", s.body, firstLineIndent=0, spaceBefore=6, keepWithNext=1)
-        self.centred = ParagraphStyle("agr-centred", s.small, alignment=TA_CENTER)
-        self.right = ParagraphStyle("agr-right", s.body, firstLineIndent=0, alignment=TA_RIGHT)
-        self.amount_cell = ParagraphStyle("agr-amount", s.cell, alignment=TA_RIGHT)
-        self.mono_cell = ParagraphStyle("agr-mono-cell", s.mono, leading=15)
-        self.digest = ParagraphStyle("agr-digest", s.mono, fontSize=9, leading=13)
-
-
-@functools.cache
-def _extra_styles(s) -> _ExtraStyles:
-    return _ExtraStyles(s)
+    return grid([header, *rows], OBLIGATION_COLUMNS)

@@ -15,15 +15,16 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 # The settlement-agreement layouts already hold the pieces Chinese legal documents share: party
 # introductions, ruled tables, the paragraph that keeps its line breaks. Reused rather than copied so
 # that an award looks like the agreement and the ruling it may follow.
-from odr.agreements.pdf import (
+from odr.core.legal_pdf import (
     TEXT_WIDTH,
-    _case_block,
-    _extra_styles,
-    _grid,
-    _moment,
-    _party_paragraphs,
-    _text,
+    case_block,
     chinese_numeral,
+    extra_styles,
+    grid,
+    joined_names,
+    moment,
+    party_paragraphs,
+    text_paras,
 )
 from odr.core.pdf import PLATFORM_NAME, CJKParagraph, PdfFont, build_document, chinese_date, markup, styles
 
@@ -69,14 +70,14 @@ def render_award(data: dict, *, font: PdfFont | None = None) -> bytes:
     if data["kind"] not in AWARD_KINDS:
         raise ValueError(f"unknown kind of award {data['kind']!r}")
     s = styles(font)
-    x = _extra_styles(s)
+    x = extra_styles(s)
     consent = data["kind"] == "consent_award"
     story = [
         CJKParagraph(markup(data["commission_name"]), s.title),
         CJKParagraph(" ".join(AWARD_TITLE), s.title),
         CJKParagraph(markup(data["award_number"]), x.right),
         Spacer(1, 3 * mm),
-        *[p for party in (*data["claimants"], *data["respondents"]) for p in _party_paragraphs(party, s)],
+        *[p for party in (*data["claimants"], *data["respondents"]) for p in party_paragraphs(party, s)],
         *[CJKParagraph(text, s.body) for text in _procedure(data, consent)],
         CJKParagraph("一、案情", s.heading),
         *_case(data, consent, s),
@@ -103,7 +104,7 @@ def _procedure(data, consent):
     """How the case came to the commission and was heard, as the paragraphs before 一、案情."""
     commission = markup(data["commission_name"])
     intake = (
-        f"{commission}（以下简称本会）根据{markup(data['arbitration_basis'])}，以及申请人{_names(data['claimants'])}"
+        f"{commission}（以下简称本会）根据{markup(data['arbitration_basis'])}，以及申请人{joined_names(data['claimants'])}"
         f"于{chinese_date(data['applied_at'])}向本会提交的书面仲裁申请，受理了申请人与被申请人之间的"
         f"{markup(data['case_title'])}一案，案号为{markup(data['arbitration_case_number'])}。"
     )
@@ -129,21 +130,23 @@ def _procedure(data, consent):
 def _case(data, consent, s):
     story = []
     if data["claims"]:
-        story.append(CJKParagraph(f"申请人{_names(data['claimants'])}提出如下仲裁请求：", _lead(s)))
+        story.append(CJKParagraph(f"申请人{joined_names(data['claimants'])}提出如下仲裁请求：", _lead(s)))
         story += _items(data["claims"], s)
     if data.get("defence"):
-        story.append(CJKParagraph(f"被申请人{_names(data['respondents'])}答辩称：", _lead(s)))
-        story += _text(data["defence"], s.body)
+        story.append(CJKParagraph(f"被申请人{joined_names(data['respondents'])}答辩称：", _lead(s)))
+        story += text_paras(data["defence"], s.body)
     if data.get("counterclaims"):
-        story.append(CJKParagraph(f"被申请人{_names(data['respondents'])}提出如下仲裁反请求：", _lead(s)))
+        story.append(
+            CJKParagraph(f"被申请人{joined_names(data['respondents'])}提出如下仲裁反请求：", _lead(s))
+        )
         story += _items(data["counterclaims"], s)
     if consent:
-        x = _extra_styles(s)
+        x = extra_styles(s)
         story.append(CJKParagraph("在仲裁过程中，双方当事人自行达成和解协议，主要内容如下：", _lead(s)))
         for n, term in enumerate(data["settlement_terms"], start=1):
             if term.get("title"):
                 story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(term['title'])}", x.clause))
-                story += _text(term["text"], s.body)
+                story += text_paras(term["text"], s.body)
             else:  # a term without a heading reads as one numbered paragraph
                 story.append(CJKParagraph(f"第{chinese_numeral(n)}条　{markup(term['text'])}", s.body))
     return story
@@ -160,9 +163,9 @@ def _opinion(data, consent, s):
             )
         )
     if data.get("facts_found"):
-        story += [CJKParagraph("经审理查明：", _lead(s)), *_text(data["facts_found"], s.body)]
+        story += [CJKParagraph("经审理查明：", _lead(s)), *text_paras(data["facts_found"], s.body)]
     if data.get("reasons"):
-        story += [CJKParagraph("仲裁庭认为：", _lead(s)), *_text(data["reasons"], s.body)]
+        story += [CJKParagraph("仲裁庭认为：", _lead(s)), *text_paras(data["reasons"], s.body)]
     return story
 
 
@@ -177,7 +180,9 @@ def _decision(data, consent, s):
     # The allocation of the fees is the last item the tribunal decides, numbered on from the others.
     items = [*data["decisions"], *([data["costs"]] if data.get("costs") else [])]
     numbered = [
-        p for n, item in enumerate(items, start=1) for p in _text(f"{chinese_numeral(n)}、{item}", s.body)
+        p
+        for n, item in enumerate(items, start=1)
+        for p in text_paras(f"{chinese_numeral(n)}、{item}", s.body)
     ]
     return [CJKParagraph(lead, _lead(s)), *numbered]
 
@@ -189,13 +194,13 @@ def _dissent(dissent, s):
         CJKParagraph(
             f"本裁决系根据仲裁庭多数仲裁员的意见作出。仲裁员{name}对本裁决持不同意见，其意见如下：", _lead(s)
         ),
-        *_text(dissent["text"], s.body),
+        *text_paras(dissent["text"], s.body),
     ]
 
 
 def _award_signatures(data, s):
     """Each arbitrator's role and name, the date of the award and the secretary, at the right of the page."""
-    plain = _extra_styles(s).plain
+    plain = extra_styles(s).plain
     rows = [
         [CJKParagraph(markup(sig["role_label"]), plain), CJKParagraph(markup(sig["name"]), plain)]
         for sig in data["signatures"]
@@ -222,17 +227,13 @@ def _award_signatures(data, s):
 
 def _items(texts, s):
     """TEXTS numbered 1．2．… as claims are listed."""
-    return [p for n, text in enumerate(texts, start=1) for p in _text(f"{n}．{text}", s.body)]
+    return [p for n, text in enumerate(texts, start=1) for p in text_paras(f"{n}．{text}", s.body)]
 
 
 @functools.cache
 def _lead(s) -> ParagraphStyle:
     """Body text that introduces what follows (……如下：) and so is never left at the foot of a page."""
     return ParagraphStyle("arb-lead", s.body, keepWithNext=1)
-
-
-def _names(parties):
-    return "、".join(markup(party["name"]) for party in parties)
 
 
 # --- 庭审笔录 -----------------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ def render_hearing_record(data: dict, *, font: PdfFont | None = None) -> bytes:
     objection (str or None)).
     """
     s = styles(font)
-    x = _extra_styles(s)
+    x = extra_styles(s)
     tribunal = "、".join(f"{m['role_label']}{m['name']}" for m in data["tribunal"])
     case_rows = [
         ("仲裁案号", data["arbitration_case_number"]),
@@ -262,13 +263,13 @@ def render_hearing_record(data: dict, *, font: PdfFont | None = None) -> bytes:
         CJKParagraph(markup(data["commission_name"]), s.title),
         CJKParagraph(HEARING_RECORD_TITLE, s.title),
         Spacer(1, 2 * mm),
-        _case_block(case_rows, s),
+        case_block(case_rows, s),
         CJKParagraph("出席人员", s.heading),
         _attendees(data["attendees"], s),
         CJKParagraph("庭审记录", s.heading),
         # Unindented, so that a speaker's turn starts at the margin whether a newline or a blank line ends
         # the one before.
-        *(_text(data["record_text"], x.plain) or [CJKParagraph("（无记录）", x.plain)]),
+        *(text_paras(data["record_text"], x.plain) or [CJKParagraph("（无记录）", x.plain)]),
         CJKParagraph("笔录确认", s.heading),
         CJKParagraph(
             f"以上笔录经下列人员通过{PLATFORM_NAME}阅读。各人确认笔录的时间或者对笔录提出的异议如下：",
@@ -290,7 +291,7 @@ def _time_or_blank(value):
     """VALUE (aware) in Beijing as a plain string, for the case block to escape; 未记录 if None."""
     if value is None:
         return "未记录"
-    return _moment(value)
+    return moment(value)
 
 
 def _attendees(attendees, s):
@@ -301,7 +302,7 @@ def _attendees(attendees, s):
         [CJKParagraph(markup(a["role_label"]), s.cell), CJKParagraph(markup(a["name"]), s.cell)]
         for a in attendees
     ]
-    return _grid([header, *rows], ATTENDEE_COLUMNS)
+    return grid([header, *rows], ATTENDEE_COLUMNS)
 
 
 def _confirmations(confirmations, s):
@@ -312,9 +313,9 @@ def _confirmations(confirmations, s):
         [
             CJKParagraph(str(n), s.cell),
             CJKParagraph(markup(c["name"]), s.cell),
-            CJKParagraph(_moment(c["confirmed_at"], seconds=True) if c["confirmed_at"] else "未确认", s.cell),
+            CJKParagraph(moment(c["confirmed_at"], seconds=True) if c["confirmed_at"] else "未确认", s.cell),
             CJKParagraph(markup(c["objection"] or ("无" if c["confirmed_at"] else "—")), s.cell),
         ]
         for n, c in enumerate(confirmations, start=1)
     ]
-    return _grid([header, *rows], CONFIRMATION_COLUMNS)
+    return grid([header, *rows], CONFIRMATION_COLUMNS)

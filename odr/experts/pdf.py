@@ -6,6 +6,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from odr.core.legal_pdf import size_text
 from odr.core.pdf import (
     MARGINS,
     PAGE_SIZE,
@@ -85,7 +86,7 @@ def _attachments(attachments, s):
         [
             CJKParagraph(str(n), s.cell),
             CJKParagraph(markup(a["name"]), s.cell),
-            CJKParagraph(_size(a["size"]), s.cell),
+            CJKParagraph(size_text(a["size"]), s.cell),
             CJKParagraph(markup(a["sha256"]), s.mono),
         ]
         for n, a in enumerate(attachments, start=1)
@@ -122,12 +123,3 @@ def _signature(data, s):
             CJKParagraph(chinese_date(data["filed_at"]), right),
         ]
     )
-
-
-def _size(size: int) -> str:
-    """SIZE in bytes the way people read it: 812 B, 35.2 KB, 4.7 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
