@@ -2,14 +2,16 @@
 defaults): each of these once broke a real user while the operations' tests stayed green."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from freezegun import freeze_time
 
 from odr.agreements import confirmation, performance
+from odr.agreements import operations as agreement_ops
 from odr.agreements.models import AgreementState, ObligationState
 from odr.extensions import db
-from odr.rooms import operations
+from odr.rooms import operations as room_ops
 from odr.rooms.models import Message, Room, RoomKind
 from tests.agreement_support import T0, apply_jointly
 from tests.form_support import submit
@@ -26,7 +28,7 @@ def test_the_mediator_moves_the_joint_room_to_a_caucus(in_mediation, make_client
     """转至: the joint room's "Move" form takes the mediator to the chosen caucus room."""
     rooms = rooms_of(in_mediation["case"])
     joint, caucus = rooms[RoomKind.JOINT], rooms[RoomKind.CAUCUS_RESPONDENT]
-    operations.set_open(joint, in_mediation["mediator"], True)
+    room_ops.set_open(joint, in_mediation["mediator"], True)
     mediator = make_client(in_mediation["mediator"])
     response = submit(
         mediator, f"/rooms/{joint.id}", action="/move", values={"to": RoomKind.CAUCUS_RESPONDENT.value}
@@ -103,3 +105,74 @@ def test_materials_the_court_asks_for_reach_the_court(
         download = make_client(liaison).get(f"/materials/{request_.id}")
         assert download.status_code == 200 and download.data == PDF
         download.close()
+
+
+def test_a_newly_filed_demo_case_reaches_a_demo_court_for_confirmation(db, make_client):
+    """The README's demo journey: the demo claimant files against the demo respondent; once the
+    agreement is effective, the court proposed on the page is one a demo court account serves."""
+    from odr import seed
+    from odr.accounts.models import Role, User
+    from odr.cases import operations as case_ops
+    from odr.experts import operations as expert_ops
+    from odr.experts.models import Seat
+    from tests.agreement_support import draft_and_finalise
+
+    seed.run()
+    demo = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.odr")))}
+    claimant, respondent = demo["claimant@demo.odr"], demo["respondent@demo.odr"]
+    with freeze_time(T0 - timedelta(days=5)):
+        case = case_ops.file_case(
+            claimant,
+            organisation=demo["clerk@demo.odr"].organisation,
+            respondents=[
+                {
+                    "kind": "company",
+                    "name": respondent.name,
+                    "credit_code": respondent.credit_code,
+                    "phone": "13900000000",
+                    "email": None,
+                    "is_foreign": False,
+                }
+            ],
+            title="六堡茶地理标志证明商标侵权纠纷",
+            ip_type="geographical_indication",
+            dispute_kind="infringement",
+            industry="liubao_tea",
+            place="ecommerce_platform",
+            claim_amount=Decimal("50000"),
+            remedies="停止侵权，赔偿损失五万元。",
+            facts="被申请人在电商平台销售标注“六堡茶”的非产区茶叶。",
+            channel="self_filed",
+            online_consent=True,
+        )
+        case_ops.accept_case(case, demo["clerk@demo.odr"])
+        case_ops.answer_invitation(case, respondent, consent=True)
+        mediator = demo["mediator1@demo.odr"]
+        expert_ops.accept(
+            expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=demo["clerk@demo.odr"]), mediator
+        )
+    with freeze_time(T0):
+        agreement = draft_and_finalise(case, mediator)
+        for user in (claimant, respondent, mediator):
+            agreement_ops.sign(
+                agreement,
+                user,
+                version_id=agreement.final_version_id,
+                password="Demo-2026!",
+                ip_address="10.0.0.8",
+            )
+    with freeze_time(T0 + timedelta(days=1)):
+        response = submit(
+            make_client(claimant),
+            f"/cases/{case.id}",
+            action=f"/agreements/{agreement.id}/confirmation",
+            values={"apply-facts_and_reasons": "双方经调解自愿达成协议，请求司法确认。"},
+        )
+        assert response.status_code == 302
+        submit(make_client(respondent), f"/cases/{case.id}", testid="join-application")
+    assert agreement.state == AgreementState.CONFIRMATION_REQUESTED
+    officers = [u for u in demo.values() if u.has_role(Role.COURT_LIAISON)]
+    serving = [
+        u.email for u in officers if case.number in make_client(u).get("/court/").get_data(as_text=True)
+    ]
+    assert serving, "no demo court account finds the application in its queue"
