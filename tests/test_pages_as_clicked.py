@@ -176,3 +176,44 @@ def test_a_newly_filed_demo_case_reaches_a_demo_court_for_confirmation(db, make_
         u.email for u in officers if case.number in make_client(u).get("/court/").get_data(as_text=True)
     ]
     assert serving, "no demo court account finds the application in its queue"
+
+
+def test_the_invitation_to_mediate_opens_the_answer_page_and_waits_on_the_dashboard(
+    db, make_case, clerk, respondent, make_user, make_client
+):
+    """The notification asking a mediator to serve opens the page where they answer; the dashboard
+    shows the request and its 48-hour limit until it is answered; reading the list clears the bell."""
+    import re
+
+    from odr.accounts.models import Role
+    from odr.cases import operations as case_ops
+    from odr.experts import operations as expert_ops
+    from odr.experts.models import ExpertProfile, Seat
+
+    with freeze_time(T0):
+        case = make_case(respondents=[respondent])
+        case_ops.accept_case(case, clerk)
+        case_ops.answer_invitation(case, respondent, consent=True)
+        mediator = make_user(Role.MEDIATOR, organisation=clerk.organisation, name="黄调解员")
+        db.session.add(
+            ExpertProfile(user=mediator, specialties=["geographical_indication"], max_open_cases=5)
+        )
+        db.session.flush()
+        assignment = expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=clerk)
+    with freeze_time(T0 + timedelta(hours=6)):
+        browser = make_client(mediator)
+        dashboard = browser.get("/dashboard").get_data(as_text=True)
+        assert 'data-testid="bell"' in dashboard and re.search(r'id="bell-count">1<', dashboard)
+        assert f"/assignments/{assignment.id}" in dashboard  # the pending request, on the dashboard
+        assert "2026-12-03 10:00" in dashboard  # answer by: 48 hours after 10:00 Beijing time on 1 Dec
+        assert "42" in re.sub(r"\s+", " ", dashboard.split('data-testid="pending-requests"')[1][:1500])
+        listing = browser.get("/notifications").get_data(as_text=True)
+        listing = listing.split('data-testid="notifications"')[1].split("</ul>")[0]
+        links = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', listing)]
+        assert links, "the notification has no link"
+        for link in links:
+            page = browser.get(link)
+            assert page.status_code == 200, (link, page.status_code)
+        assert f"/assignments/{assignment.id}" in links
+        answer = browser.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+        assert re.search(r'id="bell-count">0<', answer)  # the list was read: the bell is cleared
