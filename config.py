@@ -79,6 +79,8 @@ class Config:
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.MAIL_FROM = _env("MAIL_FROM", "noreply@odr.example.cn")
+        # Where the platform is reached, for links in mails sent outside a request (a sweep, a command).
+        self.PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
         self.SCHEDULER_IN_WEB_PROCESS = _env("SCHEDULER_IN_WEB_PROCESS", "1") == "1"
         self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 

@@ -108,6 +108,9 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.identity.views import bp as identity_bp
+
+    app.register_blueprint(identity_bp)
 
 
 def register_template_helpers(app):
