@@ -51,6 +51,9 @@ class Config:
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))
         self.FILE_STORAGE_DIR = _env("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+        # How many proxies in front of the platform set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # no such header). Behind one nginx: 1.
+        self.TRUSTED_PROXIES = _non_negative("TRUSTED_PROXIES", 0)
         # Strict-Transport-Security max-age; on in production only (its pages are served over HTTPS).
         self.HSTS_SECONDS = 0
 

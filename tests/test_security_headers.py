@@ -3,15 +3,19 @@ Server header of the real server, templates free of inline script and style, and
 X-Forwarded-For is believed."""
 
 import http.client
+import json
 import re
 import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 import config as config_module
+from odr.audit.models import AuditEntry
 from odr.core import security
+from tests.conftest import PASSWORD
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -97,3 +101,36 @@ def test_templates_have_no_inline_script_or_style(template):
     assert "javascript:" not in text.lower()
     assert not re.search(r"<style\b", text, re.I), "inline <style>: move it to static/css"
     assert not re.search(r"\sstyle\s*=", text, re.I), "style attribute: use a class in static/css"
+
+
+def _signed_in_ip(db, client, user, **headers):
+    client.post("/login", data={"email": user.email, "password": PASSWORD}, headers=headers)
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "signed_in", AuditEntry.actor_id == user.id)
+    ).one()
+    return json.loads(entry.details)["ip"]
+
+
+def test_a_forwarded_address_is_ignored_without_a_trusted_proxy(app, db, client, make_user):
+    assert app.config["TRUSTED_PROXIES"] == 0
+    user = make_user()
+    ip = _signed_in_ip(db, client, user, **{"X-Forwarded-For": "203.0.113.9"})
+    assert ip == "127.0.0.1"
+
+
+def test_one_trusted_proxy_gives_the_address_it_saw(app, db, client, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # restored after the test
+    security.trust_proxies(app)
+    user = make_user()
+    # the client forged the first address; nginx appended the one it saw
+    ip = _signed_in_ip(db, client, user, **{"X-Forwarded-For": "198.51.100.7, 203.0.113.9"})
+    assert ip == "203.0.113.9"
+
+
+def test_the_number_of_trusted_proxies_must_be_a_count(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "-1")
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
+        config_module.Testing()
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    assert config_module.Testing().TRUSTED_PROXIES == 2

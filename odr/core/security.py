@@ -1,10 +1,11 @@
-"""What every response tells the browser about itself.
+"""What every response tells the browser about itself, and where the client's address comes from.
 
 One short after-request hook instead of a package: the policy is small, fixed, and tested header
 by header (tests/test_security_headers.py). Scripts and styles come only from our own static
 files, so no page may carry an inline script, inline event handler or inline style.
 """
 
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
 # Each directive closes what the platform does not use; 'self' covers the Socket.IO websocket.
@@ -68,5 +69,16 @@ class QuietRequestHandler(WSGIRequestHandler):
         return SERVER_NAME
 
 
+def trust_proxies(app):
+    """Read the client's address (and scheme and host) from the TRUSTED_PROXIES nearest proxies' headers.
+
+    With no trusted proxy (the default) X-Forwarded-* are ignored: anyone can send them.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def init_app(app):
     app.after_request(security_headers)
+    trust_proxies(app)
