@@ -23,8 +23,12 @@ def send_stored(sha256: str | None, filename: str, content_type: str | None = "a
 
 
 def client_ip() -> str:
-    """The address the request came from (the first hop a proxy reports), for signatures and logs."""
-    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+    """The address the request came from, for signatures and logs.
+
+    X-Forwarded-For is read only through the configured number of trusted proxies (ProxyFix, see
+    ``odr.core.security``); a header the client sent itself changes nothing.
+    """
+    return request.remote_addr or ""
 
 
 def external_url(endpoint: str, **values) -> str:
