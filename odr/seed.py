@@ -13,6 +13,7 @@ from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.audit.operations import record
 from odr.cases import operations as case_ops
 from odr.cases.models import Case
+from odr.core.db import utcnow
 from odr.extensions import db
 
 ORGANISATIONS = [
@@ -120,6 +121,7 @@ def run() -> int:
             details={"roles": [r.value for r in roles], "seed": True},
         )
         created += 1
+    created += _verify_demo_parties()
     from odr.experts import seed as expert_seed
 
     created += expert_seed.run(password, _user("respondent@demo.odr").name)
@@ -127,6 +129,34 @@ def run() -> int:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)):
         return created
     return created + _demo_cases(claimant)
+
+
+def _verify_demo_parties() -> int:
+    """The demo companies have had their business licences checked by the clerk."""
+    from odr.identity import methods
+    from odr.identity import operations as identity_ops
+    from odr.identity.models import IdentityVerification, VerificationState
+
+    clerk = _user("clerk@demo.odr")
+    done = 0
+    for email, _name, _roles, _org_name, party_kind, number in ACCOUNTS:
+        user = _user(email)
+        if not party_kind or user.identity_verified:
+            continue
+        request = IdentityVerification(
+            user=user,
+            method=methods.CLERK_DOCUMENTS.name,
+            number=number,
+            state=VerificationState.VERIFIED,
+            decided_at=utcnow(),
+            decided_by=clerk,
+            reason="示范数据：营业执照及法定代表人身份证明已核对。",
+        )
+        db.session.add(request)
+        db.session.flush()
+        identity_ops.grant(user, number, method=request.method, actor=clerk)
+        done += 1
+    return done
 
 
 def _demo_cases(claimant) -> int:
