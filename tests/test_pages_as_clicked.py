@@ -232,3 +232,12 @@ def test_a_closed_room_says_why_its_text_box_is_disabled(db, in_mediation, claim
     with client.get("/favicon.ico") as icon:
         assert icon.status_code == 200 and b"<svg" in icon.data
     assert 'rel="icon"' in page
+
+
+def test_who_mediated_stays_on_the_record_after_settlement(db, effective, claimant, make_client):
+    from odr.cases.models import CaseState
+
+    assert effective.case.state == CaseState.SETTLED
+    page = make_client(claimant).get(f"/cases/{effective.case_id}").get_data(as_text=True)
+    row = page.split('data-seat="mediator"')[1].split("</tr>")[0]
+    assert "黄调解员" in row and 'data-testid="served"' in row and "Not assigned" not in row
