@@ -275,3 +275,12 @@ def test_sessions_and_their_reminders_end_with_the_mediation(
         assert "Session reminder" not in page
         notices = db.session.scalars(sa.select(Message.body).where(Message.room_id == joint.id)).all()
         assert any("session_cancelled_mediation_over" in body for body in notices)
+
+
+def test_a_confirmed_case_reads_as_confirmed_and_enforceable_in_the_list(
+    db, effective, claimant, respondent, courts, liaison, make_client
+):
+    confirmed(effective, claimant, respondent, courts, liaison)
+    claimant.locale = "zh_CN"
+    listing = make_client(claimant).get("/cases").get_data(as_text=True)
+    assert 'data-agreement-state="enforceable"' in listing and "已司法确认" in listing
