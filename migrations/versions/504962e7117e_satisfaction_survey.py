@@ -1,7 +1,7 @@
 """Satisfaction survey; the experts' invented satisfaction figures give way to its answers
 
 Revision ID: 504962e7117e
-Revises: caeaf33b4bb3
+Revises: cb1a541ec793
 Create Date: 2026-12-01 16:00:31.181827
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '504962e7117e'
-down_revision = 'caeaf33b4bb3'
+down_revision = 'cb1a541ec793'
 branch_labels = None
 depends_on = None
 

@@ -254,10 +254,11 @@ def share_file(room: Room, user: User, filename: str, data: bytes, client_id: st
     return message
 
 
-def post_system(room: Room, code: str, **params) -> Message:
+def post_system(room: Room, code: str, /, **params) -> Message:
     """A notice from the platform in the room (session started, expert joined, ...).
 
-    It is stored as a code and its parameters, so every reader sees it in their own language.
+    It is stored as a code and its parameters, so every reader sees it in their own language. ROOM and
+    CODE are positional only: a notice may well have a parameter named `room` (the room moved to).
     """
     return _store(
         room,
@@ -267,7 +268,7 @@ def post_system(room: Room, code: str, **params) -> Message:
     )
 
 
-def post_system_to_case(case: Case, code: str, kind: RoomKind = RoomKind.JOINT, **params):
+def post_system_to_case(case: Case, code: str, /, kind: RoomKind = RoomKind.JOINT, **params):
     room = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == kind))
     if room is not None:
         post_system(room, code, **params)

@@ -106,7 +106,7 @@
     onlineList.innerHTML = '';
     people.forEach(function (p) {
       var li = document.createElement('li');
-      li.innerHTML = '<i class="bi bi-circle-fill text-success" style="font-size:.5rem"></i> ';
+      li.innerHTML = '<i class="bi bi-circle-fill text-success presence-dot"></i> ';
       li.appendChild(document.createTextNode(p.name));
       onlineList.appendChild(li);
     });
