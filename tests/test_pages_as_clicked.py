@@ -1,6 +1,7 @@
 """The buttons users click, posted as the browser sends them (the page's own form, its field names and
 defaults): each of these once broke a real user while the operations' tests stayed green."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -217,3 +218,17 @@ def test_the_invitation_to_mediate_opens_the_answer_page_and_waits_on_the_dashbo
         assert f"/assignments/{assignment.id}" in links
         answer = browser.get(f"/assignments/{assignment.id}").get_data(as_text=True)
         assert re.search(r'id="bell-count">0<', answer)  # the list was read: the bell is cleared
+
+
+def test_a_closed_room_says_why_its_text_box_is_disabled(db, in_mediation, claimant, client, make_client):
+    rooms = rooms_of(in_mediation["case"])
+    party = make_client(claimant)
+    page = party.get(f"/rooms/{rooms[RoomKind.CAUCUS_CLAIMANT].id}").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*id="body"[^>]*disabled', page)
+    assert "The mediator has not opened this room." in page.split('data-testid="cannot-post"')[1][:300]
+    room_ops.set_open(rooms[RoomKind.JOINT], in_mediation["mediator"], True)
+    page = party.get(f"/rooms/{rooms[RoomKind.JOINT].id}").get_data(as_text=True)
+    assert not re.search(r'<textarea[^>]*id="body"[^>]*disabled', page)
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and b"<svg" in icon.data
+    assert 'rel="icon"' in page

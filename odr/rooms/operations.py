@@ -173,6 +173,9 @@ def reset_rate_limits():
         _rate_limiter.storage.reset()
 
 
+INACTIVE_TEXT = _l("This case is not in mediation; the room is read-only.")
+
+
 def is_active(room: Room) -> bool:
     """Whether people can talk in ROOM now: mediation rooms while the case is in mediation, the
     hearing room while the arbitration is before its tribunal."""
@@ -185,11 +188,20 @@ def _check_can_post(room: Room, user, *, member_checked=False):
     if not member_checked and not can_join(room, user):
         raise RoomError(_l("You are not a member of this room."), "forbidden")
     if not is_active(room):
-        raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
+        raise RoomError(INACTIVE_TEXT, "closed")
     if not room.is_open and not is_mediator(room, user):
         raise RoomError(_l("The mediator has not opened this room."), "closed")
     if db.session.get(Mute, (room.id, user.id)) is not None:
         raise RoomError(_l("The mediator has muted you in this room."), "muted")
+
+
+def why_not_post(room: Room, user) -> str | None:
+    """Why USER cannot write in ROOM now (shown beside the disabled text box), or None if they can."""
+    try:
+        _check_can_post(room, user)
+    except RoomError as error:
+        return str(error)
+    return None
 
 
 def post_message(
