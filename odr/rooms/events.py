@@ -8,8 +8,9 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from odr.core.db import reading
 from odr.extensions import db, socketio
 from odr.rooms import operations, payloads, presence, ratelimits
 from odr.rooms.models import Room
@@ -51,10 +52,11 @@ def room_event(name):
                     payload = payloads.check(name, data)
                 except payloads.Invalid as error:
                     return _error(error, "invalid")
-                room = _room(payload["room_id"])
-                if room is None:
-                    return _error(_("You may not enter this room."), "forbidden")
-                return handler(room, payload)
+                with reading():  # the door and every read take no write lock (SQLite)
+                    room = _room(payload["room_id"])
+                    if room is None:
+                        return _error(_("You may not enter this room."), "forbidden")
+                    return handler(room, payload)
             except SQLAlchemyError:
                 # The database stayed busy past its timeout, or no connection was free: nothing was
                 # stored; the page sends again with the same client id.
@@ -115,7 +117,7 @@ def on_disconnect(*_args):
         return
     # A disconnect can be noticed while another event's transaction is committing (a write to
     # this client's socket failed): use an app context, and so a database session, of its own.
-    with current_app.app_context():
+    with current_app.app_context(), reading():
         for room_id in rooms:
             presence.store(current_app).leave(room_id, int(user_id))
             room = db.session.get(Room, room_id)
@@ -172,22 +174,37 @@ def on_leave(room, data):
 
 @room_event("send")
 def on_send(room, data):
-    """Store a message, then acknowledge it with its number; members receive it after the commit."""
+    """Store a message, then acknowledge it with its number; members receive it after the commit.
+
+    The checks (membership, mute, open, size, a retry of a stored message) only read; the write
+    is one short transaction: the room's number bumped and the message inserted.
+    """
+    user = current_user._get_current_object()
+    existing = operations.stored_message(room.id, user.id, data["client_id"])
+    if existing is not None:  # a retry of a message already stored: the same number, nothing new
+        return _stored(operations.message_dict(existing))
+    try:
+        body = operations.check_text(room, user, data["body"], data["client_id"], member_checked=True)
+    except operations.RoomError as error:
+        return _error(error, error.code)
+    room_id, channel, sender = room.id, room.channel, {"id": user.id, "name": user.name}
+    db.session.commit()  # the reads end here
     # One sender at a time per room in this process, so this process's members get the numbers in order.
-    with operations.room_lock(room.id):
+    with reading(False), operations.room_lock(room_id):
         try:
-            message, _new = operations.post_message(
-                room,
-                current_user._get_current_object(),
-                data["body"],
-                data["client_id"],
-                member_checked=True,
-            )
+            message = operations.store_text(room_id, channel, sender, body, data["client_id"])
             db.session.commit()
-        except operations.RoomError as error:
+        except IntegrityError:  # the same message, sent again meanwhile, was stored first
             db.session.rollback()
-            return _error(error, error.code)
-    return {"ok": True, "seq": message.seq, "id": message.id, "created_at": message.created_at.isoformat()}
+            existing = operations.stored_message(room_id, sender["id"], data["client_id"])
+            if existing is None:
+                raise
+            message = operations.message_dict(existing)
+    return _stored(message)
+
+
+def _stored(message):
+    return {"ok": True, "seq": message["seq"], "id": message["id"], "created_at": message["created_at"]}
 
 
 @room_event("sync")
@@ -228,6 +245,9 @@ def on_typing(room, data):
 
 @room_event("read")
 def on_read(room, data):
-    mark = operations.mark_read(room, current_user._get_current_object(), data["seq"])
-    db.session.commit()
+    user = current_user._get_current_object()
+    db.session.commit()  # the reads end here; the mark is written in a transaction of its own
+    with reading(False):
+        mark = operations.mark_read(room, user, data["seq"])
+        db.session.commit()
     return {"ok": True, "seq": mark}
