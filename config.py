@@ -26,11 +26,16 @@ class Config:
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # How many server processes share the database (checked against PostgreSQL at start-up).
+        self.SERVER_PROCESSES = int(_env("SERVER_PROCESSES", 1))
+        self.DATABASE_SPARE_CONNECTIONS = int(_env("DATABASE_SPARE_CONNECTIONS", 5))
         if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            # A threaded server runs one handler per connection: give the pool room for them.
+            # Transactions are short: a few connections per process serve many handlers, and a
+            # handler that cannot get one within the timeout answers "busy" instead of waiting.
             self.SQLALCHEMY_ENGINE_OPTIONS.update(
-                pool_size=int(_env("DATABASE_POOL_SIZE", 20)),
-                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 40)),
+                pool_size=int(_env("DATABASE_POOL_SIZE", 10)),
+                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 10)),
+                pool_timeout=float(_env("DATABASE_POOL_TIMEOUT", 5)),
             )
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
