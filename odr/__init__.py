@@ -35,7 +35,7 @@ def create_app(config=None):
 
 
 def register_extensions(app):
-    from odr.accounts.auth import load_user
+    from odr.accounts import sessions
     from odr.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -43,7 +43,8 @@ def register_extensions(app):
         app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_user_from_remember_cookie)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
     from odr.core.i18n import LOGIN_MESSAGE

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 from sqlalchemy.exc import OperationalError
 
+from odr.accounts import sessions
 from odr.extensions import db, socketio
 from odr.rooms import operations, presence
 from odr.rooms.models import Room
@@ -72,7 +73,7 @@ def _end_transaction():
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or not sessions.socket_connected(request.sid):
         return False  # refused: no valid login session
     with _joined_lock:
         _joined[request.sid] = set()
@@ -82,6 +83,9 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
+    with current_app.app_context():
+        sessions.socket_disconnected(request.sid)
+        db.session.remove()
     with _joined_lock:
         rooms = _joined.pop(request.sid, set())
     if not rooms:
