@@ -110,9 +110,11 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 
     app.register_blueprint(identity_bp)
+    app.register_blueprint(attorneys_bp)
 
 
 def register_template_helpers(app):
