@@ -115,6 +115,10 @@ def register_blueprints(app):
 
     app.register_blueprint(identity_bp)
     app.register_blueprint(attorneys_bp)
+    from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
+    from odr.survey.views import bp as survey_bp
+
+    app.register_blueprint(survey_bp)
 
 
 def register_template_helpers(app):

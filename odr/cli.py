@@ -39,6 +39,7 @@ def serve_command(host, port):
     gc.collect()
     gc.freeze()
     app = current_app._get_current_object()
+    check_database_pool(app)
     if app.config["SCHEDULER_IN_WEB_PROCESS"]:
         from odr.deadlines.scheduler import start_in_background
 
@@ -54,6 +55,18 @@ def serve_command(host, port):
         log_output=False,
         request_handler=QuietRequestHandler,
     )
+
+
+def check_database_pool(app):
+    """Refuse to start when the processes' database pools would not fit in PostgreSQL."""
+    from odr.core.pool import PoolTooLarge, check_pool
+
+    try:
+        summary = check_pool(app, db.engine)
+    except PoolTooLarge as error:
+        raise click.ClickException(str(error)) from None
+    if summary:
+        click.echo(summary)
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")

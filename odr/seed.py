@@ -35,6 +35,9 @@ ORGANISATIONS = [
 MEDIATION = ORGANISATIONS[0][0]
 # Where an organisation's area is narrower than the city: a district court hears its district.
 REGIONS = {"梧州市万秀区人民法院": "广西壮族自治区梧州市万秀区"}
+# The committee sits in 万秀区, so the basic court there is competent for what it mediates (DESIGN §5),
+# and a new demo case's confirmation goes to a court that a demo account serves.
+ADDRESSES = {MEDIATION: "广西壮族自治区梧州市万秀区新兴二路1号"}
 
 # (e-mail, name, roles, organisation, party kind, identity number)
 ACCOUNTS = [
@@ -62,6 +65,7 @@ ACCOUNTS = [
     ("arbitrator@demo.odr", "周建国", [Role.ARBITRATOR], "梧州仲裁委员会", None, None),
     ("investigator@demo.odr", "莫文杰", [Role.TECHNICAL_INVESTIGATOR], MEDIATION, None, None),
     ("court@demo.odr", "覃法官助理", [Role.COURT_LIAISON], "梧州市中级人民法院", None, None),
+    ("basiccourt@demo.odr", "蒙立案法官助理", [Role.COURT_LIAISON], "梧州市万秀区人民法院", None, None),
     ("arbclerk@demo.odr", "梁仲裁秘书", [Role.CLERK], "梧州仲裁委员会", None, None),
     ("admin@demo.odr", "平台管理员", [Role.ADMIN], None, None, None),
 ]
@@ -79,9 +83,16 @@ def run() -> int:
     """Create whatever demo records are missing; return how many were created."""
     created = 0
     for name, name_en, kind in ORGANISATIONS:
-        if _org(name) is None:
+        existing = _org(name)
+        if existing is not None and existing.address is None and name in ADDRESSES:
+            existing.address = ADDRESSES[name]  # a demo database seeded before the address was known
+        if existing is None:
             org = Organisation(
-                name=name, name_en=name_en, kind=kind, region=REGIONS.get(name, "广西壮族自治区梧州市")
+                name=name,
+                name_en=name_en,
+                kind=kind,
+                region=REGIONS.get(name, "广西壮族自治区梧州市"),
+                address=ADDRESSES.get(name),
             )
             db.session.add(org)
             db.session.flush()

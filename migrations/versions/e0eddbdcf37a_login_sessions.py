@@ -1,7 +1,7 @@
 """login sessions
 
 Revision ID: e0eddbdcf37a
-Revises: cb1a541ec793
+Revises: 504962e7117e
 Create Date: 2026-12-01 16:10:40.870715
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e0eddbdcf37a'
-down_revision = 'cb1a541ec793'
+down_revision = '504962e7117e'
 branch_labels = None
 depends_on = None
 
