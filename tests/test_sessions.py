@@ -10,7 +10,7 @@ from odr.accounts.sessions import REMEMBER_COOKIE
 from odr.core.db import utcnow
 from odr.rooms.models import RoomKind
 from tests.conftest import PASSWORD
-from tests.test_rooms import fresh_presence, mediation, sio  # noqa: F401  (room fixtures)
+from tests.room_support import sio
 
 EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "Another-Secret-2026"
@@ -151,7 +151,7 @@ def test_account_page_lists_sessions_and_ends_one(app, db, claimant):
 def test_a_suspended_users_room_connection_is_cut_and_receives_nothing(
     app,
     db,
-    mediation,  # noqa: F811
+    mediation,
     make_client,
     make_user,
 ):
@@ -170,7 +170,7 @@ def test_a_suspended_users_room_connection_is_cut_and_receives_nothing(
         respondent.get_received()  # not connected: nothing reaches it
 
 
-def test_an_ended_session_cannot_open_a_room_connection(app, db, mediation, make_client):  # noqa: F811
+def test_an_ended_session_cannot_open_a_room_connection(app, db, mediation, make_client):
     browser, cookies = sign_in(app, mediation["claimant"])
     browser.post("/logout")
     stale = app.test_client()
