@@ -1,7 +1,7 @@
 """login sessions
 
 Revision ID: e0eddbdcf37a
-Revises: 504962e7117e
+Revises: 7afda898063c
 Create Date: 2026-12-01 16:10:40.870715
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e0eddbdcf37a'
-down_revision = '504962e7117e'
+down_revision = '7afda898063c'
 branch_labels = None
 depends_on = None
 
