@@ -2,7 +2,7 @@
 the organisation's staff in a role, a user's newest notifications.
 
 Revision ID: 5f53cd86294f
-Revises: cb1a541ec793
+Revises: 3da09f5f7f83
 Create Date: 2026-12-01 16:00:37.916689
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5f53cd86294f"
-down_revision = "cb1a541ec793"
+down_revision = "3da09f5f7f83"
 branch_labels = None
 depends_on = None
 

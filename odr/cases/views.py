@@ -69,8 +69,11 @@ def dashboard():
         .order_by(Case.respondent_due_at, Case.id)
         .limit(20)
     ).all()
+    from odr.arbitration.desk import is_commission_clerk
+
     intake = None
-    if current_user.has_role(Role.CLERK):
+    mediation_counters = not is_commission_clerk(current_user)  # the commission counts arbitrations
+    if current_user.has_role(Role.CLERK) and mediation_counters:
         intake = counts[CaseState.SUBMITTED]
     return render_template(
         "cases/dashboard.html",
@@ -78,6 +81,7 @@ def dashboard():
         recent=recent,
         awaiting_answer=awaiting_answer,
         intake=intake,
+        mediation_counters=mediation_counters,
         states=CaseState,
         dashboard_states=DASHBOARD_STATES,
         widgets=panels.for_dashboard(current_user),
