@@ -9,8 +9,6 @@ from html import unescape
 import pytest
 
 from odr.accounts.models import Role
-from odr.stats.facts import refresh
-from tests.test_stats import SPRING, data  # noqa: F401  (the constructed data set)
 
 
 def cells_of(html, table_id):
@@ -38,7 +36,7 @@ def admin(make_user):
     return make_user(Role.ADMIN, name="管理员")
 
 
-def test_admin_dashboard_shows_every_table_and_each_csv_matches(db, data, admin, make_client):
+def test_admin_dashboard_shows_every_table_and_each_csv_matches(db, stats_data, admin, make_client):
     browser = make_client(admin)
     page = browser.get("/stats?from=2026-01&to=2026-12")
     assert page.status_code == 200
@@ -75,10 +73,10 @@ def test_admin_dashboard_shows_every_table_and_each_csv_matches(db, data, admin,
     assert re.search(r"<script>(?!\s*</script>)", html) is None
 
 
-def test_filters_as_the_form_sends_them(db, data, admin, make_client):
+def test_filters_as_the_form_sends_them(db, stats_data, admin, make_client):
     browser = make_client(admin)
     page = browser.get(
-        f"/stats?from=2026-01&to=2026-12&org={data['court'].id}&ip_type=trademark&industry=&place=&channel=&track="
+        f"/stats?from=2026-01&to=2026-12&org={stats_data['court'].id}&ip_type=trademark&industry=&place=&channel=&track="
     )
     assert page.status_code == 200
     assert dict(cells_of(page.get_data(as_text=True), "overview")[1:])["Cases filed"] == "1"
@@ -91,8 +89,8 @@ def test_filters_as_the_form_sends_them(db, data, admin, make_client):
     assert swapped.status_code == 200 and "swapped" in swapped.get_data(as_text=True)
 
 
-def test_a_clerk_sees_only_their_organisation(db, data, clerk, make_org, make_client):
-    page = make_client(clerk).get(f"/stats?from=2026-01&to=2026-12&org={data['court'].id}")
+def test_a_clerk_sees_only_their_organisation(db, stats_data, clerk, make_org, make_client):
+    page = make_client(clerk).get(f"/stats?from=2026-01&to=2026-12&org={stats_data['court'].id}")
     html = page.get_data(as_text=True)
     assert (
         dict(cells_of(html, "overview")[1:])["Cases filed"] == "6"
@@ -100,20 +98,20 @@ def test_a_clerk_sees_only_their_organisation(db, data, clerk, make_org, make_cl
     assert 'name="org"' not in html
 
 
-def test_parties_and_strangers_have_no_dashboard(db, data, claimant, client, make_client):
+def test_parties_and_strangers_have_no_dashboard(db, stats_data, claimant, client, make_client):
     assert make_client(claimant).get("/stats").status_code == 403
     assert client.get("/stats").status_code in (302, 401)
     assert client.get("/stats/overview.csv").status_code in (302, 401)
 
 
-def test_public_page_has_figures_and_no_case_data(db, data, client):
+def test_public_page_has_figures_and_no_case_data(db, stats_data, client):
     page = client.get("/statistics?year=2026", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     tables = re.findall(r'data-table="([a-z_]+)"', html)
     assert "overview" in tables and not {"experts", "training", "confirmation"} & set(tables)
     assert dict(cells_of(html, "overview")[1:])["Cases filed"] == "6"
-    case = data["settled"]
+    case = stats_data["settled"]
     for secret in (case.number, case.title, *(p.name for p in case.parties)):
         assert secret not in html
     download = client.get("/statistics/by_ip_type.csv?year=2026", headers={"Accept-Language": "en"})
