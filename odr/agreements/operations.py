@@ -21,6 +21,7 @@ from odr.agreements.models import (
 )
 from odr.agreements.workflow import OPEN_DRAFT_STATES, AgreementAction
 from odr.audit.operations import record
+from odr.cases import attorneys
 from odr.cases import workflow as case_workflow
 from odr.cases.models import CaseState
 from odr.cases.workflow import Action, Capacity, TransitionError
@@ -266,10 +267,13 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
     held = case_workflow.capacities(agreement.case, user)
     party = agreement.case.party_of(user)
     if party is not None:
+        attorneys.require_special_authority(agreement.case, user, "sign")
         capacity = SignerCapacity(capacity or SignerCapacity.PARTY)
-        if capacity == SignerCapacity.MEDIATOR:
+        if attorneys.is_agent(agreement.case, user):
+            capacity = SignerCapacity.AGENT  # an agent signs as the agent, under the approved power
+        elif capacity == SignerCapacity.MEDIATOR:
             raise AgreementError(_l("Choose in what capacity you sign."))
-        if capacity == SignerCapacity.AGENT and not party.agent_name:
+        elif capacity == SignerCapacity.AGENT and not party.agent_name:
             raise AgreementError(_l("No authorised agent is on file for your side; sign as the party."))
     elif Capacity.MEDIATOR in held:
         capacity = SignerCapacity.MEDIATOR
