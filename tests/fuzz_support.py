@@ -109,11 +109,17 @@ class PageParser(HTMLParser):
 
 def sign_in(client, user):
     """Make CLIENT's session USER's (or nobody's), with no flash left over."""
+    from odr.accounts.sessions import token_for_test
+
+    tokens = client.__dict__.setdefault("_sign_in_tokens", {})  # one server-side session per user
+    if user is not None and user.id not in tokens:
+        tokens[user.id] = token_for_test(user)
     with client.session_transaction() as session:
         session.clear()
         if user is not None:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["sid"] = tokens[user.id]
 
 
 def demo_users(db):
