@@ -161,7 +161,7 @@ def discover(app, client, user, *, per_endpoint=3, limit=400):
         targets.setdefault(target.key, target)
         sign_in(client, user)
         response = client.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             response.close()
             continue
         parser = PageParser()
@@ -285,7 +285,9 @@ def mutated_request(draw, targets):
             data.setlist(name, [draw(bad_value), draw(bad_value)])
             notes.append(f"{name} twice")
         elif how == "extra":
-            extra = draw(st.sampled_from(["page", "per_page", "id", "room_id", "expert_id", "user_id", "next"]))
+            extra = draw(
+                st.sampled_from(["page", "per_page", "id", "room_id", "expert_id", "user_id", "next"])
+            )
             data.add(extra, draw(bad_value))
             notes.append(f"+{extra}")
         elif how == "path":
@@ -295,12 +297,18 @@ def mutated_request(draw, targets):
                 path = path[: m.start(1)] + draw(st.sampled_from(BAD_IDS)) + path[m.end(1) :]
                 notes.append("path id")
         elif how == "file" and target.method == "POST":
-            content = draw(st.sampled_from([b"", b"\x00" * 64, b"GIF89a", b"%PDF-1.4 broken", b"\xff\xd8\xff"]))
-            data.setlist(name, [(BytesIO(content), draw(st.sampled_from(["", "x.exe", "\u202egpj.exe", "a" * 300])))])
+            content = draw(
+                st.sampled_from([b"", b"\x00" * 64, b"GIF89a", b"%PDF-1.4 broken", b"\xff\xd8\xff"])
+            )
+            data.setlist(
+                name, [(BytesIO(content), draw(st.sampled_from(["", "x.exe", "\u202egpj.exe", "a" * 300])))]
+            )
             notes.append(f"{name}=file")
     content_type = None
     if target.method == "POST" and draw(st.integers(0, 9)) == 0:
-        content_type = draw(st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
+        content_type = draw(
+            st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"])
+        )
         raw = {
             "application/json": draw(
                 st.sampled_from(

@@ -14,13 +14,23 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 
 from odr import seed
-from tests.fuzz_support import REFUSAL_MAY_WRITE, WriteWatch, demo_users, discover, mutated_request, refused, sign_in
+from tests.fuzz_support import (
+    REFUSAL_MAY_WRITE,
+    WriteWatch,
+    demo_users,
+    discover,
+    mutated_request,
+    refused,
+    sign_in,
+)
 
 EXAMPLES = int(os.environ.get("ODR_FUZZ_EXAMPLES", "330"))
 LONG_RUN = "ODR_FUZZ_EXAMPLES" in os.environ
 
 
 class Errors(logging.Handler):
+    """The errors the platform logged while answering the last request (its traceback on a 500)."""
+
     def __init__(self):
         super().__init__(logging.ERROR)
         self.records = []
@@ -29,10 +39,48 @@ class Errors(logging.Handler):
         self.records.append(self.format(record))
 
 
+def _fuzz_role(db, client, user, targets, examples, *, watch, errors, figures, failures):
+    """Send EXAMPLES mutated requests to TARGETS as USER, each rolled back afterwards."""
+    connection = db.session.connection()
+    who = user.email if user else "visitor"
+
+    @settings(
+        max_examples=examples,
+        derandomize=not LONG_RUN,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(mutated_request(targets))
+    def fuzz(case):
+        target, request = case
+        savepoint = connection.begin_nested()
+        try:
+            sign_in(client, user)
+            watch.reset()
+            errors.records.clear()
+            response = request.send(client)
+            figures["requests"] += 1
+            figures[response.status_code] += 1
+            where = f"{who}: {request.method} {request.path} [{request.note}]"
+            if response.status_code == 500:
+                last = errors.records[-1].strip().splitlines()[-1] if errors.records else ""
+                failures[(target.endpoint, last)] = f"{where} -> 500\n" + "\n".join(errors.records)
+            elif watch.committed and target.endpoint not in REFUSAL_MAY_WRITE and refused(client, response):
+                failures[(target.endpoint, "write")] = (
+                    f"{where} was refused ({response.status_code}) but changed the database"
+                )
+            response.close()
+        finally:
+            savepoint.rollback()
+            db.session.expire_all()
+
+    fuzz()
+
+
 def test_no_input_gets_a_server_error_or_changes_what_is_refused(app, db, client):
     seed.run()
     db.session.flush()
-    connection = db.session.connection()
     users = demo_users(db)
     per_role = max(1, EXAMPLES // len(users))
     figures = Counter()
@@ -47,48 +95,27 @@ def test_no_input_gets_a_server_error_or_changes_what_is_refused(app, db, client
                 targets = discover(app, client, user, per_endpoint=3 if LONG_RUN else 1)
                 figures["discovery_ms"] += int(1000 * (time.monotonic() - t0))
                 figures["targets"] += len(targets)
-                who = user.email if user else "visitor"
-
-                @settings(
-                    max_examples=per_role,
-                    derandomize=not LONG_RUN,
-                    deadline=None,
-                    database=None,
-                    suppress_health_check=list(HealthCheck),
+                _fuzz_role(
+                    db,
+                    client,
+                    user,
+                    targets,
+                    per_role,
+                    watch=watch,
+                    errors=errors,
+                    figures=figures,
+                    failures=failures,
                 )
-                @given(mutated_request(targets))
-                def fuzz(case):
-                    target, request = case
-                    savepoint = connection.begin_nested()
-                    try:
-                        sign_in(client, user)
-                        watch.reset()
-                        errors.records.clear()
-                        response = request.send(client)
-                        figures["requests"] += 1
-                        figures[response.status_code] += 1
-                        where = f"{who}: {request.method} {request.path} [{request.note}]"
-                        if response.status_code == 500:
-                            last = errors.records[-1].strip().splitlines()[-1] if errors.records else ""
-                            failures[(target.endpoint, last)] = f"{where} -> 500\n" + "\n".join(errors.records)
-                        elif refused(client, response) and target.endpoint not in REFUSAL_MAY_WRITE:
-                            if watch.committed:
-                                failures[(target.endpoint, "write")] = (
-                                    f"{where} was refused ({response.status_code}) but changed the database"
-                                )
-                        response.close()
-                    finally:
-                        savepoint.rollback()
-                        db.session.expire_all()
-
-                fuzz()
     finally:
         app.logger.removeHandler(errors)
     seconds = time.monotonic() - started
-    statuses = ", ".join(f"{k}: {v}" for k, v in sorted((k, v) for k, v in figures.items() if isinstance(k, int)))
+    statuses = ", ".join(
+        f"{k}: {v}" for k, v in sorted((k, v) for k, v in figures.items() if isinstance(k, int))
+    )
     print(
         f"\nfuzz: {figures['requests']} requests to {figures['targets']} pages and forms of "
-        f"{len(users)} roles in {seconds:.0f} s (finding them {figures['discovery_ms'] / 1000:.0f} s); {len(failures)} distinct failures; statuses {statuses}"
+        f"{len(users)} roles in {seconds:.0f} s (finding them {figures['discovery_ms'] / 1000:.0f} s); "
+        f"{len(failures)} distinct failures; statuses {statuses}"
     )
     assert not failures, f"{len(failures)} distinct failures:\n\n" + "\n\n".join(failures.values())
     assert figures["requests"] >= per_role * len(users)

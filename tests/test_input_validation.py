@@ -92,7 +92,12 @@ def test_a_page_number_beyond_the_list_is_not_found(client, make_user, clerk, pa
 @pytest.mark.parametrize("number", HUGE[:3])
 def test_an_id_no_record_can_have_is_not_found(client, claimant, number):
     client.login(claimant)
-    for path in (f"/cases/{number}", f"/rooms/{number}", f"/agreements/{number}/compare", f"/sessions/{number}"):
+    for path in (
+        f"/cases/{number}",
+        f"/rooms/{number}",
+        f"/agreements/{number}/compare",
+        f"/sessions/{number}",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/cases/{number}/withdraw", data={"reason": "x"}).status_code == 404
 
