@@ -108,6 +108,9 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):

@@ -26,6 +26,7 @@ from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
     panel,
 )
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
+from tests.registry_support import entity, officer  # noqa: F401  (list-of-infringers fixtures)
 
 PASSWORD = "Secret-2026"
 
