@@ -17,6 +17,17 @@ def _env(name, default=None):
     return default if value in (None, "") else value
 
 
+def _non_negative(name, default):
+    value = _env(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise RuntimeError(f"{name} must be a whole number, 0 or more (got {value!r})")
+    return number
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -40,6 +51,11 @@ class Config:
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))
         self.FILE_STORAGE_DIR = _env("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+        # How many proxies in front of the platform set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # no such header). Behind one nginx: 1.
+        self.TRUSTED_PROXIES = _non_negative("TRUSTED_PROXIES", 0)
+        # Strict-Transport-Security max-age; on in production only (its pages are served over HTTPS).
+        self.HSTS_SECONDS = 0
 
         # Languages and time: the UI speaks Chinese and English; times show in Beijing time.
         self.LANGUAGES = ["zh_CN", "en"]
@@ -79,6 +95,8 @@ class Config:
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.MAIL_FROM = _env("MAIL_FROM", "noreply@odr.example.cn")
+        # Where the platform is reached, for links in mails sent outside a request (a sweep, a command).
+        self.PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
         self.SCHEDULER_IN_WEB_PROCESS = _env("SCHEDULER_IN_WEB_PROCESS", "1") == "1"
         self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 
@@ -160,6 +178,7 @@ class Production(Config):
             )
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "1") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.HSTS_SECONDS = _non_negative("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

@@ -29,6 +29,7 @@ def create_app(config=None):
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -108,6 +109,9 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.identity.views import bp as identity_bp
+
+    app.register_blueprint(identity_bp)
     from odr.registry import views as registry_views
 
     registry_views.init_app(app)
@@ -123,6 +127,12 @@ def register_error_handlers(app):
     from odr.core import errors
 
     errors.init_app(app)
+
+
+def register_security(app):
+    from odr.core import security
+
+    security.init_app(app)
 
 
 def register_commands(app):

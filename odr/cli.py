@@ -31,6 +31,7 @@ def seed_command():
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_command(host, port):
     """Serve the platform with Socket.IO on HOST:PORT."""
+    from odr.core.security import QuietRequestHandler
     from odr.extensions import socketio
 
     # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
@@ -52,6 +53,7 @@ def serve_command(host, port):
         use_reloader=False,
         allow_unsafe_werkzeug=True,
         log_output=False,
+        request_handler=QuietRequestHandler,
     )
 
 

@@ -166,9 +166,12 @@ def test_an_objection_on_the_last_day_is_heard_and_upheld(db, officer, entity, m
         operations.start_review(entry, officer)
         operations.notify_entity(entry, officer)
     stranger = make_user(Role.PARTY)
+    # Anyone can type a company's credit code: an account not verified to hold it is not the entity.
+    pretender = make_user(Role.PARTY, credit_code=entity.credit_code, verified=False)
     with freeze_time(entry.objection_due_at - timedelta(seconds=1)):
-        with pytest.raises(RegistryError, match="entity itself"):
-            operations.object_to(entry, stranger, text="不服")
+        for user in (stranger, pretender):
+            with pytest.raises(RegistryError, match="entity itself"):
+                operations.object_to(entry, user, text="不服")
         operations.object_to(entry, entity, text="该判决已被二审撤销，附二审判决书。")
     assert entry.state == EntryState.OBJECTED
     assert sweep_at(db, entry.objection_due_at + timedelta(days=1)) == 0  # the deadline was met

@@ -107,19 +107,16 @@ def officers() -> list[User]:
 
 
 def entity_accounts(entry: Entry) -> list[User]:
-    """The entity's verified accounts: a company's by its credit code, a person's by ID number."""
-    query = sa.select(User).where(User.active.is_(True))
+    """The entity's verified accounts (odr.identity): a company's by its credit code, a person's by
+    ID number. An account that merely registered with the number is not the entity."""
+    query = sa.select(User).where(User.active.is_(True), User.verified_number.is_not(None))
     if entry.credit_code:
-        users = db.session.scalars(
-            query.where(User.party_kind == PartyKind.COMPANY, User.credit_code == entry.credit_code)
-        ).all()
+        users = db.session.scalars(query.where(User.verified_number == entry.credit_code)).all()
         if users:
             return list(users)
     if entry.id_number_hash:
-        persons = db.session.scalars(
-            query.where(User.party_kind == PartyKind.PERSON, User.id_number.is_not(None))
-        )
-        return [u for u in persons if id_hash(u.id_number) == entry.id_number_hash]
+        persons = db.session.scalars(query.where(User.party_kind == PartyKind.PERSON))
+        return [u for u in persons if id_hash(u.verified_number) == entry.id_number_hash]
     return []
 
 

@@ -173,6 +173,9 @@ def reset_rate_limits():
         _rate_limiter.storage.reset()
 
 
+INACTIVE_TEXT = _l("This case is not in mediation; the room is read-only.")
+
+
 def is_active(room: Room) -> bool:
     """Whether people can talk in ROOM now: mediation rooms while the case is in mediation, the
     hearing room while the arbitration is before its tribunal."""
@@ -185,11 +188,20 @@ def _check_can_post(room: Room, user, *, member_checked=False):
     if not member_checked and not can_join(room, user):
         raise RoomError(_l("You are not a member of this room."), "forbidden")
     if not is_active(room):
-        raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
+        raise RoomError(INACTIVE_TEXT, "closed")
     if not room.is_open and not is_mediator(room, user):
         raise RoomError(_l("The mediator has not opened this room."), "closed")
     if db.session.get(Mute, (room.id, user.id)) is not None:
         raise RoomError(_l("The mediator has muted you in this room."), "muted")
+
+
+def why_not_post(room: Room, user) -> str | None:
+    """Why USER cannot write in ROOM now (shown beside the disabled text box), or None if they can."""
+    try:
+        _check_can_post(room, user)
+    except RoomError as error:
+        return str(error)
+    return None
 
 
 def post_message(
@@ -254,10 +266,11 @@ def share_file(room: Room, user: User, filename: str, data: bytes, client_id: st
     return message
 
 
-def post_system(room: Room, code: str, **params) -> Message:
+def post_system(room: Room, code: str, /, **params) -> Message:
     """A notice from the platform in the room (session started, expert joined, ...).
 
-    It is stored as a code and its parameters, so every reader sees it in their own language.
+    It is stored as a code and its parameters, so every reader sees it in their own language. ROOM and
+    CODE are positional only: a notice may well have a parameter named `room` (the room moved to).
     """
     return _store(
         room,
@@ -267,7 +280,7 @@ def post_system(room: Room, code: str, **params) -> Message:
     )
 
 
-def post_system_to_case(case: Case, code: str, kind: RoomKind = RoomKind.JOINT, **params):
+def post_system_to_case(case: Case, code: str, /, kind: RoomKind = RoomKind.JOINT, **params):
     room = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == kind))
     if room is not None:
         post_system(room, code, **params)

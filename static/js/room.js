@@ -28,6 +28,30 @@
     });
   }
 
+  // Every time on the platform is Beijing time; say so when this browser keeps another zone.
+  var beijingParts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+  });
+  function beijingTime(iso) {
+    var when = new Date(iso);
+    var p = {};
+    beijingParts.formatToParts(when).forEach(function (part) { p[part.type] = part.value; });
+    var text = p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+    return when.getTimezoneOffset() === -480 ? text : text + ' (' + cfg.texts.beijing + ')';
+  }
+
+  // Why the text box is closed to this user (the server's reason on arrival, then live changes).
+  var blocked = {closed: !cfg.is_open && !cfg.is_mediator, muted: cfg.muted};
+  function showBlocked() {
+    var reason = cfg.inactive || (blocked.muted ? cfg.texts.muted : (blocked.closed ? cfg.texts.not_open : ''));
+    var box = document.getElementById('cannot-post');
+    box.querySelector('span').textContent = reason;
+    box.classList.toggle('d-none', !reason);
+    [input, document.getElementById('send'), document.getElementById('file')].forEach(function (el) { el.disabled = !!reason; });
+    document.getElementById('attach').classList.toggle('disabled', !!reason);
+  }
+
   function render(m) {
     var row = document.createElement('div');
     row.className = 'msg mb-2';
@@ -51,7 +75,7 @@
       if (m.sender && m.sender.id === cfg.me) row.classList.add('mine');
       var meta = document.createElement('div');
       meta.className = 'small text-secondary';
-      meta.textContent = (m.sender ? m.sender.name : '') + ' · ' + new Date(m.created_at).toLocaleString() + ' · #' + m.seq;
+      meta.textContent = (m.sender ? m.sender.name : '') + ' · ' + beijingTime(m.created_at);
       row.appendChild(meta);
       if (m.kind === 'file') {
         var link = document.createElement('a');
@@ -106,7 +130,7 @@
     onlineList.innerHTML = '';
     people.forEach(function (p) {
       var li = document.createElement('li');
-      li.innerHTML = '<i class="bi bi-circle-fill text-success" style="font-size:.5rem"></i> ';
+      li.innerHTML = '<i class="bi bi-circle-fill text-success presence-dot"></i> ';
       li.appendChild(document.createTextNode(p.name));
       onlineList.appendChild(li);
     });
@@ -212,7 +236,14 @@
     if (badge) { badge.textContent = String(Number(badge.textContent || 0) + 1); badge.classList.remove('d-none'); }
   });
   socket.on('presence', function (p) { if (p.room_id === cfg.room_id) showOnline(p.online); });
-  socket.on('room_state', function (s) { if (s.room_id === cfg.room_id) setOpen(s.is_open); });
+  socket.on('room_state', function (s) {
+    if (s.room_id !== cfg.room_id) return;
+    setOpen(s.is_open);
+    if (!cfg.is_mediator) { blocked.closed = !s.is_open; showBlocked(); }
+  });
+  socket.on('muted', function (u) {
+    if (u.room_id === cfg.room_id && u.user_id === cfg.me) { blocked.muted = u.muted; showBlocked(); }
+  });
   socket.on('typing', function (t) {
     if (t.room_id !== cfg.room_id) return;
     if (t.typing) typingPeople[t.user.id] = t.user.name; else delete typingPeople[t.user.id];
