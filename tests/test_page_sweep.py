@@ -30,6 +30,7 @@ PAGES = [
     "/registry",
     "/registry/mine",
     "/registry/findings/new",
+    "/registry/judgments",
 ]
 
 

@@ -348,3 +348,44 @@ def test_a_sole_trader_from_a_platform_record_is_masked(db, officer):
     entry = entries_of(db, code)[0]
     assert entry.public_name == "李*" and entry.public_representative == "李*"
     assert PartyKind.PERSON.value == "person"
+
+
+def test_the_receiving_courts_judgment_is_a_platform_record_for_the_list(
+    db, failed_case, respondent, courts, make_user, officer
+):
+    from odr.handover import operations as handovers
+
+    handover = handovers.handover_of(failed_case)
+    court = courts["intermediate"]
+    handovers.send(handover, court)
+    judge_aide = make_user(Role.COURT_LIAISON, organisation=court)
+    elsewhere = make_user(Role.COURT_LIAISON, organisation=courts["wanxiu"])
+    party = failed_case.respondents[0]
+    values = dict(
+        party_id=party.id,
+        number="（2027）桂04知民初3号",
+        decided_on=date(2027, 2, 1),
+        infringement=True,
+        willful=False,
+        punitive=True,
+        summary="判决停止侵权并赔偿。",
+        filename="判决书.pdf",
+        data=PDF,
+    )
+    with freeze_time(NOTICE_AT):
+        with pytest.raises(RegistryError, match="court that received"):
+            findings.record_court_judgment(handover, elsewhere, **values)
+        with pytest.raises(RegistryError, match="what the decision found"):
+            findings.record_court_judgment(
+                handover, judge_aide, **{**values, "infringement": False, "punitive": False}
+            )
+        finding = findings.record_court_judgment(handover, judge_aide, **values)
+        with pytest.raises(RegistryError, match="already recorded"):
+            findings.record_court_judgment(handover, judge_aide, **values)
+    assert (finding.source, finding.authority, finding.credit_code) == (
+        FindingSource.COURT,
+        court.name,
+        respondent.credit_code,
+    )
+    [entry] = entries_of(db, respondent.credit_code)
+    assert entry.list_type == ListType.WILLFUL and entry.findings == [finding]

@@ -242,3 +242,36 @@ def test_the_export_command_writes_the_file_and_its_manifest(app, db, officer, e
     assert result.exit_code != 0 and "--since" in result.output
     assert exports.WHAT == ("entries", "changes")
     assert date(2027, 1, 1)
+
+
+def test_the_court_liaison_records_a_judgment_from_its_page(
+    db, make_client, failed_case, courts, make_user, respondent
+):
+    from odr.handover import operations as handovers
+    from odr.registry.models import Finding
+
+    handover = handovers.handover_of(failed_case)
+    handovers.send(handover, courts["intermediate"])
+    aide = make_user(Role.COURT_LIAISON, organisation=courts["intermediate"])
+    other = make_user(Role.COURT_LIAISON, organisation=courts["wanxiu"])
+    page = make_client(aide).get("/registry/judgments", headers=EN).get_data(as_text=True)
+    assert failed_case.number in page
+    assert failed_case.number not in make_client(other).get("/registry/judgments").get_data(as_text=True)
+    assert make_client(other).get(f"/registry/judgments/{handover.id}").status_code == 404
+    assert make_client(respondent).get("/registry/judgments").status_code == 403
+    form = {
+        "party": str(failed_case.respondents[0].id),
+        "number": "（2027）桂04知民初9号",
+        "decided_on": "2027-02-01",
+        "infringement": "y",
+        "summary": "判决停止侵权。",
+    }
+    missing = make_client(aide).post(f"/registry/judgments/{handover.id}", data=form, headers=EN)
+    assert missing.status_code == 200 and "the decision&#39;s document" in missing.get_data(as_text=True)
+    assert "（2027）桂04知民初9号" in missing.get_data(as_text=True)  # what was typed is kept
+    done = make_client(aide).post(
+        f"/registry/judgments/{handover.id}", data={**form, "document": (io.BytesIO(PDF), "判决书.pdf")}
+    )
+    assert done.status_code == 302
+    finding = db.session.scalars(sa.select(Finding).where(Finding.case_id == failed_case.id)).one()
+    assert finding.number == "（2027）桂04知民初9号" and finding.credit_code == respondent.credit_code

@@ -13,6 +13,7 @@ from blinker import ANY
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from odr.accounts.models import Role
 from odr.audit.operations import record, recorded
 from odr.core import storage
 from odr.core.failures import UserError
@@ -141,6 +142,78 @@ def record_external(
         document_sha256=stored.sha256,
         recorded_by_id=officer.id,
     )
+
+
+def record_court_judgment(
+    handover,
+    officer,
+    *,
+    party_id,
+    number,
+    decided_on,
+    infringement,
+    willful,
+    punitive,
+    summary,
+    filename,
+    data,
+) -> Finding:
+    """The liaison of the court that received a failed mediation records its judgment on the dispute:
+    a platform record, with the document kept by SHA-256."""
+    from odr.handover import operations as handovers
+
+    if not (officer.has_role(Role.COURT_LIAISON) and handovers.receives(handover, officer)):
+        raise RegistryError(
+            _l("Only a liaison officer of the court that received the case records its judgment.")
+        )
+    party = next((p for p in handover.case.respondents if p.id == party_id), None)
+    identity = _party_identity(party) if party is not None else None
+    problems = []
+    if identity is None:
+        problems.append(_l("the respondent the judgment is against"))
+    if not (number or "").strip():
+        problems.append(_l("the judgment's number"))
+    if decided_on is None:
+        problems.append(_l("the date of the judgment"))
+    if not (infringement or willful or punitive):
+        problems.append(_l("what the decision found"))
+    if not data:
+        problems.append(_l("the decision's document"))
+    if problems:
+        raise RegistryError(_l("The decision needs: %(what)s.", what="; ".join(str(p) for p in problems)))
+    stored = storage.store(
+        data, allowed=DOCUMENT_TYPES, refusal=_l("The document must be a PDF, PNG or JPEG file.")
+    )
+    ref = f"court:{handover.id}:{party.id}:{number.strip()}"[:60]
+    if _already(FindingSource.COURT, ref):
+        raise RegistryError(_l("This judgment is already recorded."))
+    return _new_finding(
+        source=FindingSource.COURT,
+        source_ref=ref,
+        decision_kind=DecisionKind.COURT_JUDGMENT,
+        entity_name=party.name,
+        legal_representative=None,
+        number=number.strip(),
+        decided_on=decided_on,
+        authority=officer.organisation.name,
+        infringement=True,
+        willful=bool(willful),
+        punitive=bool(punitive),
+        summary=(summary or "").strip(),
+        document_name=storage.safe_filename(filename, "judgment"),
+        document_sha256=stored.sha256,
+        case_id=handover.case_id,
+        recorded_by_id=officer.id,
+        **identity,
+    )
+
+
+def court_findings(case_id) -> list[Finding]:
+    return db.session.scalars(
+        sa.select(Finding)
+        .where(Finding.case_id == case_id, Finding.source == FindingSource.COURT)
+        .order_by(Finding.id)
+    ).all()
 
 
 def _party_identity(party) -> dict | None:

@@ -156,3 +156,20 @@ class ExportForm(FlaskForm):
             self.since.errors = [*self.since.errors, _l("Give the date from which the changes are wanted.")]
             return False
         return ok
+
+
+class JudgmentForm(FlaskForm):
+    """The court's liaison records the court's judgment on a dispute handed over to it."""
+
+    party = SelectField(_l("Against"), coerce=int, validate_choice=False)
+    number = StringField(
+        _l("Judgment number"), validators=[InputRequired(_l("Give the judgment's number.")), Length(max=100)]
+    )
+    decided_on = DateField(
+        _l("Date of the judgment"), validators=[InputRequired(_l("Give the date of the judgment."))]
+    )
+    infringement = BooleanField(_l("Finds infringement"), default=True)
+    willful = BooleanField(_l("Finds willful (intentional) infringement"))
+    punitive = BooleanField(_l("Awards punitive damages"))
+    summary = TextAreaField(_l("What the decision says (summary)"), validators=[Optional(), Length(max=4000)])
+    document = FileField(_l("The decision (PDF, PNG or JPEG)"))

@@ -26,6 +26,7 @@ class EntityKind(LabelledEnum):
 
 class FindingSource(LabelledEnum):
     AWARD = "award", _l("Arbitral award recorded on the platform")
+    COURT = "court", _l("Court judgment recorded on the platform by the court's liaison")
     ENFORCEMENT = "enforcement", _l("Enforcement application accepted by the court (platform record)")
     EXTERNAL = "external", _l("Decision recorded by a credit officer")
 

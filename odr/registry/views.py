@@ -18,6 +18,7 @@ from odr.registry.forms import (
     CorrectionForm,
     ExportForm,
     FindingForm,
+    JudgmentForm,
     NoticeForm,
     ObjectionDecisionForm,
     ObjectionForm,
@@ -389,6 +390,61 @@ def mine():
         if operations.is_entity(e, current_user)
     ]
     return render_template("registry/mine.html", entries=entries)
+
+
+# ---- the court records its judgment in a case handed over to it ----------------------------------
+
+
+@bp.get("/registry/judgments")
+@roles_required(Role.COURT_LIAISON)
+def judgments():
+    from odr.handover import operations as handovers
+
+    received = handovers.queue_for(_me())
+    return render_template(
+        "registry/judgments.html",
+        received=[(h, findings.court_findings(h.case_id)) for h in received],
+    )
+
+
+@bp.route("/registry/judgments/<int:handover_id>", methods=["GET", "POST"])
+@roles_required(Role.COURT_LIAISON)
+def record_judgment(handover_id):
+    from odr.handover import operations as handovers
+    from odr.handover.models import Handover
+
+    handover = db.session.get(Handover, handover_id)
+    if handover is None or not handovers.receives(handover, _me()):
+        abort(404)
+    form = JudgmentForm()
+    form.party.choices = [(p.id, p.name) for p in handover.case.respondents]
+    if form.validate_on_submit():
+        upload = form.document.data
+        done = run(
+            findings.record_court_judgment,
+            handover,
+            _me(),
+            party_id=form.party.data,
+            number=form.number.data,
+            decided_on=form.decided_on.data,
+            infringement=form.infringement.data,
+            willful=form.willful.data,
+            punitive=form.punitive.data,
+            summary=form.summary.data,
+            filename=upload.filename if upload else "",
+            data=upload.read() if upload else b"",
+            success=_(
+                "The judgment is recorded for the list of infringers; the credit officers decide on it."
+            ),
+        )
+        if done:
+            return redirect(url_for("registry.judgments"))
+    return render_template(
+        "registry/judgment_form.html",
+        form=form,
+        handover=handover,
+        recorded=findings.court_findings(handover.case_id),
+    )
 
 
 # ---- exports -----------------------------------------------------------------------------------
