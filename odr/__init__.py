@@ -112,6 +112,10 @@ def register_blueprints(app):
     from odr.identity.views import bp as identity_bp
 
     app.register_blueprint(identity_bp)
+    from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
+    from odr.survey.views import bp as survey_bp
+
+    app.register_blueprint(survey_bp)
     from odr.registry import views as registry_views
 
     registry_views.init_app(app)
