@@ -37,16 +37,22 @@ class Config:
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # How many server processes share the database (checked against PostgreSQL at start-up).
+        self.SERVER_PROCESSES = int(_env("SERVER_PROCESSES", 1))
+        self.DATABASE_SPARE_CONNECTIONS = int(_env("DATABASE_SPARE_CONNECTIONS", 5))
         if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            # A threaded server runs one handler per connection: give the pool room for them.
+            # Transactions are short: a few connections per process serve many handlers, and a
+            # handler that cannot get one within the timeout answers "busy" instead of waiting.
             self.SQLALCHEMY_ENGINE_OPTIONS.update(
-                pool_size=int(_env("DATABASE_POOL_SIZE", 20)),
-                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 40)),
+                pool_size=int(_env("DATABASE_POOL_SIZE", 10)),
+                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 10)),
+                pool_timeout=float(_env("DATABASE_POOL_TIMEOUT", 5)),
             )
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
-        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a session unused this long ends
+        self.REMEMBER_DAYS = min(int(_env("REMEMBER_DAYS", 14)), 14)  # keep-me-signed-in, 14 days at most
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))
@@ -78,7 +84,20 @@ class Config:
         self.SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
         self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "odr-socketio")
         self.ROOM_MESSAGE_MAX_CHARS = int(_env("ROOM_MESSAGE_MAX_CHARS", 4000))
-        self.ROOM_RATE_LIMIT = _env("ROOM_RATE_LIMIT", "20 per 10 seconds")
+        # Per user and event type (ROOM_RATE_LIMIT_<EVENT> overrides one; ROOM_RATE_LIMIT is `send`'s).
+        defaults = {
+            "connect": "30 per minute",  # page loads and reconnects
+            "join": "60 per minute",
+            "leave": "60 per minute",
+            "send": _env("ROOM_RATE_LIMIT", "20 per 10 seconds"),
+            "sync": "30 per 10 seconds",  # a client catching up asks page after page
+            "history": "30 per minute",
+            "typing": "20 per 10 seconds",  # the page says so at most once a second or two
+            "read": "30 per 10 seconds",
+        }
+        self.ROOM_RATE_LIMITS = {
+            event: _env(f"ROOM_RATE_LIMIT_{event.upper()}", limit) for event, limit in defaults.items()
+        }
         self.ROOM_FILE_MAX_BYTES = int(_env("ROOM_FILE_MAX_BYTES", 10 * 1024 * 1024))
 
         # Case numbers and time limits (DESIGN §7).
@@ -161,7 +180,7 @@ class Testing(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("ODR_TEST_DATABASE_URL", "sqlite://")
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
-        self.ROOM_RATE_LIMIT = "1000 per second"
+        self.ROOM_RATE_LIMITS = dict.fromkeys(self.ROOM_RATE_LIMITS, "1000 per second")
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 8
         self.ARGON2_PARALLELISM = 1

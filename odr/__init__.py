@@ -35,7 +35,7 @@ def create_app(config=None):
 
 
 def register_extensions(app):
-    from odr.accounts.auth import load_user
+    from odr.accounts import sessions
     from odr.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -43,7 +43,8 @@ def register_extensions(app):
         app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_user_from_remember_cookie)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
     from odr.core.i18n import LOGIN_MESSAGE
@@ -109,14 +110,17 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 
     app.register_blueprint(identity_bp)
+    app.register_blueprint(attorneys_bp)
     from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
     from odr.registry import views as registry_views
+    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
 
     registry_views.init_app(app)
 

@@ -40,6 +40,7 @@ def serve_command(host, port):
     gc.collect()
     gc.freeze()
     app = current_app._get_current_object()
+    check_database_pool(app)
     if app.config["SCHEDULER_IN_WEB_PROCESS"]:
         from odr.deadlines.scheduler import start_in_background
 
@@ -55,6 +56,33 @@ def serve_command(host, port):
         log_output=False,
         request_handler=QuietRequestHandler,
     )
+
+
+def check_database_pool(app):
+    """Refuse to start when the processes' database pools would not fit in PostgreSQL."""
+    from odr.core.pool import PoolTooLarge, check_pool
+
+    try:
+        summary = check_pool(app, db.engine)
+    except PoolTooLarge as error:
+        raise click.ClickException(str(error)) from None
+    if summary:
+        click.echo(summary)
+
+
+stats_cli = AppGroup("stats", help="Statistics.")
+odr_cli.add_command(stats_cli)
+
+
+@stats_cli.command("rebuild")
+def stats_rebuild():
+    """Recompute the per-case facts and the rollups from the audit chain (the scheduler keeps them
+    up to date; this starts again from nothing)."""
+    from odr.stats.facts import rebuild
+
+    cases = rebuild()
+    db.session.commit()
+    click.echo(f"Statistics rebuilt from {cases} cases.")
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")

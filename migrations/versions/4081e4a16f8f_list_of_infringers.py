@@ -1,7 +1,7 @@
 """The list of repeat and willful infringers: findings, entries, credit repair, published changes
 
 Revision ID: 4081e4a16f8f
-Revises: 504962e7117e
+Revises: 3da09f5f7f83
 Create Date: 2026-12-01 15:58:16.464426
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4081e4a16f8f'
-down_revision = '504962e7117e'
+down_revision = '3da09f5f7f83'
 branch_labels = None
 depends_on = None
 

@@ -69,6 +69,21 @@ def set_active(user_id):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@roles_required(Role.ADMIN)
+def sign_out_everywhere(user_id):
+    """An administrator ends every session of an account (a lost phone, a leaving employee)."""
+    from odr.accounts import sessions
+
+    user = db.session.get(User, user_id) or abort(404)
+    ended = sessions.end_all(user, "ended_by_admin", actor=current_user._get_current_object())
+    db.session.commit()
+    flash(
+        _("%(email)s has been signed out everywhere (%(n)d sessions).", email=user.email, n=ended), "success"
+    )
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/organisations", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def organisations():

@@ -2,9 +2,11 @@
 applying for judicial confirmation, performance and enforcement; downloads of every PDF."""
 
 import difflib
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -134,6 +136,43 @@ def case_panel(case, user):
 
 
 panels.register(case_panel)
+
+# Where a settled case's agreement stands once the court is involved: a confirmed case reads as
+# enforceable (or performed, or in default), not merely as "agreement reached".
+_STAGES_SHOWN = {
+    AgreementState.CONFIRMATION_REQUESTED,
+    AgreementState.UNDER_COURT_REVIEW,
+    AgreementState.MATERIALS_REQUESTED,
+    AgreementState.ENFORCEABLE,
+    AgreementState.REJECTED,
+    AgreementState.PERFORMED,
+    AgreementState.IN_DEFAULT,
+    AgreementState.ENFORCEMENT_REQUESTED,
+}
+
+
+_STAGE_LABELS = {
+    AgreementState.ENFORCEABLE: _l("Judicially confirmed · enforceable"),
+    AgreementState.PERFORMED: _l("Judicially confirmed · performed"),
+    AgreementState.IN_DEFAULT: _l("Judicially confirmed · in default"),
+}
+
+
+@bp.app_template_global()
+def agreement_stage(case):
+    """The agreement's stage (value, label) to show beside a settled case's own, where it says more."""
+    if case.state not in (CaseState.SETTLED, CaseState.CLOSED):
+        return None
+    agreement = operations.current_agreement(case)
+    if agreement is None or agreement.state not in _STAGES_SHOWN:
+        return None
+    state = agreement.state
+    label = _STAGE_LABELS.get(state, state.label)
+    if state == AgreementState.PERFORMED:
+        application = confirmation.latest_application(agreement)
+        if application is None or application.decision != "confirmed":
+            label = state.label
+    return SimpleNamespace(value=state.value, label=label)
 
 
 # Drafting ------------------------------------------------------------------------------------------

@@ -73,6 +73,15 @@ def case_panel(case, user):
         "seats": seats,
         "assignments": assignments if (is_clerk or held) else [a for a in assignments if a.is_open],
         "open_by_seat": {s: operations.open_assignment(case, s) for s in seats},
+        # Who served in each seat stays on the record once the case has moved on and the seat is released.
+        "served_by_seat": {
+            s: [
+                a
+                for a in assignments
+                if a.seat == s and a.state == AssignmentState.RELEASED and a.declaration_signed_at is not None
+            ]
+            for s in seats
+        },
         "is_clerk": is_clerk,
         "party": party,
         "recusals": recusals,

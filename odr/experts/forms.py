@@ -119,7 +119,7 @@ class AnswerForm(FlaskForm):
         choices=[SelectChoice("accept", _l("I accept")), SelectChoice("decline", _l("I decline"))],
         validators=[InputRequired(_l("Choose whether you accept."))],
     )
-    reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Why you decline to serve"), validators=[Optional(), Length(max=2000)])
 
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():

@@ -149,30 +149,6 @@ def _store(room: Room, *, sender, kind, body="", client_id=None, **file_fields) 
     return message
 
 
-_rate_limiter = None
-_rate_lock = threading.Lock()
-
-
-def _rate_ok(user) -> bool:
-    global _rate_limiter
-    from limits import parse
-    from limits.storage import storage_from_string
-    from limits.strategies import MovingWindowRateLimiter
-
-    with _rate_lock:
-        if _rate_limiter is None:
-            _rate_limiter = MovingWindowRateLimiter(
-                storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
-            )
-    return _rate_limiter.hit(parse(current_app.config["ROOM_RATE_LIMIT"]), "room-message", str(user.id))
-
-
-def reset_rate_limits():
-    """Forget every count (tests use this to start from zero)."""
-    if _rate_limiter is not None:
-        _rate_limiter.storage.reset()
-
-
 INACTIVE_TEXT = _l("This case is not in mediation; the room is read-only.")
 
 
@@ -204,23 +180,35 @@ def why_not_post(room: Room, user) -> str | None:
     return None
 
 
-def post_message(
-    room: Room, user: User, body: str, client_id: str, *, member_checked=False
-) -> tuple[Message, bool]:
-    """Store USER's text message once per CLIENT_ID; returns (message, newly stored).
+CLIENT_ID_MAX = Message.client_id.type.length
 
-    MEMBER_CHECKED: the caller has just checked that USER may be in ROOM.
-    """
-    client_id = (client_id or "").strip()[:64]
-    if not client_id:
+
+def _check_client_id(client_id, *, required):
+    """The page names each message it sends, so that a retry is stored once. An id longer than the
+    column is refused, never cut: two ids that differ only past the cut would be one message."""
+    if client_id is None and not required:
+        return
+    if not isinstance(client_id, str) or not client_id.strip():
         raise RoomError(_l("The message has no client id."), "invalid")
-    existing = db.session.scalar(
+    if len(client_id) > CLIENT_ID_MAX:
+        raise RoomError(
+            _l("The message's client id is too long (at most %(limit)d characters).", limit=CLIENT_ID_MAX),
+            "invalid",
+        )
+
+
+def stored_message(room_id: int, user_id: int, client_id: str) -> Message | None:
+    """USER_ID's message of CLIENT_ID in the room, if it was stored already (a retried send)."""
+    return db.session.scalar(
         sa.select(Message).where(
-            Message.room_id == room.id, Message.sender_id == user.id, Message.client_id == client_id
+            Message.room_id == room_id, Message.sender_id == user_id, Message.client_id == client_id
         )
     )
-    if existing is not None:
-        return existing, False  # a retry of a message already stored: the same number, nothing new
+
+
+def check_text(room: Room, user: User, body: str, client_id: str, *, member_checked=False) -> str:
+    """The text USER may post in ROOM now, stripped; RoomError says why not. Only reads."""
+    _check_client_id(client_id, required=True)
     _check_can_post(room, user, member_checked=member_checked)
     body = (body or "").strip()
     if not body:
@@ -230,13 +218,71 @@ def post_message(
         raise RoomError(
             _l("The message is too long (at most %(limit)d characters).", limit=limit), "too_long"
         )
-    if not _rate_ok(user):
-        raise RoomError(_l("You are sending messages too fast. Please wait a moment."), "rate_limited")
+    return body
+
+
+def store_text(room_id: int, channel: str, sender: dict, body: str, client_id: str) -> dict:
+    """The whole write of a text message, checked beforehand by ``check_text``: bump the room's
+    number and insert the message (two statements, so the room's row is locked only for the
+    moment of the commit); members receive it once committed. SENDER: {"id", "name"}.
+
+    A concurrent retry of the same client id makes the insert fail (IntegrityError): the caller
+    rolls back and answers with the message already stored.
+    """
+    rooms, messages = Room.__table__, Message.__table__
+    seq = db.session.execute(
+        sa.update(rooms)
+        .where(rooms.c.id == room_id)
+        .values(last_seq=rooms.c.last_seq + 1)
+        .returning(rooms.c.last_seq)
+    ).scalar_one()
+    created_at = utcnow()
+    message_id = db.session.execute(
+        sa.insert(messages)
+        .values(
+            room_id=room_id,
+            seq=seq,
+            sender_id=sender["id"],
+            client_id=client_id,
+            kind=MessageKind.TEXT,
+            body=body,
+            created_at=created_at,
+        )
+        .returning(messages.c.id)
+    ).scalar_one()
+    data = {
+        "room_id": room_id,
+        "seq": seq,
+        "id": message_id,
+        "kind": MessageKind.TEXT.value,
+        "body": body,
+        "created_at": created_at.isoformat(),
+        "sender": sender,
+        "client_id": client_id,
+    }
+    emit_after_commit(db.session, "msg", data, channel)
+    return data
+
+
+def post_message(
+    room: Room, user: User, body: str, client_id: str, *, member_checked=False
+) -> tuple[Message, bool]:
+    """Store USER's text message once per CLIENT_ID, in the caller's transaction; returns
+    (message, newly stored). The rooms' socket handler uses the shorter ``store_text``.
+
+    MEMBER_CHECKED: the caller has just checked that USER may be in ROOM.
+    """
+    _check_client_id(client_id, required=True)
+    existing = stored_message(room.id, user.id, client_id)
+    if existing is not None:
+        return existing, False  # a retry of a message already stored: the same number, nothing new
+    body = check_text(room, user, body, client_id, member_checked=member_checked)
     return _store(room, sender=user, kind=MessageKind.TEXT, body=body, client_id=client_id), True
 
 
 def share_file(room: Room, user: User, filename: str, data: bytes, client_id: str | None = None) -> Message:
     """Share a file into the room: kept by SHA-256, and its deposit recorded on the audit chain."""
+    _check_client_id(client_id, required=False)
     _check_can_post(room, user)
     stored = storage.store(data, allowed=FILE_TYPES, max_size=current_app.config["ROOM_FILE_MAX_BYTES"])
     message = _store(

@@ -94,16 +94,17 @@
 
   function append(m) {
     var stick = atBottom();
-    list.appendChild(render(m));
+    list.insertBefore(render(m), list.querySelector('.msg.pending'));   // before what is still sending
     if (stick) list.scrollTop = list.scrollHeight;
   }
 
   function accept(m) {
     if (lastSeq === null || m.seq <= lastSeq) return;     // already shown
     if (m.seq > lastSeq + 1) { pending[m.seq] = m; requestSync(); return; }
+    ownMessageArrived(m);
     append(m);
     lastSeq = m.seq;
-    while (pending[lastSeq + 1]) { var next = pending[lastSeq + 1]; delete pending[lastSeq + 1]; append(next); lastSeq = next.seq; }
+    while (pending[lastSeq + 1]) { var next = pending[lastSeq + 1]; delete pending[lastSeq + 1]; ownMessageArrived(next); append(next); lastSeq = next.seq; }
     markRead();
   }
 
@@ -151,7 +152,7 @@
       }
       res.messages.forEach(accept);
       if (res.more || (lastSeq < res.last_seq)) requestSync();
-      outbox.forEach(transmit);   // resend anything not acknowledged before the drop
+      outbox.slice().forEach(function (item) { item.tries = 0; transmit(item); });   // resend what was not acknowledged
     });
   }
 
@@ -166,18 +167,85 @@
     errorBox.classList.toggle('d-none', !text);
   }
 
+  // Sending: each message waits in the outbox, shown as "sending…", until the server answers. No
+  // answer within SEND_TIMEOUT, or "busy": sent again with the same client id (stored once);
+  // after SEND_ATTEMPTS the row says it was not sent and offers to try again. A reconnect resends
+  // everything still waiting.
+  var SEND_TIMEOUT = cfg.send_timeout_ms || 5000, SEND_ATTEMPTS = 3;
+
+  function pendingRow(item) {
+    var row = document.createElement('div');
+    row.className = 'msg mine mb-2 pending';
+    row.dataset.clientId = item.client_id;
+    row.dataset.testid = 'pending';
+    var meta = document.createElement('div');
+    meta.className = 'small text-secondary';
+    var status = document.createElement('span');
+    status.className = 'status';
+    meta.appendChild(status);
+    var again = document.createElement('button');
+    again.type = 'button';
+    again.className = 'btn btn-sm btn-link p-0 ms-2 d-none retry';
+    again.textContent = cfg.texts.retry;
+    again.addEventListener('click', function () { item.tries = 0; transmit(item); });
+    meta.appendChild(again);
+    var bubble = document.createElement('div');
+    bubble.className = 'bubble opacity-75';
+    bubble.textContent = item.body;
+    row.appendChild(meta);
+    row.appendChild(bubble);
+    return row;
+  }
+
+  function setState(item, state) {
+    item.state = state;
+    var failed = state === 'failed';
+    item.row.dataset.state = state;
+    item.row.querySelector('.status').textContent = failed ? cfg.texts.not_sent : cfg.texts.sending;
+    item.row.querySelector('.status').className = 'status' + (failed ? ' text-danger fw-semibold' : '');
+    item.row.querySelector('.retry').classList.toggle('d-none', !failed);
+  }
+
+  function finish(item) {
+    item.done = true;
+    clearTimeout(item.timer);
+    var i = outbox.indexOf(item);
+    if (i >= 0) outbox.splice(i, 1);
+    if (item.row.parentNode) item.row.parentNode.removeChild(item.row);
+  }
+
+  function stored(item, seq) {
+    finish(item);
+    showError('');
+    // Normally the message itself arrives at once; if it was lost on the way, fetch it.
+    setTimeout(function () { if (lastSeq !== null && lastSeq < seq) requestSync(); }, 1000);
+  }
+
   function transmit(item) {
-    socket.timeout(10000).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
-      if (err) return;                       // no answer: resent on reconnect
-      if (!res.ok && res.code === 'busy') {  // not stored: try again in a moment, same client id
-        setTimeout(function () { transmit(item); }, 1000 + Math.random() * 2000);
+    if (item.done) return;
+    clearTimeout(item.timer);
+    setState(item, 'sending');
+    if (!socket.connected) return;            // join() sends it again once reconnected
+    var attempt = item.attempt = (item.attempt || 0) + 1;
+    item.tries = (item.tries || 0) + 1;
+    socket.timeout(SEND_TIMEOUT).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
+      if (item.done) return;
+      if (!err && res && res.ok) { stored(item, res.seq); return; }   // any attempt's answer will do
+      if (attempt !== item.attempt) return;    // a later attempt is on its way
+      if (!err && res && res.code !== 'busy') {  // refused, with the reason: give the text back
+        finish(item);
+        showError(res.error);
+        if (!input.value) input.value = item.body;
         return;
       }
-      var i = outbox.indexOf(item);
-      if (i >= 0) outbox.splice(i, 1);
-      if (!res.ok) { showError(res.error); if (!input.value) input.value = item.body; return; }
-      showError('');
+      if (item.tries >= SEND_ATTEMPTS) { setState(item, 'failed'); return; }
+      item.timer = setTimeout(function () { transmit(item); }, err ? 0 : 1000 + Math.random() * 2000);
     });
+  }
+
+  function ownMessageArrived(m) {
+    if (!m.client_id || !m.sender || m.sender.id !== cfg.me) return;
+    outbox.filter(function (item) { return item.client_id === m.client_id; }).forEach(finish);
   }
 
   function newId() {
@@ -189,7 +257,10 @@
     var body = input.value.trim();
     if (!body) return;
     var item = {client_id: newId(), body: body};
+    item.row = pendingRow(item);
     outbox.push(item);
+    list.appendChild(item.row);
+    list.scrollTop = list.scrollHeight;
     input.value = '';
     transmit(item);
   });
