@@ -106,10 +106,12 @@ def register_blueprints(app):
 
     app.register_blueprint(evidence_bp)
     from odr.arbitration import access as arbitration_access
+    from odr.arbitration import desk as _arbitration_desk
     from odr.arbitration.views import bp as arbitration_bp
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    _arbitration_desk.init_app(app)
     from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 

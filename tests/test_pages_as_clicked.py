@@ -284,3 +284,30 @@ def test_a_confirmed_case_reads_as_confirmed_and_enforceable_in_the_list(
     claimant.locale = "zh_CN"
     listing = make_client(claimant).get("/cases").get_data(as_text=True)
     assert 'data-agreement-state="enforceable"' in listing and "已司法确认" in listing
+
+
+def test_the_arbitration_commissions_clerk_has_an_arbitration_desk(db, make_client):
+    from odr import seed
+    from odr.accounts.models import User
+    from odr.arbitration.models import ArbitrationCase
+
+    seed.run()
+    arbclerk = db.session.scalar(sa.select(User).where(User.email == "arbclerk@demo.odr"))
+    clerk = db.session.scalar(sa.select(User).where(User.email == "clerk@demo.odr"))
+    arbclerk.locale = "en"
+    desk = make_client(arbclerk)
+    dashboard = desk.get("/dashboard").get_data(as_text=True)
+    assert 'data-testid="arbitration-counters"' in dashboard and 'href="/arbitrations"' in dashboard
+    assert 'href="/cases/intake"' not in dashboard and "/assignments" not in dashboard
+    queue = desk.get("/arbitrations").get_data(as_text=True)
+    commission_cases = db.session.scalars(
+        sa.select(ArbitrationCase).where(ArbitrationCase.commission_id == arbclerk.organisation_id)
+    ).all()
+    assert commission_cases
+    for arbitration in commission_cases:
+        if arbitration.state.value not in ("refused", "withdrawn", "performed"):
+            assert f"/cases/{arbitration.case_id}#arbitration" in queue
+    for counter in re.findall(r'href="(/arbitrations\?state=[a-z_]+)"', dashboard):
+        assert desk.get(counter).status_code == 200
+    assert make_client(clerk).get("/arbitrations").status_code == 403
+    assert 'href="/arbitrations"' not in make_client(clerk).get("/dashboard").get_data(as_text=True)

@@ -70,8 +70,11 @@ def dashboard():
             CaseParty.answer == "pending",
         )
     ).all()
+    from odr.arbitration.desk import is_commission_clerk
+
     intake = 0
-    if current_user.has_role(Role.CLERK):
+    mediation_counters = not is_commission_clerk(current_user)  # the commission counts arbitrations
+    if current_user.has_role(Role.CLERK) and mediation_counters:
         intake = counts.get(CaseState.SUBMITTED, 0)
     return render_template(
         "cases/dashboard.html",
@@ -79,6 +82,7 @@ def dashboard():
         recent=recent,
         awaiting_answer=awaiting_answer,
         intake=intake,
+        mediation_counters=mediation_counters,
         states=CaseState,
         widgets=panels.for_dashboard(current_user),
     )
