@@ -23,6 +23,7 @@ from odr.cases.models import Case, CaseParty, CaseState, Channel, Side, visible_
 from odr.cases.operations import InvitationError
 from odr.cases.workflow import Action
 from odr.core.failures import UserError
+from odr.core.inputs import paginate
 from odr.extensions import db
 
 bp = Blueprint("cases", __name__)
@@ -120,9 +121,7 @@ def _case_list(intake):
             like = f"%{form.q.data.strip()}%"
             query = query.where(sa.or_(Case.number.ilike(like), Case.title.ilike(like)))
     order = Case.submitted_at.asc() if intake else Case.updated_at.desc()
-    page = db.paginate(
-        query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"], error_out=False
-    )
+    page = paginate(query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"])
     return render_template("cases/list.html", page=page, form=form, intake=intake)
 
 

@@ -19,6 +19,7 @@ from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.experts import operations, opinions, ranking
 from odr.experts.forms import (
     AnswerForm,
@@ -127,7 +128,7 @@ def candidates(case_id, seat):
     except ValueError:
         abort(404)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         if run(
             operations.propose,
             case,
@@ -202,7 +203,7 @@ def choose_mediator(case_id):
     case = load_case(case_id)
     party = case.party_of(current_user) or abort(403)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         result = run(
             operations.choose_mediator,
             case,
