@@ -129,8 +129,10 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
+    from odr.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
     from odr.registry import views as registry_views
-    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
 
     registry_views.init_app(app)
 
