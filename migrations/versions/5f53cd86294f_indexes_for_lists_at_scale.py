@@ -2,7 +2,7 @@
 the organisation's staff in a role, a user's newest notifications.
 
 Revision ID: 5f53cd86294f
-Revises: 3da09f5f7f83
+Revises: 4081e4a16f8f
 Create Date: 2026-12-01 16:00:37.916689
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5f53cd86294f"
-down_revision = "3da09f5f7f83"
+down_revision = "4081e4a16f8f"
 branch_labels = None
 depends_on = None
 
