@@ -25,6 +25,7 @@ def create_app(config=None):
         config = config_module.load(config)
     app.config.from_object(config)
     app.config["ODR_VERSION"] = __version__
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -32,6 +33,13 @@ def create_app(config=None):
     register_security(app)
     register_commands(app)
     return app
+
+
+def register_converters(app):
+    from odr.core import forms, inputs
+
+    inputs.init_app(app)
+    forms.init_app(app)
 
 
 def register_extensions(app):
@@ -106,10 +114,12 @@ def register_blueprints(app):
 
     app.register_blueprint(evidence_bp)
     from odr.arbitration import access as arbitration_access
+    from odr.arbitration import desk as _arbitration_desk
     from odr.arbitration.views import bp as arbitration_bp
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    _arbitration_desk.init_app(app)
     from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 
@@ -119,7 +129,9 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
-    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
+    from odr.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
 
 
 def register_template_helpers(app):
