@@ -132,6 +132,9 @@ def register_blueprints(app):
     from odr.stats.views import bp as stats_bp
 
     app.register_blueprint(stats_bp)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):

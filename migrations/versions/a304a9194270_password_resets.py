@@ -1,7 +1,7 @@
 """password resets
 
 Revision ID: a304a9194270
-Revises: 3da09f5f7f83
+Revises: 4081e4a16f8f
 Create Date: 2026-12-01 16:35:49.653089
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a304a9194270'
-down_revision = '3da09f5f7f83'
+down_revision = '4081e4a16f8f'
 branch_labels = None
 depends_on = None
 
