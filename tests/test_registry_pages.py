@@ -275,3 +275,44 @@ def test_the_court_liaison_records_a_judgment_from_its_page(
     assert done.status_code == 302
     finding = db.session.scalars(sa.select(Finding).where(Finding.case_id == failed_case.id)).one()
     assert finding.number == "（2027）桂04知民初9号" and finding.credit_code == respondent.credit_code
+
+
+def test_the_officers_other_buttons_as_the_browser_posts_them(db, make_client, officer, entity):
+    with freeze_time(NOTICE_AT):
+        external(officer, credit_code=entity.credit_code, name=entity.name, willful=True)
+        entry = _candidate(db, entity)
+        desk = make_client(officer)
+        assert desk.post("/registry/scan").status_code == 302  # nothing new: the candidate exists
+        assert desk.post(f"/registry/entries/{entry.id}/withdraw", data={"reasons": ""}).status_code == 302
+        assert entry.state == EntryState.CANDIDATE  # reasons are required
+        desk.post(f"/registry/entries/{entry.id}/review")
+        desk.post(f"/registry/entries/{entry.id}/notify", data={"service_record": ""})
+        early = desk.post(f"/registry/entries/{entry.id}/publish", headers=EN, follow_redirects=True)
+        assert "The period to object runs until" in early.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.state == EntryState.NOTIFIED
+    with freeze_time(entry.objection_due_at + timedelta(minutes=5)):
+        make_client(officer).post(f"/registry/entries/{entry.id}/publish")
+    db.session.refresh(entry)
+    assert entry.state == EntryState.PUBLISHED
+    with freeze_time(entry.objection_due_at + timedelta(days=1)):
+        desk = make_client(officer)
+        same = desk.post(
+            f"/registry/entries/{entry.id}/correct", data={"reasons": "x"}, headers=EN, follow_redirects=True
+        )
+        assert "Nothing was changed." in same.get_data(as_text=True)
+        desk.post(
+            f"/registry/entries/{entry.id}/correct",
+            data={"reasons": "更正代表人", "legal_representative": "王五"},
+        )
+        page = desk.get(f"/registry/entries/{entry.id}", headers=EN).get_data(as_text=True)
+        assert "王五" in page and "Audit trail" in page
+    db.session.refresh(entry)
+    assert entry.legal_representative == "王五"
+    mine = make_client(entity).get("/registry/mine", headers=EN).get_data(as_text=True)
+    assert f"/registry/entries/{entry.id}" in mine
+    with freeze_time(entry.expires_at + timedelta(days=1)):
+        operations.expire(entry)
+        make_client(officer).post(f"/registry/entries/{entry.id}/archive")
+    db.session.refresh(entry)
+    assert entry.state == EntryState.ARCHIVED
