@@ -128,6 +128,8 @@ def test_the_officer_and_the_entity_walk_the_entry_through_the_pages(db, make_cl
     assert entry.state == EntryState.NOTIFIED
     page = make_client(entity).get(f"/registry/entries/{entry.id}").get_data(as_text=True)
     assert "Lodge the objection" in page and "2027-03-17 00:00" in page
+    bell = make_client(entity).get("/notifications").get_data(as_text=True)
+    assert f'href="/registry/entries/{entry.id}"' in bell
     with freeze_time(entry.objection_due_at - timedelta(minutes=1)):
         them = make_client(entity)
         assert them.post(f"/registry/entries/{entry.id}/objection", data={"text": ""}).status_code == 302
