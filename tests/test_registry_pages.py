@@ -149,6 +149,8 @@ def test_the_officer_and_the_entity_walk_the_entry_through_the_pages(db, make_cl
         )
     db.session.refresh(entry)
     assert entry.state == EntryState.PUBLISHED and entry.legal_representative == "李四"
+    notice = make_client(entity).get(f"/registry/entries/{entry.id}", headers=EN).get_data(as_text=True)
+    assert "Upheld in part: correct and publish — 法定代表人更正" in notice
     with freeze_time(entry.published_at + timedelta(days=30)):
         make_client(entity).post(
             f"/registry/entries/{entry.id}/repair",

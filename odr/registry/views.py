@@ -15,6 +15,7 @@ from odr.core.web import send_stored
 from odr.extensions import db
 from odr.registry import exports, findings, operations, public
 from odr.registry.forms import (
+    OBJECTION_DECISIONS,
     CorrectionForm,
     ExportForm,
     FindingForm,
@@ -197,6 +198,7 @@ def manage(entry_id):
         correction_form=CorrectionForm(),
         repair_form=RepairForm(),
         repair_decision_form=RepairDecisionForm(),
+        objection_decisions=OBJECTION_DECISIONS,
     )
 
 
