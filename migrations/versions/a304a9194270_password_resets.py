@@ -1,7 +1,7 @@
 """password resets
 
 Revision ID: a304a9194270
-Revises: 4081e4a16f8f
+Revises: 5f53cd86294f
 Create Date: 2026-12-01 16:35:49.653089
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a304a9194270'
-down_revision = '4081e4a16f8f'
+down_revision = '5f53cd86294f'
 branch_labels = None
 depends_on = None
 
