@@ -25,6 +25,7 @@ def create_app(config=None):
         config = config_module.load(config)
     app.config.from_object(config)
     app.config["ODR_VERSION"] = __version__
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -32,6 +33,13 @@ def create_app(config=None):
     register_security(app)
     register_commands(app)
     return app
+
+
+def register_converters(app):
+    from odr.core import forms, inputs
+
+    inputs.init_app(app)
+    forms.init_app(app)
 
 
 def register_extensions(app):
@@ -121,7 +129,12 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
-    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
+    from odr.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):

@@ -35,6 +35,7 @@ from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
+from odr.core.inputs import as_id
 from odr.core.templating import current_locale
 from odr.core.web import client_ip, send_stored
 from odr.extensions import db
@@ -385,8 +386,8 @@ def compare(agreement_id):
     numbers = [v.number for v in readable]
     if not numbers:
         abort(404)
-    a = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
-    b = request.args.get("b", type=int) or numbers[-1]
+    a = as_id(request.args.get("a")) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    b = as_id(request.args.get("b")) or numbers[-1]
     old, new = agreement.version(a), agreement.version(b)
     if old not in readable or new not in readable:
         flash(_("Choose two versions of this agreement."), "warning")
@@ -439,10 +440,7 @@ def sign(agreement_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("agreements.version", agreement_id=agreement.id, number=number))
-    try:
-        version_id = int(form.version_id.data or 0)
-    except ValueError:
-        version_id = 0
+    version_id = as_id(form.version_id.data) or 0
     capacity = form.capacity.data if getattr(form, "capacity", None) is not None else None
     if run(
         operations.sign,

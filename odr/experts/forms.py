@@ -178,23 +178,17 @@ class ExpertSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
-    role = SelectField(
+    role = v.FilterField(
         _l("Role"),
         choices=[SelectChoice("", _l("Any")), *Role.choices(EXPERT_ROLES)],
-        validators=[Optional()],
     )
-    specialty = SelectField(
-        _l("IP specialty"), choices=[SelectChoice("", _l("Any")), *IPType.choices()], validators=[Optional()]
-    )
-    industry = SelectField(
-        _l("Industry"), choices=[SelectChoice("", _l("Any")), *Industry.choices()], validators=[Optional()]
-    )
-    status = SelectField(
+    specialty = v.FilterField(_l("IP specialty"), choices=[SelectChoice("", _l("Any")), *IPType.choices()])
+    industry = v.FilterField(_l("Industry"), choices=[SelectChoice("", _l("Any")), *Industry.choices()])
+    status = v.FilterField(
         _l("Status"),
         choices=[
             SelectChoice("", _l("Any")),
             SelectChoice("active", _l("Active")),
             SelectChoice("suspended", _l("Suspended")),
         ],
-        validators=[Optional()],
     )
