@@ -134,6 +134,9 @@ def register_blueprints(app):
 
     app.register_blueprint(stats_bp)
     app.register_blueprint(reports_bp)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):
