@@ -104,3 +104,19 @@ def test_the_command_writes_the_report(db, app, stats_data, tmp_path):
     result = app.test_cli_runner().invoke(args=["odr", "report", "annual", "2026", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert "一、主要指标" in text_of(out.read_bytes())
+
+
+def test_the_registry_figures_join_the_dashboard_and_the_report(
+    db, stats_data, admin, officer, entity, make_client
+):
+    from datetime import UTC, datetime
+
+    from tests.registry_support import published_entry
+    from tests.test_stats_pages import cells_of
+
+    published_entry(db, officer, entity, when=datetime(2026, 5, 4, 2, 0, tzinfo=UTC))
+    html = make_client(admin).get("/stats?from=2026-01&to=2026-12").get_data(as_text=True)
+    figures = dict(cells_of(html, "registry")[1:])
+    assert figures["Entries published"] == "1" and figures["On the list at the end of the period"] == "1"
+    text = text_of(render_annual_report(report.annual_data(2026)))
+    assert "十一、重复侵权、故意侵权企业名录" in text and "公布条目1" in text and "期末在册条目1" in text

@@ -85,7 +85,7 @@ def annual_data(year: int) -> dict:
             for q, label in SHORT_LABELS.items()
         ]
         training_lines = people.training(year)
-        registry = tables.registry()
+        registry = tables.registry(filters)
         return {
             "year": year,
             "previous": year - 1,

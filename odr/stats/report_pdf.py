@@ -288,7 +288,9 @@ def render_annual_report(data: dict) -> bytes:
         story.append(_table(["专家", "学时", "是否达标"], lines, s, [70 * mm, 40 * mm, 40 * mm]))
     story.append(CJKParagraph("十一、重复侵权、故意侵权企业名录", h2))
     if data["registry"] is not None:
-        story.append(_table(["指标", "数值"], data["registry"], s, [100 * mm, 58 * mm]))
+        rows = data["registry"]
+        story.append(bar_chart([r[0] for r in rows], [("条目数", _numbers(rows, 1))], font.name))
+        story.append(_table(["指标", "数值"], rows, s, [100 * mm, 58 * mm]))
     else:
         story.append(CJKParagraph("侵权企业名录功能尚未在本平台启用，本年度无相关数据。", s.body))
     story.append(CJKParagraph("十二、典型案例", h2))
