@@ -1,7 +1,7 @@
 """Typical cases of the annual report
 
 Revision ID: 51f634778a77
-Revises: 5f53cd86294f
+Revises: a304a9194270
 Create Date: 2026-12-01 16:44:11.820784
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '51f634778a77'
-down_revision = '5f53cd86294f'
+down_revision = 'a304a9194270'
 branch_labels = None
 depends_on = None
 
