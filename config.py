@@ -17,6 +17,17 @@ def _env(name, default=None):
     return default if value in (None, "") else value
 
 
+def _non_negative(name, default):
+    value = _env(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise RuntimeError(f"{name} must be a whole number, 0 or more (got {value!r})")
+    return number
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -26,11 +37,16 @@ class Config:
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # How many server processes share the database (checked against PostgreSQL at start-up).
+        self.SERVER_PROCESSES = int(_env("SERVER_PROCESSES", 1))
+        self.DATABASE_SPARE_CONNECTIONS = int(_env("DATABASE_SPARE_CONNECTIONS", 5))
         if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            # A threaded server runs one handler per connection: give the pool room for them.
+            # Transactions are short: a few connections per process serve many handlers, and a
+            # handler that cannot get one within the timeout answers "busy" instead of waiting.
             self.SQLALCHEMY_ENGINE_OPTIONS.update(
-                pool_size=int(_env("DATABASE_POOL_SIZE", 20)),
-                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 40)),
+                pool_size=int(_env("DATABASE_POOL_SIZE", 10)),
+                max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 10)),
+                pool_timeout=float(_env("DATABASE_POOL_TIMEOUT", 5)),
             )
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -40,6 +56,11 @@ class Config:
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))
         self.FILE_STORAGE_DIR = _env("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+        # How many proxies in front of the platform set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # no such header). Behind one nginx: 1.
+        self.TRUSTED_PROXIES = _non_negative("TRUSTED_PROXIES", 0)
+        # Strict-Transport-Security max-age; on in production only (its pages are served over HTTPS).
+        self.HSTS_SECONDS = 0
 
         # Languages and time: the UI speaks Chinese and English; times show in Beijing time.
         self.LANGUAGES = ["zh_CN", "en"]
@@ -62,7 +83,20 @@ class Config:
         self.SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
         self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "odr-socketio")
         self.ROOM_MESSAGE_MAX_CHARS = int(_env("ROOM_MESSAGE_MAX_CHARS", 4000))
-        self.ROOM_RATE_LIMIT = _env("ROOM_RATE_LIMIT", "20 per 10 seconds")
+        # Per user and event type (ROOM_RATE_LIMIT_<EVENT> overrides one; ROOM_RATE_LIMIT is `send`'s).
+        defaults = {
+            "connect": "30 per minute",  # page loads and reconnects
+            "join": "60 per minute",
+            "leave": "60 per minute",
+            "send": _env("ROOM_RATE_LIMIT", "20 per 10 seconds"),
+            "sync": "30 per 10 seconds",  # a client catching up asks page after page
+            "history": "30 per minute",
+            "typing": "20 per 10 seconds",  # the page says so at most once a second or two
+            "read": "30 per 10 seconds",
+        }
+        self.ROOM_RATE_LIMITS = {
+            event: _env(f"ROOM_RATE_LIMIT_{event.upper()}", limit) for event, limit in defaults.items()
+        }
         self.ROOM_FILE_MAX_BYTES = int(_env("ROOM_FILE_MAX_BYTES", 10 * 1024 * 1024))
 
         # Case numbers and time limits (DESIGN §7).
@@ -79,6 +113,8 @@ class Config:
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.MAIL_FROM = _env("MAIL_FROM", "noreply@odr.example.cn")
+        # Where the platform is reached, for links in mails sent outside a request (a sweep, a command).
+        self.PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
         self.SCHEDULER_IN_WEB_PROCESS = _env("SCHEDULER_IN_WEB_PROCESS", "1") == "1"
         self.INVESTIGATOR_NOTICE_DAYS = int(_env("INVESTIGATOR_NOTICE_DAYS", 3))
 
@@ -136,7 +172,7 @@ class Testing(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("ODR_TEST_DATABASE_URL", "sqlite://")
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
-        self.ROOM_RATE_LIMIT = "1000 per second"
+        self.ROOM_RATE_LIMITS = dict.fromkeys(self.ROOM_RATE_LIMITS, "1000 per second")
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 8
         self.ARGON2_PARALLELISM = 1
@@ -153,6 +189,7 @@ class Production(Config):
             )
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "1") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.HSTS_SECONDS = _non_negative("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

@@ -6,6 +6,14 @@ import os
 from odr import create_app
 
 app = create_app()
+if not os.environ.get("FLASK_RUN_FROM_CLI"):
+    from odr.core.pool import check_pool
+    from odr.extensions import db
+
+    with app.app_context():  # refuse to start when the database pools would not fit in PostgreSQL
+        summary = check_pool(app, db.engine)
+    if summary:
+        print(summary, flush=True)
 # Under gunicorn, each process may sweep (one at a time, by advisory lock); `flask` commands that
 # import this module (db upgrade, seed, ...) must not.
 if app.config["SCHEDULER_IN_WEB_PROCESS"] and not os.environ.get("FLASK_RUN_FROM_CLI"):

@@ -34,6 +34,7 @@ def build(rng):
     from odr.accounts.models import Organisation, User, UserRole
     from odr.cases.models import Case, CaseParty
     from odr.experts.models import Assignment, ExpertAffiliation, ExpertProfile, ExpertUnavailability
+    from odr.survey.models import ExpertScore
 
     now = datetime.now(UTC)
     conn = db.session.connection()
@@ -95,14 +96,20 @@ def build(rng):
                 "technical_fields": rng.sample(fields, 2),
                 "languages": ["zh"] + (["en"] if i % 4 == 0 else []),
                 "max_open_cases": rng.choice([4, 6, 8, 10]),
-                "satisfaction": Decimal(str(round(rng.uniform(3, 5), 2))),
-                "satisfaction_count": rng.randint(0, 40),
                 "created_at": now,
                 "updated_at": now,
             }
             for i, uid in enumerate(user_ids)
         ],
     )
+    # What the satisfaction survey's answers add up to per expert (read by the ranking).
+    scores = []
+    for uid in user_ids:
+        answers = rng.randint(0, 40)
+        scores.append(
+            {"expert_id": uid, "answers": answers, "overall_total": round(answers * rng.uniform(3, 5))}
+        )
+    conn.execute(sa.insert(ExpertScore), scores)
     profile_ids = [r[0] for r in conn.execute(sa.select(ExpertProfile.id).order_by(ExpertProfile.id))]
     conn.execute(
         sa.insert(ExpertAffiliation),

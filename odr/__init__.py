@@ -29,6 +29,7 @@ def create_app(config=None):
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -110,6 +111,13 @@ def register_blueprints(app):
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    from odr.identity.views import bp as identity_bp
+
+    app.register_blueprint(identity_bp)
+    from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
+    from odr.survey.views import bp as survey_bp
+
+    app.register_blueprint(survey_bp)
 
 
 def register_template_helpers(app):
@@ -124,6 +132,12 @@ def register_error_handlers(app):
     from odr.core import errors
 
     errors.init_app(app)
+
+
+def register_security(app):
+    from odr.core import security
+
+    security.init_app(app)
 
 
 def register_commands(app):

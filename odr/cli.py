@@ -30,6 +30,7 @@ def seed_command():
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_command(host, port):
     """Serve the platform with Socket.IO on HOST:PORT."""
+    from odr.core.security import QuietRequestHandler
     from odr.extensions import socketio
 
     # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
@@ -38,6 +39,7 @@ def serve_command(host, port):
     gc.collect()
     gc.freeze()
     app = current_app._get_current_object()
+    check_database_pool(app)
     if app.config["SCHEDULER_IN_WEB_PROCESS"]:
         from odr.deadlines.scheduler import start_in_background
 
@@ -51,7 +53,20 @@ def serve_command(host, port):
         use_reloader=False,
         allow_unsafe_werkzeug=True,
         log_output=False,
+        request_handler=QuietRequestHandler,
     )
+
+
+def check_database_pool(app):
+    """Refuse to start when the processes' database pools would not fit in PostgreSQL."""
+    from odr.core.pool import PoolTooLarge, check_pool
+
+    try:
+        summary = check_pool(app, db.engine)
+    except PoolTooLarge as error:
+        raise click.ClickException(str(error)) from None
+    if summary:
+        click.echo(summary)
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")

@@ -13,6 +13,7 @@ from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.audit.operations import record
 from odr.cases import operations as case_ops
 from odr.cases.models import Case
+from odr.core.db import utcnow
 from odr.extensions import db
 
 ORGANISATIONS = [
@@ -34,6 +35,9 @@ ORGANISATIONS = [
 MEDIATION = ORGANISATIONS[0][0]
 # Where an organisation's area is narrower than the city: a district court hears its district.
 REGIONS = {"梧州市万秀区人民法院": "广西壮族自治区梧州市万秀区"}
+# The committee sits in 万秀区, so the basic court there is competent for what it mediates (DESIGN §5),
+# and a new demo case's confirmation goes to a court that a demo account serves.
+ADDRESSES = {MEDIATION: "广西壮族自治区梧州市万秀区新兴二路1号"}
 
 # (e-mail, name, roles, organisation, party kind, identity number)
 ACCOUNTS = [
@@ -59,6 +63,7 @@ ACCOUNTS = [
     ("arbitrator@demo.odr", "周建国", [Role.ARBITRATOR], "梧州仲裁委员会", None, None),
     ("investigator@demo.odr", "莫文杰", [Role.TECHNICAL_INVESTIGATOR], MEDIATION, None, None),
     ("court@demo.odr", "覃法官助理", [Role.COURT_LIAISON], "梧州市中级人民法院", None, None),
+    ("basiccourt@demo.odr", "蒙立案法官助理", [Role.COURT_LIAISON], "梧州市万秀区人民法院", None, None),
     ("arbclerk@demo.odr", "梁仲裁秘书", [Role.CLERK], "梧州仲裁委员会", None, None),
     ("admin@demo.odr", "平台管理员", [Role.ADMIN], None, None, None),
 ]
@@ -76,9 +81,16 @@ def run() -> int:
     """Create whatever demo records are missing; return how many were created."""
     created = 0
     for name, name_en, kind in ORGANISATIONS:
-        if _org(name) is None:
+        existing = _org(name)
+        if existing is not None and existing.address is None and name in ADDRESSES:
+            existing.address = ADDRESSES[name]  # a demo database seeded before the address was known
+        if existing is None:
             org = Organisation(
-                name=name, name_en=name_en, kind=kind, region=REGIONS.get(name, "广西壮族自治区梧州市")
+                name=name,
+                name_en=name_en,
+                kind=kind,
+                region=REGIONS.get(name, "广西壮族自治区梧州市"),
+                address=ADDRESSES.get(name),
             )
             db.session.add(org)
             db.session.flush()
@@ -109,6 +121,7 @@ def run() -> int:
             details={"roles": [r.value for r in roles], "seed": True},
         )
         created += 1
+    created += _verify_demo_parties()
     from odr.experts import seed as expert_seed
 
     created += expert_seed.run(password, _user("respondent@demo.odr").name)
@@ -116,6 +129,34 @@ def run() -> int:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)):
         return created
     return created + _demo_cases(claimant)
+
+
+def _verify_demo_parties() -> int:
+    """The demo companies have had their business licences checked by the clerk."""
+    from odr.identity import methods
+    from odr.identity import operations as identity_ops
+    from odr.identity.models import IdentityVerification, VerificationState
+
+    clerk = _user("clerk@demo.odr")
+    done = 0
+    for email, _name, _roles, _org_name, party_kind, number in ACCOUNTS:
+        user = _user(email)
+        if not party_kind or user.identity_verified:
+            continue
+        request = IdentityVerification(
+            user=user,
+            method=methods.CLERK_DOCUMENTS.name,
+            number=number,
+            state=VerificationState.VERIFIED,
+            decided_at=utcnow(),
+            decided_by=clerk,
+            reason="示范数据：营业执照及法定代表人身份证明已核对。",
+        )
+        db.session.add(request)
+        db.session.flush()
+        identity_ops.grant(user, number, method=request.method, actor=clerk)
+        done += 1
+    return done
 
 
 def _demo_cases(claimant) -> int:

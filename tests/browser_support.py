@@ -67,6 +67,8 @@ class LiveServer:
             "ARGON2_PARALLELISM": "1",
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "ROOM_RATE_LIMIT": "1000 per second",
+            "ROOM_RATE_LIMIT_CONNECT": "1000 per second",
+            "ROOM_RATE_LIMIT_JOIN": "1000 per second",
             **env,
         }
         self.log = open(tmp_path / f"server-{self.port}.log", "wb")  # noqa: SIM115 - closed in stop()

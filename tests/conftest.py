@@ -16,6 +16,7 @@ from odr import create_app
 from odr.accounts.auth import hash_password
 from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.cases import operations as case_ops
+from odr.core.db import utcnow
 from odr.core.identifiers import id_check_char, uscc_check_char
 from odr.extensions import db as _db
 from tests.agreement_support import courts, effective, in_mediation, liaison  # noqa: F401  (agreement fixtures)
@@ -26,6 +27,7 @@ from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
     panel,
 )
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
+from tests.room_support import mediation, room_limits  # noqa: F401  (a case in mediation with its rooms)
 
 PASSWORD = "Secret-2026"
 
@@ -163,7 +165,8 @@ def mediation_org(make_org):
 
 @pytest.fixture
 def make_user(db):
-    def make(*roles, organisation=None, party_kind=None, password=PASSWORD, **kw):
+    def make(*roles, organisation=None, party_kind=None, password=PASSWORD, verified=True, **kw):
+        """A user; a party's account is verified to hold its number unless VERIFIED is False."""
         n = _next()
         roles = roles or (Role.PARTY,)
         if Role.PARTY in roles and party_kind is None:
@@ -182,6 +185,9 @@ def make_user(db):
         )
         for role in roles:
             user.add_role(role)
+        if verified and user.identity_number:
+            user.verified_number = user.identity_number
+            user.verified_at = utcnow()
         db.session.add(user)
         db.session.flush()
         return user

@@ -8,6 +8,7 @@ from odr.core.identifiers import uscc_check_char
 from tests.browser_support import screenshot, sign_in, use_language
 
 pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
@@ -29,7 +30,19 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     page.check("input[name=accept_terms]")
     screenshot(page, "01-register-zh")
     page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/dashboard$"))
+    # A new company is asked for its documents: its business licence and its representative's ID.
+    page.wait_for_url(re.compile(r".*/account/identity$"))
+    page.set_input_files(
+        "input[name=business_licence]", {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.set_input_files(
+        "input[name=representative_identity]",
+        {"name": "法定代表人身份证.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    page.click("[data-testid=submit-identity]")
+    page.wait_for_url(re.compile(r".*/account/identity$"))
+    assert "等待书记员核验" in page.locator("[data-testid=identity-status]").inner_text()
+    screenshot(page, "01b-identity-documents-zh")
 
     # ... and files a Liubao tea dispute; a wrong amount is caught first and nothing is lost.
     page.goto(server.url + "/cases/new")
@@ -66,6 +79,16 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     page.wait_for_url(case_url)
     assert page.locator("[data-testid=proposed-track]").inner_text() == "Simple track"
     screenshot(page, "04-intake-en")
+    # The claimant is not verified yet: the clerk checks its documents first.
+    page.click("[data-testid=review-identity]")
+    assert page.locator("[data-testid=identity-document]").count() == 2
+    page.check("input[name=decision][value=verify]")
+    page.fill("textarea[name=reason]", "Licence and representative's ID match the credit code.")
+    screenshot(page, "04b-identity-check-en")
+    page.click("[data-testid=decide]")
+    page.wait_for_url(re.compile(r".*/identity/queue$"))
+    page.goto(case_url)
+    assert "Verified" in page.locator("[data-testid=claimant-identity]").inner_text()
     page.click("#intake form button[type=submit]")
     page.wait_for_url(case_url)
     number = page.locator("[data-testid=case-number]").inner_text()

@@ -24,6 +24,7 @@ from odr.experts.models import (
 )
 from odr.experts.models.profile import name_key
 from odr.experts.operations import AssignmentError
+from odr.survey.models import ExpertScore
 from tests.conftest import PASSWORD
 
 EN = {"Accept-Language": "en"}
@@ -53,11 +54,15 @@ def make_expert(db, make_user, mediation_org):
                 technical_fields=list(fields),
                 max_open_cases=cap,
                 languages=list(languages),
-                satisfaction=satisfaction,
-                satisfaction_count=ratings,
                 **kw,
             )
         )
+        if ratings:
+            # What the survey's answers add up to for the expert (tests/test_survey.py checks that
+            # answers add up to exactly this).
+            db.session.add(
+                ExpertScore(expert_id=user.id, answers=ratings, overall_total=int(satisfaction * ratings))
+            )
         db.session.flush()
         return user
 
@@ -252,7 +257,7 @@ def test_decline_moves_to_the_next_candidate(db, ready_case, make_expert, clerk)
 
 def test_lapsed_request_moves_on(db, ready_case, make_expert, clerk):
     case = ready_case()
-    silent, other = make_expert(satisfaction=Decimal("5"), ratings=3), make_expert()
+    silent, other = make_expert(satisfaction=Decimal("5"), ratings=5), make_expert()
     assignment = operations.propose(case, Seat.MEDIATOR, silent, actor=clerk)
     following = operations.lapse(assignment)
     assert assignment.state == AssignmentState.EXPIRED and following.expert_id == other.id

@@ -23,14 +23,16 @@ def test_intake_and_answer_are_told_to_the_parties(client, db, make_case, clerk,
     case_ops.answer_invitation(case, respondent, consent=True)
     assert [n.code for n in notes_of(db, claimant)] == ["case.accept", "case.respondent_consents"]
     assert "case.respondent_consents" in [n.code for n in notes_of(db, clerk)]
+    claimant.locale = "zh_CN"
+    page = client.login(claimant).get("/dashboard").get_data(as_text=True)
+    assert 'id="bell-count">2<' in page
     claimant.locale = "en"
-    page = client.login(claimant).get("/notifications").get_data(as_text=True)
+    page = client.get("/notifications").get_data(as_text=True)
     assert f"Case {case.number} was accepted on the Simple track." in page
     assert "The respondent agreed to mediate" in page
-    claimant.locale = "zh_CN"
-    page = client.get("/dashboard").get_data(as_text=True)
-    assert 'id="bell-count">2<' in page
-    client.post("/notifications/read")
+    assert page.count('data-testid="notification-link"') == 2  # each opens the case page
+    assert f'href="/cases/{case.id}"' in page
+    # Opening the list is reading it: the bell is cleared.
     assert 'id="bell-count">0<' in client.get("/dashboard").get_data(as_text=True)
 
 

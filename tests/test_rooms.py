@@ -7,80 +7,13 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from odr.accounts.models import Role
-from odr.cases import operations as case_ops
 from odr.core.db import utcnow
 from odr.experts import operations as expert_ops
 from odr.experts.models import ExpertProfile, Seat
-from odr.extensions import db, socketio
 from odr.rooms import operations, sessions
-from odr.rooms.models import MEDIATION_ROOMS, Message, Room, RoomKind
+from odr.rooms.models import MEDIATION_ROOMS, Message, RoomKind
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def fresh_presence():
-    """Each test starts with nobody counted in any room (user ids repeat between tests)."""
-    from odr.rooms import presence
-
-    presence._store = None
-    yield
-
-
-@pytest.fixture
-def mediation(db, make_case, clerk, claimant, respondent, make_user):
-    """A case in mediation with its mediator and its three rooms; the joint room open."""
-    case = make_case(respondents=[respondent])
-    case_ops.accept_case(case, clerk)
-    case_ops.answer_invitation(case, respondent, consent=True)
-    mediator = make_user(Role.MEDIATOR, organisation=clerk.organisation, name="调解员")
-    db.session.add(ExpertProfile(user=mediator, specialties=["geographical_indication"], max_open_cases=5))
-    db.session.flush()
-    expert_ops.accept(expert_ops.propose(case, Seat.MEDIATOR, mediator, actor=clerk), mediator)
-    rooms = {r.kind: r for r in db.session.scalars(sa.select(Room).where(Room.case_id == case.id))}
-    operations.set_open(rooms[RoomKind.JOINT], mediator, True)
-    db.session.flush()
-    return {
-        "case": case,
-        "mediator": mediator,
-        "claimant": claimant,
-        "respondent": respondent,
-        "rooms": rooms,
-    }
-
-
-class SocketClient:
-    """The Socket.IO test client, each call in its own app context as in a real server (so no
-    signed-in user or database session leaks from one call into the next)."""
-
-    def __init__(self, app, flask_client):
-        self.app = app
-        with app.app_context():
-            self.client = socketio.test_client(app, flask_test_client=flask_client)
-        db.session.expire_all()
-
-    def _call(self, name, *args, **kwargs):
-        db.session.flush()
-        with self.app.app_context():
-            result = getattr(self.client, name)(*args, **kwargs)
-        db.session.expire_all()
-        return result
-
-    def emit(self, *args, **kwargs):
-        return self._call("emit", *args, **kwargs)
-
-    def disconnect(self):
-        return self._call("disconnect")
-
-    def get_received(self):
-        return self.client.get_received()
-
-    def is_connected(self):
-        return self.client.is_connected()
-
-
-def sio(app, make_client, user):
-    """A Socket.IO client signed in as USER (through a real login session cookie)."""
-    return SocketClient(app, make_client(user))
+from tests.room_support import SocketClient, sio
 
 
 def test_rooms_are_created_when_mediation_starts(mediation):
@@ -193,22 +126,18 @@ def test_history_loads_in_pages(app, db, mediation, make_client):
     assert page["more"]
 
 
-def test_size_and_rate_limits(app, db, mediation, make_client):
+def test_size_and_rate_limits(app, db, mediation, make_client, room_limits):
     joint = mediation["rooms"][RoomKind.JOINT]
     claimant = sio(app, make_client, mediation["claimant"])
     too_long = claimant.emit(
         "send", {"room_id": joint.id, "client_id": "long", "body": "长" * 4001}, callback=True
     )
     assert too_long["code"] == "too_long" and "4000" in too_long["error"]
-    app.config["ROOM_RATE_LIMIT"] = "3 per minute"
-    operations.reset_rate_limits()
-    try:
-        results = [
-            claimant.emit("send", {"room_id": joint.id, "client_id": f"r{i}", "body": "快"}, callback=True)
-            for i in range(4)
-        ]
-    finally:
-        app.config["ROOM_RATE_LIMIT"] = "20 per 10 seconds"
+    room_limits(send="3 per minute")
+    results = [
+        claimant.emit("send", {"room_id": joint.id, "client_id": f"r{i}", "body": "快"}, callback=True)
+        for i in range(4)
+    ]
     assert [r["ok"] for r in results] == [True, True, True, False]
     assert results[3]["code"] == "rate_limited"
     # Others are not affected.

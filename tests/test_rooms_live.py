@@ -135,3 +135,37 @@ def test_two_processes_share_rooms_through_redis(tmp_path):
     finally:
         second.stop()
         first.stop()
+
+
+def test_reads_are_served_while_the_database_is_locked_for_writing(live):
+    """On the embedded SQLite database a writer holds the lock (a long request, a sweep): members
+    still join, catch up, page back and type; a message waits for the lock and is then stored."""
+    import sqlite3
+
+    room_id, (member,) = members(live, people=("respondent@demo.odr",))
+    seen = member.connect()["last_seq"]
+    path = live.env["DATABASE_URL"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None, timeout=5)
+    writer.execute("BEGIN IMMEDIATE")  # hold the write lock
+    try:
+        started = time.monotonic()
+        answers = [
+            member.client.call("join", {"room_id": room_id, "last_seq": max(seen - 3, 0)}, timeout=10),
+            member.client.call("sync", {"room_id": room_id, "after_seq": max(seen - 3, 0)}, timeout=10),
+            member.client.call("history", {"room_id": room_id, "before_seq": seen + 1}, timeout=10),
+            member.client.call("typing", {"room_id": room_id, "typing": True}, timeout=10),
+        ]
+        took = time.monotonic() - started
+        assert all(a["ok"] for a in answers), answers
+        assert took < 3, f"reads waited for the write lock ({took:.1f} s)"
+        result = {}
+        sender = threading.Thread(target=lambda: result.update(member.send("锁释放后送达")))
+        sender.start()
+        time.sleep(1)
+        assert not result  # the message waits for the lock...
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    sender.join(20)
+    assert result["ok"] and result["seq"] > seen  # ...and is stored once it is free
+    member.disconnect()

@@ -106,6 +106,10 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The credit code or ID number this account was verified to hold (odr.identity): one account
+    # per number, so a second claim on it is a conflict for the clerk.
+    verified_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -134,6 +138,11 @@ class User(UserMixin, db.Model):
     @property
     def identity_number(self) -> str | None:
         return self.credit_code if self.party_kind == PartyKind.COMPANY else self.id_number
+
+    @property
+    def identity_verified(self) -> bool:
+        """Whether this account has been verified to hold the number it registered with."""
+        return self.verified_number is not None and self.verified_number == self.identity_number
 
     def __repr__(self):
         return f"<User {self.email}>"

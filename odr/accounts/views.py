@@ -100,14 +100,19 @@ def register():
             credit_code=form.credit_code.data,
             contact_name=form.contact_name.data,
         )
+        claimed = False
         if invitation:
-            claim_invitation(invitation, user)
+            try:
+                claim_invitation(invitation, user)
+                claimed = True
+            except InvitationError as error:
+                flash(str(error), "danger")
         db.session.commit()
         login_user(user)
         flash(_("Welcome, %(name)s. Your account has been created.", name=user.name), "success")
-        if invitation:
+        if claimed:
             return redirect(url_for("cases.show", case_id=invitation.party.case_id))
-        return redirect(url_for("cases.dashboard"))
+        return redirect(url_for("identity.mine"))
     return render_template("accounts/register.html", form=form, invitation=invitation, token=token)
 
 

@@ -90,7 +90,7 @@ def supply(application_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(application.agreement)
-    filename, data = _upload()
+    filename, data = _upload(form.file)
     try:
         confirmation.supply_materials(application, _me(), reply=form.reply.data, filename=filename, data=data)
     except (operations.AgreementError, operations.TransitionError, storage.StorageError) as error:

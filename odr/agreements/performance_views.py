@@ -48,7 +48,7 @@ def report(obligation_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(obligation.agreement)
-    filename, data = _upload()
+    filename, data = _upload(form.file)
     try:
         performance.report(obligation, _me(), text=form.text.data, filename=filename, data=data)
     except (operations.AgreementError, storage.StorageError) as error:

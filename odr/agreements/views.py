@@ -72,9 +72,10 @@ def _back(agreement_or_case):
     return redirect(url_for("cases.show", case_id=case_id) + "#agreement")
 
 
-def _upload():
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+def _upload(field):
+    """The file the user attached in FIELD (a form's file field, named with the form's prefix)."""
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", None):
         return None, None
     return upload.filename, upload.read()
 

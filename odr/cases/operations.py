@@ -34,6 +34,7 @@ from odr.deadlines import limits
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import DeadlineKind
 from odr.extensions import db
+from odr.identity.operations import identity_revoked, identity_verified
 
 __all__ = ["InvitationError", "TransitionError"]
 
@@ -113,6 +114,7 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
     if track != proposed and not (override_reason or "").strip():
         raise TransitionError(_l("Give a reason for putting the case on a different track than proposed."))
     workflow.check(case, Action.ACCEPT, actor=clerk, capacity=Capacity.CLERK)
+    check_claimants_verified(case)
     now = utcnow()
     year = year_in_shanghai(now)
     prefix = current_app.config["CASE_NUMBER_PREFIX"]
@@ -144,23 +146,114 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
         account = matching_account(party)
         if account is not None and case.party_of(account) is None:
             party.user = account
-            record("case.respondent_linked", party, case=case, actor=clerk, details={"user_id": account.id})
+            record(
+                "case.respondent_linked",
+                party,
+                case=case,
+                actor=clerk,
+                details={"user_id": account.id, "by": "verified_identity"},
+            )
         else:
             invitations.append((party, issue_invitation(party, clerk)))
     return invitations
 
 
+def check_claimants_verified(case: Case):
+    """Refuse to take a case in while a claimant's account is not verified to be that claimant."""
+    for party in case.claimants:
+        user = party.user
+        if user is None or not user.identity_verified or user.verified_number != party.identity_number:
+            raise TransitionError(
+                _l(
+                    "Verify the identity of %(name)s first: check the documents it uploaded"
+                    " (Identity checks), then accept the case.",
+                    name=party.name,
+                )
+            )
+
+
 def matching_account(party: CaseParty) -> User | None:
-    """The existing account of a respondent: same credit code or ID number, else same e-mail."""
+    """The account verified to hold the party's credit code or ID number.
+
+    An account that merely registered with the number is never linked: anyone can type a valid
+    code. It is linked once a clerk has verified it, or through the invitation sent to the contact
+    the claimant gave."""
     number = party.identity_number
-    if number:
-        column = User.credit_code if party.kind == PartyKind.COMPANY else User.id_number
-        user = db.session.scalar(sa.select(User).where(column == number, User.active.is_(True)))
-        if user is not None:
-            return user
-    if party.email:
-        return db.session.scalar(sa.select(User).where(User.email == party.email, User.active.is_(True)))
-    return None
+    if not number:
+        return None
+    column = User.credit_code if party.kind == PartyKind.COMPANY else User.id_number
+    return db.session.scalar(
+        sa.select(User).where(User.verified_number == number, column == number, User.active.is_(True))
+    )
+
+
+# States in which a respondent's account joins the case when its identity is verified.
+LINKABLE_STATES = (
+    CaseState.AWAITING_RESPONDENT,
+    CaseState.AWAITING_MEDIATOR,
+    CaseState.MEDIATING,
+    CaseState.SETTLED,
+    CaseState.NOT_MEDIATED,
+    CaseState.FAILED,
+    CaseState.REFERRED,
+)
+
+
+def link_verified_account(user: User, number: str, actor=None) -> list[CaseParty]:
+    """USER was verified to hold NUMBER: it becomes the party of accepted cases naming that number
+    that have no account yet (their invitation links stop working)."""
+    column = CaseParty.credit_code if user.party_kind == PartyKind.COMPANY else CaseParty.id_number
+    parties = db.session.scalars(
+        sa.select(CaseParty)
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(
+            column == number,
+            CaseParty.kind == user.party_kind,
+            CaseParty.user_id.is_(None),
+            Case.state.in_(LINKABLE_STATES),
+        )
+        .order_by(CaseParty.id)
+    ).all()
+    linked = []
+    for party in parties:
+        if party.case.party_of(user) is not None:
+            continue
+        party.user = user
+        revoke_invitations([party.id])
+        record(
+            "case.respondent_linked",
+            party,
+            case=party.case,
+            actor=actor,
+            details={"user_id": user.id, "by": "verified_identity"},
+        )
+        linked.append(party)
+    return linked
+
+
+def unlink_revoked_account(user: User, number: str, actor=None):
+    """USER's verification for NUMBER was revoked: it leaves the open cases it joined by that number."""
+    column = CaseParty.credit_code if user.party_kind == PartyKind.COMPANY else CaseParty.id_number
+    for party in db.session.scalars(
+        sa.select(CaseParty)
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(CaseParty.user_id == user.id, column == number, CaseParty.side == Side.RESPONDENT)
+        .where(Case.state.in_(LINKABLE_STATES))
+    ):
+        party.user = None
+        record("case.respondent_unlinked", party, case=party.case, actor=actor, details={"user_id": user.id})
+
+
+def _on_identity_verified(user, number=None, actor=None, **_):
+    link_verified_account(user, number, actor)
+
+
+def _on_identity_revoked(user, number=None, actor=None, **_):
+    unlink_revoked_account(user, number, actor)
+
+
+identity_verified.connect(_on_identity_verified)
+identity_revoked.connect(_on_identity_revoked)
 
 
 def refuse_case(case: Case, clerk: User, reason: str):
@@ -326,7 +419,42 @@ def issue_invitation(party: CaseParty, actor: User | None) -> str:
         actor=actor,
         details={"party_id": party.id, "expires_at": invitation.expires_at.isoformat()},
     )
+    _mail_invitation(party, token, invitation.expires_at)
     return token
+
+
+def _mail_invitation(party: CaseParty, token: str, expires_at):
+    """Send the link to the e-mail address the claimant gave: following it proves control of that
+    contact, which is what lets the account that claims it act for the party."""
+    if not party.email:
+        return
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from odr.core.timeutil import local_text
+    from odr.core.web import external_url
+    from odr.notifications.mail import queue_mail
+
+    url = external_url("cases.invitation", token=token)
+    parts = []
+    for locale in ("zh_CN", "en"):
+        with force_locale(locale):
+            parts.append(
+                _(
+                    "%(claimant)s has asked %(org)s to mediate an intellectual-property dispute with"
+                    " %(name)s (case %(number)s). Open this link to register or sign in and answer;"
+                    " it works once, until %(expires)s: %(url)s",
+                    claimant=", ".join(p.name for p in party.case.claimants),
+                    org=party.case.organisation.name,
+                    name=party.name,
+                    number=party.case.number or "",
+                    expires=local_text(expires_at),
+                    url=url,
+                )
+            )
+    with force_locale("zh_CN"):
+        subject = _("Invitation to mediation")
+    queue_mail(party.email, subject, "\n\n".join(parts))
 
 
 def revoke_invitations(party_ids, now=None):
@@ -365,6 +493,15 @@ def claim_invitation(invitation: Invitation, user: User):
         raise InvitationError(_l("This invitation has already been taken up by another account."))
     if party.case.party_of(user) is not None and party.user_id != user.id:
         raise InvitationError(_l("Your account is already a party to this case."))
+    if party.identity_number and user.identity_number != party.identity_number:
+        raise InvitationError(
+            _l(
+                "This invitation is for %(name)s (%(number)s); your account is registered with another"
+                " number. Register an account for %(name)s instead.",
+                name=party.name,
+                number=party.identity_number,
+            )
+        )
     invitation.used_at = utcnow()
     party.user = user
     record("case.invitation_claimed", invitation, case=party.case, actor=user, details={"party_id": party.id})

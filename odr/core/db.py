@@ -1,5 +1,7 @@
 """Declarative base, naming convention and column types shared by all models."""
 
+import contextvars
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
@@ -60,10 +62,24 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
         cursor.close()
 
 
+_reading = contextvars.ContextVar("odr_reading", default=False)
+
+
+@contextmanager
+def reading(only=True):
+    """Transactions begun inside only read (ONLY=False: they may write again). On SQLite they then
+    begin DEFERRED and, in WAL mode, take no lock at all: readers never queue behind a writer."""
+    token = _reading.set(only)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     # BEGIN IMMEDIATE takes the write lock up front: concurrent requests of the embedded default
     # queue for it (busy_timeout) instead of deadlocking when a read-then-write transaction would
     # need to upgrade its lock. PostgreSQL, for scale, locks rows instead.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reading.get() else "BEGIN IMMEDIATE")

@@ -29,6 +29,12 @@ def switch_language(code):
     return response
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, for clients that ask for it at the conventional address."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.route("/healthz")
 def healthz():
     try:

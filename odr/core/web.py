@@ -1,6 +1,6 @@
 """Helpers the views share: who is asking (their address), and sending a stored file as a download."""
 
-from flask import abort, request, send_file
+from flask import abort, current_app, has_request_context, request, send_file, url_for
 
 from odr.core import storage
 
@@ -23,5 +23,17 @@ def send_stored(sha256: str | None, filename: str, content_type: str | None = "a
 
 
 def client_ip() -> str:
-    """The address the request came from (the first hop a proxy reports), for signatures and logs."""
-    return request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+    """The address the request came from, for signatures and logs.
+
+    X-Forwarded-For is read only through the configured number of trusted proxies (ProxyFix, see
+    ``odr.core.security``); a header the client sent itself changes nothing.
+    """
+    return request.remote_addr or ""
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link to ENDPOINT for a mail: from the request's host, or ``PUBLIC_URL`` outside one."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)

@@ -28,6 +28,8 @@ class DeadlineKind(LabelledEnum):
     ARBITRATOR_ANSWER = "arbitrator_answer", _l("Arbitrator's answer to a request")
     AWARD_PERIOD = "award_period", _l("Period for the award")
     AWARD_PERFORMANCE = "award_performance", _l("Performance of the award")
+    SURVEY_REMINDER = "survey_reminder", _l("Reminder of the satisfaction survey (7 days)")
+    SURVEY_CLOSE = "survey_close", _l("Close of the satisfaction survey (30 days)")
 
 
 class DeadlineState(LabelledEnum):

@@ -40,6 +40,7 @@ from odr.experts.models import (
 )
 from odr.experts.ranking import open_loads
 from odr.extensions import db
+from odr.notifications import links as notification_links
 
 bp = Blueprint("assignments", __name__)
 
@@ -481,3 +482,45 @@ def overview():
         loads=loads,
         now=utcnow(),
     )
+
+
+# What waits on an expert, wherever they look -------------------------------------------------------
+
+
+def _pending_requests(user) -> list[Assignment]:
+    return db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.expert_id == user.id, Assignment.state == AssignmentState.PROPOSED)
+        .order_by(Assignment.answer_due_at)
+    ).all()
+
+
+def dashboard_widget(user):
+    """An expert's requests to serve, each with the time left to answer (48 hours by default)."""
+    if not user.has_role(Role.MEDIATOR, Role.TECHNICAL_INVESTIGATOR, Role.ARBITRATOR):
+        return None
+    pending = _pending_requests(user)
+    if not pending:
+        return None
+    return "experts/_dashboard.html", {"pending": pending, "now": utcnow()}
+
+
+def request_link(notification, user):
+    """A request to serve opens the page where the expert answers it (the case stays closed to them
+    until they accept)."""
+    if notification.case_id is None:
+        return None
+    assignment = db.session.scalar(
+        sa.select(Assignment)
+        .where(Assignment.case_id == notification.case_id, Assignment.expert_id == user.id)
+        .order_by(Assignment.proposed_at.desc(), Assignment.id.desc())
+    )
+    if assignment is None:
+        return None
+    if assignment.state != AssignmentState.PROPOSED and assignment.case.can_view(user):
+        return url_for("cases.show", case_id=assignment.case_id)
+    return url_for("assignments.answer", assignment_id=assignment.id)
+
+
+panels.register_dashboard(dashboard_widget)
+notification_links.register("assignment.proposed", request_link)

@@ -28,6 +28,7 @@ from odr.experts.models import (
 )
 from odr.experts.models.profile import name_key
 from odr.extensions import db
+from odr.survey.results import MIN_ANSWERS, expert_scores
 
 OPEN_STATES = (AssignmentState.PROPOSED, AssignmentState.ACCEPTED)
 # Cases in these states occupy their experts (a case waiting for a mediator already does).
@@ -77,7 +78,7 @@ WEIGHTS = {
         "station": 5,
     },
 }
-NEUTRAL_SHARE = 0.6  # share of the satisfaction points for an expert with no ratings yet
+NEUTRAL_SHARE = 0.6  # share of the satisfaction points for an expert with too few survey answers
 
 PART_LABELS = {
     "specialty": _l("IP specialty"),
@@ -232,8 +233,6 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
             sa.cast(ExpertProfile.languages, sa.Text).label("languages"),
             ExpertProfile.station_id,
             ExpertProfile.max_open_cases,
-            ExpertProfile.satisfaction,
-            ExpertProfile.satisfaction_count,
             User.name,
             User.active,
             Organisation.name.label("org_name"),
@@ -244,6 +243,7 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
     ).all()
 
     loads = open_loads(connection=session)
+    scores = expert_scores(connection=session)
     unavailable = {}
     for profile_id, s, e in session.execute(
         sa.select(
@@ -277,7 +277,7 @@ def rank(case: Case, seat: Seat, *, now: datetime | None = None) -> Ranking:
     # Rows are plain tuples here: with thousands of experts, named access on each row would cost
     # more than the rest of the loop.
     for row in experts:
-        x = _Expert(*row)
+        x = _Expert(*row, *scores.get(row[1], (None, 0)))
         reasons = []
         if x.status == suspended:
             reasons.append(Exclusion("suspended"))
@@ -335,11 +335,13 @@ class _Expert(NamedTuple):
     languages: str | None
     station_id: int | None
     max_open_cases: int
-    satisfaction: object
-    satisfaction_count: int
     name: str
     active: bool
     org_name: str | None
+    # From the satisfaction survey: the mean overall rating (None below its minimum of answers)
+    # and the number of answers on the cases the expert served on.
+    satisfaction: float | None
+    satisfaction_count: int
 
 
 @dataclass(frozen=True)
@@ -377,7 +379,7 @@ def _points(ctx: _Context, x, load) -> dict[str, float]:
     points["specialty"] = w["specialty"] if m["ip_type"] in (x.specialties or "") else 0
     points["industry"] = w["industry"] if m["industry"] in (x.industries or "") else 0
     points["load"] = w["load"] * max(0.0, 1 - load / x.max_open_cases)
-    share = float(x.satisfaction) / 5 if x.satisfaction_count else NEUTRAL_SHARE
+    share = x.satisfaction / 5 if x.satisfaction is not None else NEUTRAL_SHARE
     points["satisfaction"] = w["satisfaction"] * share
     languages = x.languages or ""
     points["language"] = (
@@ -402,11 +404,11 @@ def _explain(ctx: _Context, x, load, points) -> list[Part]:
         "specialty": lambda: {"match": bool(points["specialty"]), "ip_type": ctx.case.ip_type.value},
         "industry": lambda: {"match": bool(points["industry"]), "industry": ctx.case.industry.value},
         "load": lambda: {"load": load, "cap": x.max_open_cases},
-        "satisfaction": lambda: (
-            {"score": float(x.satisfaction), "ratings": x.satisfaction_count}
-            if x.satisfaction_count
-            else {"score": None, "ratings": 0}
-        ),
+        "satisfaction": lambda: {
+            "score": round(x.satisfaction, 2) if x.satisfaction is not None else None,
+            "ratings": x.satisfaction_count,
+            "minimum": MIN_ANSWERS,
+        },
         "language": lambda: {
             "spoken": sorted(set(json.loads(x.languages or "[]")) & ctx.languages),
             "needed": sorted(ctx.languages),

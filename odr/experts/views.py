@@ -29,6 +29,7 @@ from odr.experts.models import (
 from odr.experts.models.profile import TRAINING_TARGET_HOURS
 from odr.experts.ranking import open_loads
 from odr.extensions import db
+from odr.survey.results import expert_scores
 
 bp = Blueprint("experts", __name__)
 MANAGERS = (Role.ADMIN, Role.CLERK)
@@ -141,6 +142,7 @@ def show(profile_id):
         "experts/show.html",
         expert=expert,
         load=open_loads([expert.user_id]).get(expert.user_id, 0),
+        satisfaction=expert_scores([expert.user_id]).get(expert.user_id, (None, 0)),
         year=date.today().year,
         target=TRAINING_TARGET_HOURS,
         suspend_form=SuspendForm(),

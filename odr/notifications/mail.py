@@ -61,6 +61,17 @@ def queue_for(user, text_of_notification) -> OutboxMail | None:
     return mail
 
 
+def queue_mail(to_address: str, subject: str, body: str) -> OutboxMail:
+    """Queue a mail to an address that may have no account yet (an invitation, a reset link)."""
+    mail = OutboxMail(to_address=to_address, subject=subject, body=body)
+    db.session.add(mail)
+    if current_app.config.get("SMTP_HOST"):
+        db.session.flush()
+        app = current_app._get_current_object()
+        db.session.info.setdefault(_AFTER_COMMIT, []).append((app, mail.id))
+    return mail
+
+
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session):
     queued = session.info.pop(_AFTER_COMMIT, [])

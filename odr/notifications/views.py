@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from odr.extensions import db
-from odr.notifications import operations
+from odr.notifications import links, operations
 from odr.notifications.models import Notification
 
 bp = Blueprint("notifications", __name__)
@@ -20,7 +20,15 @@ def index():
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(100)
     ).all()
-    return render_template("notifications/index.html", notes=notes, text_of=operations.text_of)
+    me = current_user._get_current_object()
+    rows = [
+        (note, operations.text_of(note), links.link_for(note, me), note.read_at is None) for note in notes
+    ]
+    # Opening the list is reading it: the bell clears (what was new stays marked on this page).
+    if any(unread for *_x, unread in rows):
+        operations.mark_all_read(me)
+        db.session.commit()
+    return render_template("notifications/index.html", rows=rows)
 
 
 @bp.route("/notifications/read", methods=["POST"])

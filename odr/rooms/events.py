@@ -8,10 +8,11 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from odr.core.db import reading
 from odr.extensions import db, socketio
-from odr.rooms import operations, presence
+from odr.rooms import operations, payloads, presence, ratelimits
 from odr.rooms.models import Room
 
 # Which rooms each connection joined, to leave them on disconnect.
@@ -24,30 +25,52 @@ def _error(message, code="refused"):
     return {"ok": False, "error": str(message), "code": code}
 
 
-def _room(data):
-    """The room named in DATA if the signed-in user may be in it, else None."""
-    try:
-        room_id = int((data or {}).get("room_id"))
-    except (TypeError, ValueError):
-        return None
+def _busy():
+    return _error(_("The platform is busy; please try again in a moment."), "busy")
+
+
+def _room(room_id):
+    """The room ROOM_ID if the signed-in user may be in it, else None."""
     room = db.session.get(Room, room_id)
     if room is None or not operations.can_join(room, current_user):
         return None
     return room
 
 
-def room_event(handler):
-    """The handler gets the room named in the event's data, or the event is refused."""
+def room_event(name):
+    """Register HANDLER(room, payload) for the event NAME. Every event is answered: counted against
+    the user's limit for NAME, its payload checked, the room's door checked; and when the database
+    cannot serve it now, "busy" (nothing was done, the page tries again)."""
 
-    @functools.wraps(handler)
-    def wrapped(data=None, *args):
-        data = data if isinstance(data, dict) else {}
-        room = _room(data)
-        if room is None:
-            return _error(_("You may not enter this room."), "forbidden")
-        return handler(room, data)
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapped(data=None, *_args):
+            try:
+                if not ratelimits.allow(name, session.get("_user_id")):
+                    return _error(_("You are doing this too often. Please wait a moment."), "rate_limited")
+                try:
+                    payload = payloads.check(name, data)
+                except payloads.Invalid as error:
+                    return _error(error, "invalid")
+                with reading():  # the door and every read take no write lock (SQLite)
+                    room = _room(payload["room_id"])
+                    if room is None:
+                        return _error(_("You may not enter this room."), "forbidden")
+                    return handler(room, payload)
+            except SQLAlchemyError:
+                # The database stayed busy past its timeout, or no connection was free: nothing was
+                # stored; the page sends again with the same client id.
+                db.session.rollback()
+                current_app.logger.warning("Room event %s not served: database busy", name, exc_info=True)
+                return _busy()
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("Room event %s failed", name)
+                return _error(_("Something went wrong; nothing was changed. Please try again."), "error")
 
-    return wrapped
+        return socketio.on(name)(wrapped)
+
+    return decorate
 
 
 def _online(room):
@@ -72,8 +95,11 @@ def _end_transaction():
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    if not current_user.is_authenticated:
+    user_id = session.get("_user_id")
+    if not user_id or not current_user.is_authenticated:
         return False  # refused: no valid login session
+    if not ratelimits.allow("connect", user_id):
+        raise ConnectionRefusedError(_("You are connecting too often. Please wait a moment."))
     with _joined_lock:
         _joined[request.sid] = set()
     join_room(f"user:{current_user.id}")  # the user's own channel: notifications reach every open page
@@ -91,7 +117,7 @@ def on_disconnect(*_args):
         return
     # A disconnect can be noticed while another event's transaction is committing (a write to
     # this client's socket failed): use an app context, and so a database session, of its own.
-    with current_app.app_context():
+    with current_app.app_context(), reading():
         for room_id in rooms:
             presence.store(current_app).leave(room_id, int(user_id))
             room = db.session.get(Room, room_id)
@@ -100,8 +126,7 @@ def on_disconnect(*_args):
         db.session.remove()
 
 
-@socketio.on("join")
-@room_event
+@room_event("join")
 def on_join(room, data):
     """Enter a room. With ``last_seq`` (a reconnecting client) the messages after it come back in
     order; without it, the newest page of history."""
@@ -112,7 +137,7 @@ def on_join(room, data):
     if first_join:
         presence.store(current_app).enter(room.id, current_user.id)
     last_seq = data.get("last_seq")
-    if isinstance(last_seq, int) and last_seq >= 0:
+    if last_seq is not None:
         messages = operations.messages_after(room, last_seq, limit=500)
         more = bool(messages) and messages[-1].seq < room.last_seq
     else:
@@ -135,8 +160,7 @@ def on_join(room, data):
     return answer
 
 
-@socketio.on("leave")
-@room_event
+@room_event("leave")
 def on_leave(room, data):
     leave_room(room.channel)
     with _joined_lock:
@@ -148,42 +172,45 @@ def on_leave(room, data):
     return {"ok": True}
 
 
-@socketio.on("send")
-@room_event
+@room_event("send")
 def on_send(room, data):
-    """Store a message, then acknowledge it with its number; members receive it after the commit."""
-    body = data.get("body")
-    if not isinstance(body, str):
-        return _error(_("The message is empty."), "invalid")
+    """Store a message, then acknowledge it with its number; members receive it after the commit.
+
+    The checks (membership, mute, open, size, a retry of a stored message) only read; the write
+    is one short transaction: the room's number bumped and the message inserted.
+    """
+    user = current_user._get_current_object()
+    existing = operations.stored_message(room.id, user.id, data["client_id"])
+    if existing is not None:  # a retry of a message already stored: the same number, nothing new
+        return _stored(operations.message_dict(existing))
+    try:
+        body = operations.check_text(room, user, data["body"], data["client_id"], member_checked=True)
+    except operations.RoomError as error:
+        return _error(error, error.code)
+    room_id, channel, sender = room.id, room.channel, {"id": user.id, "name": user.name}
+    db.session.commit()  # the reads end here
     # One sender at a time per room in this process, so this process's members get the numbers in order.
-    with operations.room_lock(room.id):
+    with reading(False), operations.room_lock(room_id):
         try:
-            message, _new = operations.post_message(
-                room,
-                current_user._get_current_object(),
-                body,
-                str(data.get("client_id") or ""),
-                member_checked=True,
-            )
+            message = operations.store_text(room_id, channel, sender, body, data["client_id"])
             db.session.commit()
-        except operations.RoomError as error:
+        except IntegrityError:  # the same message, sent again meanwhile, was stored first
             db.session.rollback()
-            return _error(error, error.code)
-        except OperationalError:
-            # The database stayed busy past its timeout: nothing was stored; the client resends.
-            db.session.rollback()
-            current_app.logger.warning("Room %s: message not stored, database busy", room.id)
-            return _error(_("The platform is busy; your message will be sent again shortly."), "busy")
-    return {"ok": True, "seq": message.seq, "id": message.id, "created_at": message.created_at.isoformat()}
+            existing = operations.stored_message(room_id, sender["id"], data["client_id"])
+            if existing is None:
+                raise
+            message = operations.message_dict(existing)
+    return _stored(message)
 
 
-@socketio.on("sync")
-@room_event
+def _stored(message):
+    return {"ok": True, "seq": message["seq"], "id": message["id"], "created_at": message["created_at"]}
+
+
+@room_event("sync")
 def on_sync(room, data):
     """The messages after ``after_seq`` (a client that saw a gap or came back)."""
-    after = data.get("after_seq")
-    after = after if isinstance(after, int) and after >= 0 else 0
-    messages = operations.messages_after(room, after, limit=500)
+    messages = operations.messages_after(room, data.get("after_seq", 0), limit=500)
     return {
         "ok": True,
         "messages": [operations.message_dict(m) for m in messages],
@@ -192,13 +219,10 @@ def on_sync(room, data):
     }
 
 
-@socketio.on("history")
-@room_event
+@room_event("history")
 def on_history(room, data):
     """A page of older messages, before ``before_seq``."""
-    before = data.get("before_seq")
-    before = before if isinstance(before, int) and before > 0 else None
-    messages = operations.messages_before(room, before, limit=PAGE)
+    messages = operations.messages_before(room, data.get("before_seq"), limit=PAGE)
     return {
         "ok": True,
         "messages": [operations.message_dict(m) for m in messages],
@@ -206,13 +230,12 @@ def on_history(room, data):
     }
 
 
-@socketio.on("typing")
-@room_event
+@room_event("typing")
 def on_typing(room, data):
     payload = {
         "room_id": room.id,
         "user": {"id": current_user.id, "name": current_user.name},
-        "typing": bool(data.get("typing")),
+        "typing": data.get("typing", False),
     }
     channel = room.channel
     _end_transaction()
@@ -220,12 +243,11 @@ def on_typing(room, data):
     return {"ok": True}
 
 
-@socketio.on("read")
-@room_event
+@room_event("read")
 def on_read(room, data):
-    seq = data.get("seq")
-    if not isinstance(seq, int):
-        return _error(_("Invalid read mark."), "invalid")
-    mark = operations.mark_read(room, current_user._get_current_object(), seq)
-    db.session.commit()
+    user = current_user._get_current_object()
+    db.session.commit()  # the reads end here; the mark is written in a transaction of its own
+    with reading(False):
+        mark = operations.mark_read(room, user, data["seq"])
+        db.session.commit()
     return {"ok": True, "seq": mark}

@@ -149,28 +149,7 @@ def _store(room: Room, *, sender, kind, body="", client_id=None, **file_fields) 
     return message
 
 
-_rate_limiter = None
-_rate_lock = threading.Lock()
-
-
-def _rate_ok(user) -> bool:
-    global _rate_limiter
-    from limits import parse
-    from limits.storage import storage_from_string
-    from limits.strategies import MovingWindowRateLimiter
-
-    with _rate_lock:
-        if _rate_limiter is None:
-            _rate_limiter = MovingWindowRateLimiter(
-                storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
-            )
-    return _rate_limiter.hit(parse(current_app.config["ROOM_RATE_LIMIT"]), "room-message", str(user.id))
-
-
-def reset_rate_limits():
-    """Forget every count (tests use this to start from zero)."""
-    if _rate_limiter is not None:
-        _rate_limiter.storage.reset()
+INACTIVE_TEXT = _l("This case is not in mediation; the room is read-only.")
 
 
 def is_active(room: Room) -> bool:
@@ -185,30 +164,51 @@ def _check_can_post(room: Room, user, *, member_checked=False):
     if not member_checked and not can_join(room, user):
         raise RoomError(_l("You are not a member of this room."), "forbidden")
     if not is_active(room):
-        raise RoomError(_l("This case is not in mediation; the room is read-only."), "closed")
+        raise RoomError(INACTIVE_TEXT, "closed")
     if not room.is_open and not is_mediator(room, user):
         raise RoomError(_l("The mediator has not opened this room."), "closed")
     if db.session.get(Mute, (room.id, user.id)) is not None:
         raise RoomError(_l("The mediator has muted you in this room."), "muted")
 
 
-def post_message(
-    room: Room, user: User, body: str, client_id: str, *, member_checked=False
-) -> tuple[Message, bool]:
-    """Store USER's text message once per CLIENT_ID; returns (message, newly stored).
+def why_not_post(room: Room, user) -> str | None:
+    """Why USER cannot write in ROOM now (shown beside the disabled text box), or None if they can."""
+    try:
+        _check_can_post(room, user)
+    except RoomError as error:
+        return str(error)
+    return None
 
-    MEMBER_CHECKED: the caller has just checked that USER may be in ROOM.
-    """
-    client_id = (client_id or "").strip()[:64]
-    if not client_id:
+
+CLIENT_ID_MAX = Message.client_id.type.length
+
+
+def _check_client_id(client_id, *, required):
+    """The page names each message it sends, so that a retry is stored once. An id longer than the
+    column is refused, never cut: two ids that differ only past the cut would be one message."""
+    if client_id is None and not required:
+        return
+    if not isinstance(client_id, str) or not client_id.strip():
         raise RoomError(_l("The message has no client id."), "invalid")
-    existing = db.session.scalar(
+    if len(client_id) > CLIENT_ID_MAX:
+        raise RoomError(
+            _l("The message's client id is too long (at most %(limit)d characters).", limit=CLIENT_ID_MAX),
+            "invalid",
+        )
+
+
+def stored_message(room_id: int, user_id: int, client_id: str) -> Message | None:
+    """USER_ID's message of CLIENT_ID in the room, if it was stored already (a retried send)."""
+    return db.session.scalar(
         sa.select(Message).where(
-            Message.room_id == room.id, Message.sender_id == user.id, Message.client_id == client_id
+            Message.room_id == room_id, Message.sender_id == user_id, Message.client_id == client_id
         )
     )
-    if existing is not None:
-        return existing, False  # a retry of a message already stored: the same number, nothing new
+
+
+def check_text(room: Room, user: User, body: str, client_id: str, *, member_checked=False) -> str:
+    """The text USER may post in ROOM now, stripped; RoomError says why not. Only reads."""
+    _check_client_id(client_id, required=True)
     _check_can_post(room, user, member_checked=member_checked)
     body = (body or "").strip()
     if not body:
@@ -218,13 +218,71 @@ def post_message(
         raise RoomError(
             _l("The message is too long (at most %(limit)d characters).", limit=limit), "too_long"
         )
-    if not _rate_ok(user):
-        raise RoomError(_l("You are sending messages too fast. Please wait a moment."), "rate_limited")
+    return body
+
+
+def store_text(room_id: int, channel: str, sender: dict, body: str, client_id: str) -> dict:
+    """The whole write of a text message, checked beforehand by ``check_text``: bump the room's
+    number and insert the message (two statements, so the room's row is locked only for the
+    moment of the commit); members receive it once committed. SENDER: {"id", "name"}.
+
+    A concurrent retry of the same client id makes the insert fail (IntegrityError): the caller
+    rolls back and answers with the message already stored.
+    """
+    rooms, messages = Room.__table__, Message.__table__
+    seq = db.session.execute(
+        sa.update(rooms)
+        .where(rooms.c.id == room_id)
+        .values(last_seq=rooms.c.last_seq + 1)
+        .returning(rooms.c.last_seq)
+    ).scalar_one()
+    created_at = utcnow()
+    message_id = db.session.execute(
+        sa.insert(messages)
+        .values(
+            room_id=room_id,
+            seq=seq,
+            sender_id=sender["id"],
+            client_id=client_id,
+            kind=MessageKind.TEXT,
+            body=body,
+            created_at=created_at,
+        )
+        .returning(messages.c.id)
+    ).scalar_one()
+    data = {
+        "room_id": room_id,
+        "seq": seq,
+        "id": message_id,
+        "kind": MessageKind.TEXT.value,
+        "body": body,
+        "created_at": created_at.isoformat(),
+        "sender": sender,
+        "client_id": client_id,
+    }
+    emit_after_commit(db.session, "msg", data, channel)
+    return data
+
+
+def post_message(
+    room: Room, user: User, body: str, client_id: str, *, member_checked=False
+) -> tuple[Message, bool]:
+    """Store USER's text message once per CLIENT_ID, in the caller's transaction; returns
+    (message, newly stored). The rooms' socket handler uses the shorter ``store_text``.
+
+    MEMBER_CHECKED: the caller has just checked that USER may be in ROOM.
+    """
+    _check_client_id(client_id, required=True)
+    existing = stored_message(room.id, user.id, client_id)
+    if existing is not None:
+        return existing, False  # a retry of a message already stored: the same number, nothing new
+    body = check_text(room, user, body, client_id, member_checked=member_checked)
     return _store(room, sender=user, kind=MessageKind.TEXT, body=body, client_id=client_id), True
 
 
 def share_file(room: Room, user: User, filename: str, data: bytes, client_id: str | None = None) -> Message:
     """Share a file into the room: kept by SHA-256, and its deposit recorded on the audit chain."""
+    _check_client_id(client_id, required=False)
     _check_can_post(room, user)
     stored = storage.store(data, allowed=FILE_TYPES, max_size=current_app.config["ROOM_FILE_MAX_BYTES"])
     message = _store(
@@ -254,10 +312,11 @@ def share_file(room: Room, user: User, filename: str, data: bytes, client_id: st
     return message
 
 
-def post_system(room: Room, code: str, **params) -> Message:
+def post_system(room: Room, code: str, /, **params) -> Message:
     """A notice from the platform in the room (session started, expert joined, ...).
 
-    It is stored as a code and its parameters, so every reader sees it in their own language.
+    It is stored as a code and its parameters, so every reader sees it in their own language. ROOM and
+    CODE are positional only: a notice may well have a parameter named `room` (the room moved to).
     """
     return _store(
         room,
@@ -267,7 +326,7 @@ def post_system(room: Room, code: str, **params) -> Message:
     )
 
 
-def post_system_to_case(case: Case, code: str, kind: RoomKind = RoomKind.JOINT, **params):
+def post_system_to_case(case: Case, code: str, /, kind: RoomKind = RoomKind.JOINT, **params):
     room = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == kind))
     if room is not None:
         post_system(room, code, **params)

@@ -121,6 +121,8 @@ def show(room_id):
         members=members,
         investigators=investigators,
         muted=operations.muted_users(room),
+        cannot_post=operations.why_not_post(room, current_user),
+        inactive=None if operations.is_active(room) else str(operations.INACTIVE_TEXT),
         system_texts=labels.system_templates(),
         param_labels=labels.param_labels(),
         kinds=list(MEDIATION_ROOMS) if room.kind in MEDIATION_ROOMS else [],

@@ -28,6 +28,30 @@
     });
   }
 
+  // Every time on the platform is Beijing time; say so when this browser keeps another zone.
+  var beijingParts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+  });
+  function beijingTime(iso) {
+    var when = new Date(iso);
+    var p = {};
+    beijingParts.formatToParts(when).forEach(function (part) { p[part.type] = part.value; });
+    var text = p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+    return when.getTimezoneOffset() === -480 ? text : text + ' (' + cfg.texts.beijing + ')';
+  }
+
+  // Why the text box is closed to this user (the server's reason on arrival, then live changes).
+  var blocked = {closed: !cfg.is_open && !cfg.is_mediator, muted: cfg.muted};
+  function showBlocked() {
+    var reason = cfg.inactive || (blocked.muted ? cfg.texts.muted : (blocked.closed ? cfg.texts.not_open : ''));
+    var box = document.getElementById('cannot-post');
+    box.querySelector('span').textContent = reason;
+    box.classList.toggle('d-none', !reason);
+    [input, document.getElementById('send'), document.getElementById('file')].forEach(function (el) { el.disabled = !!reason; });
+    document.getElementById('attach').classList.toggle('disabled', !!reason);
+  }
+
   function render(m) {
     var row = document.createElement('div');
     row.className = 'msg mb-2';
@@ -51,7 +75,7 @@
       if (m.sender && m.sender.id === cfg.me) row.classList.add('mine');
       var meta = document.createElement('div');
       meta.className = 'small text-secondary';
-      meta.textContent = (m.sender ? m.sender.name : '') + ' · ' + new Date(m.created_at).toLocaleString() + ' · #' + m.seq;
+      meta.textContent = (m.sender ? m.sender.name : '') + ' · ' + beijingTime(m.created_at);
       row.appendChild(meta);
       if (m.kind === 'file') {
         var link = document.createElement('a');
@@ -70,16 +94,17 @@
 
   function append(m) {
     var stick = atBottom();
-    list.appendChild(render(m));
+    list.insertBefore(render(m), list.querySelector('.msg.pending'));   // before what is still sending
     if (stick) list.scrollTop = list.scrollHeight;
   }
 
   function accept(m) {
     if (lastSeq === null || m.seq <= lastSeq) return;     // already shown
     if (m.seq > lastSeq + 1) { pending[m.seq] = m; requestSync(); return; }
+    ownMessageArrived(m);
     append(m);
     lastSeq = m.seq;
-    while (pending[lastSeq + 1]) { var next = pending[lastSeq + 1]; delete pending[lastSeq + 1]; append(next); lastSeq = next.seq; }
+    while (pending[lastSeq + 1]) { var next = pending[lastSeq + 1]; delete pending[lastSeq + 1]; ownMessageArrived(next); append(next); lastSeq = next.seq; }
     markRead();
   }
 
@@ -106,7 +131,7 @@
     onlineList.innerHTML = '';
     people.forEach(function (p) {
       var li = document.createElement('li');
-      li.innerHTML = '<i class="bi bi-circle-fill text-success" style="font-size:.5rem"></i> ';
+      li.innerHTML = '<i class="bi bi-circle-fill text-success presence-dot"></i> ';
       li.appendChild(document.createTextNode(p.name));
       onlineList.appendChild(li);
     });
@@ -127,7 +152,7 @@
       }
       res.messages.forEach(accept);
       if (res.more || (lastSeq < res.last_seq)) requestSync();
-      outbox.forEach(transmit);   // resend anything not acknowledged before the drop
+      outbox.slice().forEach(function (item) { item.tries = 0; transmit(item); });   // resend what was not acknowledged
     });
   }
 
@@ -142,18 +167,85 @@
     errorBox.classList.toggle('d-none', !text);
   }
 
+  // Sending: each message waits in the outbox, shown as "sending…", until the server answers. No
+  // answer within SEND_TIMEOUT, or "busy": sent again with the same client id (stored once);
+  // after SEND_ATTEMPTS the row says it was not sent and offers to try again. A reconnect resends
+  // everything still waiting.
+  var SEND_TIMEOUT = cfg.send_timeout_ms || 5000, SEND_ATTEMPTS = 3;
+
+  function pendingRow(item) {
+    var row = document.createElement('div');
+    row.className = 'msg mine mb-2 pending';
+    row.dataset.clientId = item.client_id;
+    row.dataset.testid = 'pending';
+    var meta = document.createElement('div');
+    meta.className = 'small text-secondary';
+    var status = document.createElement('span');
+    status.className = 'status';
+    meta.appendChild(status);
+    var again = document.createElement('button');
+    again.type = 'button';
+    again.className = 'btn btn-sm btn-link p-0 ms-2 d-none retry';
+    again.textContent = cfg.texts.retry;
+    again.addEventListener('click', function () { item.tries = 0; transmit(item); });
+    meta.appendChild(again);
+    var bubble = document.createElement('div');
+    bubble.className = 'bubble opacity-75';
+    bubble.textContent = item.body;
+    row.appendChild(meta);
+    row.appendChild(bubble);
+    return row;
+  }
+
+  function setState(item, state) {
+    item.state = state;
+    var failed = state === 'failed';
+    item.row.dataset.state = state;
+    item.row.querySelector('.status').textContent = failed ? cfg.texts.not_sent : cfg.texts.sending;
+    item.row.querySelector('.status').className = 'status' + (failed ? ' text-danger fw-semibold' : '');
+    item.row.querySelector('.retry').classList.toggle('d-none', !failed);
+  }
+
+  function finish(item) {
+    item.done = true;
+    clearTimeout(item.timer);
+    var i = outbox.indexOf(item);
+    if (i >= 0) outbox.splice(i, 1);
+    if (item.row.parentNode) item.row.parentNode.removeChild(item.row);
+  }
+
+  function stored(item, seq) {
+    finish(item);
+    showError('');
+    // Normally the message itself arrives at once; if it was lost on the way, fetch it.
+    setTimeout(function () { if (lastSeq !== null && lastSeq < seq) requestSync(); }, 1000);
+  }
+
   function transmit(item) {
-    socket.timeout(10000).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
-      if (err) return;                       // no answer: resent on reconnect
-      if (!res.ok && res.code === 'busy') {  // not stored: try again in a moment, same client id
-        setTimeout(function () { transmit(item); }, 1000 + Math.random() * 2000);
+    if (item.done) return;
+    clearTimeout(item.timer);
+    setState(item, 'sending');
+    if (!socket.connected) return;            // join() sends it again once reconnected
+    var attempt = item.attempt = (item.attempt || 0) + 1;
+    item.tries = (item.tries || 0) + 1;
+    socket.timeout(SEND_TIMEOUT).emit('send', {room_id: cfg.room_id, client_id: item.client_id, body: item.body}, function (err, res) {
+      if (item.done) return;
+      if (!err && res && res.ok) { stored(item, res.seq); return; }   // any attempt's answer will do
+      if (attempt !== item.attempt) return;    // a later attempt is on its way
+      if (!err && res && res.code !== 'busy') {  // refused, with the reason: give the text back
+        finish(item);
+        showError(res.error);
+        if (!input.value) input.value = item.body;
         return;
       }
-      var i = outbox.indexOf(item);
-      if (i >= 0) outbox.splice(i, 1);
-      if (!res.ok) { showError(res.error); if (!input.value) input.value = item.body; return; }
-      showError('');
+      if (item.tries >= SEND_ATTEMPTS) { setState(item, 'failed'); return; }
+      item.timer = setTimeout(function () { transmit(item); }, err ? 0 : 1000 + Math.random() * 2000);
     });
+  }
+
+  function ownMessageArrived(m) {
+    if (!m.client_id || !m.sender || m.sender.id !== cfg.me) return;
+    outbox.filter(function (item) { return item.client_id === m.client_id; }).forEach(finish);
   }
 
   function newId() {
@@ -165,7 +257,10 @@
     var body = input.value.trim();
     if (!body) return;
     var item = {client_id: newId(), body: body};
+    item.row = pendingRow(item);
     outbox.push(item);
+    list.appendChild(item.row);
+    list.scrollTop = list.scrollHeight;
     input.value = '';
     transmit(item);
   });
@@ -212,7 +307,14 @@
     if (badge) { badge.textContent = String(Number(badge.textContent || 0) + 1); badge.classList.remove('d-none'); }
   });
   socket.on('presence', function (p) { if (p.room_id === cfg.room_id) showOnline(p.online); });
-  socket.on('room_state', function (s) { if (s.room_id === cfg.room_id) setOpen(s.is_open); });
+  socket.on('room_state', function (s) {
+    if (s.room_id !== cfg.room_id) return;
+    setOpen(s.is_open);
+    if (!cfg.is_mediator) { blocked.closed = !s.is_open; showBlocked(); }
+  });
+  socket.on('muted', function (u) {
+    if (u.room_id === cfg.room_id && u.user_id === cfg.me) { blocked.muted = u.muted; showBlocked(); }
+  });
   socket.on('typing', function (t) {
     if (t.room_id !== cfg.room_id) return;
     if (t.typing) typingPeople[t.user.id] = t.user.name; else delete typingPeople[t.user.id];

@@ -51,9 +51,6 @@ class ExpertProfile(db.Model):
     __table_args__ = (
         sa.CheckConstraint("max_open_cases > 0", name="cap_positive"),
         sa.CheckConstraint(
-            "satisfaction IS NULL OR (satisfaction >= 0 AND satisfaction <= 5)", name="satisfaction_range"
-        ),
-        sa.CheckConstraint(
             "(status = 'suspended') = (suspension_reason IS NOT NULL)", name="suspended_has_reason"
         ),
     )
@@ -72,8 +69,6 @@ class ExpertProfile(db.Model):
     languages: Mapped[list] = mapped_column(sa.JSON, default=lambda: ["zh"])
     station_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     max_open_cases: Mapped[int] = mapped_column(default=8)
-    satisfaction: Mapped[Decimal | None] = mapped_column(sa.Numeric(3, 2))
-    satisfaction_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
