@@ -33,6 +33,9 @@ class Count(enum.StrEnum):
     MONTHS = "months"  # the corresponding date; a last rest day moves too
     YEARS = "years"
     HOURS = "hours"  # exact to the minute, rest days do not matter
+    CALENDAR_DAYS = (
+        "calendar_days"  # N × 24 hours from the event: the platform's own courtesies, no legal period
+    )
     DATE = "date"  # a day the parties fixed (an obligation "by 2026-12-31"): ends 24:00 that day
 
 
@@ -124,6 +127,8 @@ def period_end(count: Count, start: datetime | date, length: int, *, what: str =
     """The instant a period of LENGTH units of COUNT, started by an event at START, ends."""
     if count == Count.HOURS:
         return start + timedelta(hours=length)
+    if count == Count.CALENDAR_DAYS:
+        return start + timedelta(days=length)
     day = start if isinstance(start, date) and not isinstance(start, datetime) else local_day(start)
     if count == Count.DATE:
         return end_of_day(day + timedelta(days=length))

@@ -17,9 +17,16 @@ COUNTS = {
     Count.MONTHS: "months: to the corresponding date (the month's last day if it has none); rest-day rule",
     Count.YEARS: "years: to the corresponding date (29 Feb → 28 Feb); rest-day rule",
     Count.HOURS: "hours: exact to the minute",
+    Count.CALENDAR_DAYS: "calendar days of 24 hours from the event (not a legal period)",
     Count.DATE: "a fixed date: to 24:00 Beijing time of that date",
 }
-UNITS = {Count.DAYS: "days", Count.MONTHS: "months", Count.YEARS: "years", Count.HOURS: "hours"}
+UNITS = {
+    Count.DAYS: "days",
+    Count.MONTHS: "months",
+    Count.YEARS: "years",
+    Count.HOURS: "hours",
+    Count.CALENDAR_DAYS: "calendar days",
+}
 
 
 def _length(lim: Limit) -> str:
@@ -91,6 +98,8 @@ One legal calendar serves every limit (Civil Procedure Law 2023 art. 85; Civil C
   2028-12-21, whatever the leap years between; one month from 01-31 ends on the last day of
   February), with the same rest-day rule.
 - **Hours**: exact to the minute (an expert's 48 hours, the session reminders).
+- **Calendar days**: only for the platform's own courtesies that are no legal period (the
+  satisfaction survey's reminder): N × 24 hours from the event.
 - Users read a limit as its last day and hour — "至2026年12月31日24:00止", "until 24:00 on 31 Dec
   2026" — with the days left.
 

@@ -201,6 +201,24 @@ LIMITS: dict[K, Limit] = {
             _l("the award is overdue and the claimant may apply for enforcement"),
             _l("both parties"),
         ),
+        Limit(
+            K.SURVEY_REMINDER,
+            Count.CALENDAR_DAYS,
+            7,
+            _l("the party is asked how it was served"),
+            _l("the platform's service rules (no legal period)"),
+            _l("the party is reminded once"),
+            _l("the party"),
+        ),
+        Limit(
+            K.SURVEY_CLOSE,
+            Count.CALENDAR_DAYS,
+            30,
+            _l("the party is asked how it was served"),
+            _l("the platform's service rules (no legal period)"),
+            _l("the survey closes unanswered"),
+            _l("nobody"),
+        ),
     )
 }
 
