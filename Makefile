@@ -6,12 +6,18 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format deps assets translations migrate seed serve clean
+.PHONY: run test fuzz lint format deps assets translations migrate seed serve clean
 
 run: deps assets translations migrate seed serve
 
 test: deps assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fuzz test at length: FUZZ_EXAMPLES fresh random requests (default 10000) over every role's pages
+# and forms; prints how many were sent and their statuses, and fails on any server error.
+FUZZ_EXAMPLES ?= 10000
+fuzz: deps assets translations
+	ODR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 lint: deps
 	$(BIN)/ruff check odr tests bench config.py wsgi.py

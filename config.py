@@ -51,7 +51,8 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
-        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a session unused this long ends
+        self.REMEMBER_DAYS = min(int(_env("REMEMBER_DAYS", 14)), 14)  # keep-me-signed-in, 14 days at most
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
         self.MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", 40 * 1024 * 1024))

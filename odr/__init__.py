@@ -25,6 +25,7 @@ def create_app(config=None):
         config = config_module.load(config)
     app.config.from_object(config)
     app.config["ODR_VERSION"] = __version__
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -34,8 +35,15 @@ def create_app(config=None):
     return app
 
 
+def register_converters(app):
+    from odr.core import forms, inputs
+
+    inputs.init_app(app)
+    forms.init_app(app)
+
+
 def register_extensions(app):
-    from odr.accounts.auth import load_user
+    from odr.accounts import sessions
     from odr.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -43,7 +51,8 @@ def register_extensions(app):
         app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_user_from_remember_cookie)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
     from odr.core.i18n import LOGIN_MESSAGE
@@ -107,17 +116,22 @@ def register_blueprints(app):
 
     app.register_blueprint(evidence_bp)
     from odr.arbitration import access as arbitration_access
+    from odr.arbitration import desk as _arbitration_desk
     from odr.arbitration.views import bp as arbitration_bp
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    _arbitration_desk.init_app(app)
+    from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 
     app.register_blueprint(identity_bp)
+    app.register_blueprint(attorneys_bp)
     from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
+    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
 
 
 def register_template_helpers(app):

@@ -69,6 +69,21 @@ def check_database_pool(app):
         click.echo(summary)
 
 
+stats_cli = AppGroup("stats", help="Statistics.")
+odr_cli.add_command(stats_cli)
+
+
+@stats_cli.command("rebuild")
+def stats_rebuild():
+    """Recompute the per-case facts and the rollups from the audit chain (the scheduler keeps them
+    up to date; this starts again from nothing)."""
+    from odr.stats.facts import rebuild
+
+    cases = rebuild()
+    db.session.commit()
+    click.echo(f"Statistics rebuilt from {cases} cases.")
+
+
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")
 odr_cli.add_command(audit_cli)
 

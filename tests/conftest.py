@@ -103,9 +103,14 @@ class Client(FlaskClient):
         return response
 
     def login(self, user):
+        """Sign USER in: a server-side session, and its token in this client's session cookie."""
+        from odr.accounts.sessions import token_for_test
+
+        token = token_for_test(user)
         with self.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["sid"] = token
         return self
 
 

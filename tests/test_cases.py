@@ -379,7 +379,7 @@ def test_case_list_filters_and_pages(app, client, db, make_case, claimant, clerk
     trademarks = client.get("/cases?ip_type=trademark&state=submitted").get_data(as_text=True)
     assert "纠纷01" in trademarks and "纠纷02" not in trademarks
     assert "纠纷03" in client.get("/cases?q=纠纷03").get_data(as_text=True)
-    assert client.get("/cases?page=99").status_code == 200
+    assert client.get("/cases?page=99").status_code == 404  # past the last page
     assert client.get("/cases?state=bogus").status_code == 200
 
 

@@ -37,10 +37,6 @@ def check_password(user: User, password: str) -> bool:
     return True
 
 
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
 class LoginOutcome(Enum):
     OK = "ok"
     BAD_CREDENTIALS = "bad_credentials"

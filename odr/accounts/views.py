@@ -2,11 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from odr.accounts import operations
+from odr.accounts import operations, sessions
 from odr.accounts.auth import LoginOutcome, authenticate, check_password
 from odr.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from odr.audit.operations import record
@@ -32,13 +32,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         outcome, user = authenticate(form.email.data, form.password.data)
+        sessions.log_attempt(form.email.data, user, outcome is LoginOutcome.OK)
         if outcome is LoginOutcome.OK:
             session.clear()
-            login_user(user, remember=form.remember.data)
+            login_user(user)
+            sessions.start(user, remember=form.remember.data)
             record("signed_in", user, actor=user, details={"ip": request.remote_addr})
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
-        db.session.commit()  # keep the failure count and any lock
+        db.session.commit()  # keep the failure count, any lock and the sign-in log
         if outcome is LoginOutcome.LOCKED:
             minutes = int(current_app.config["LOGIN_LOCKOUT"].total_seconds() // 60)
             flash(
@@ -59,6 +61,7 @@ def login():
 @login_required
 def logout():
     record("signed_out", current_user._get_current_object())
+    sessions.sign_out()
     db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -107,8 +110,9 @@ def register():
                 claimed = True
             except InvitationError as error:
                 flash(str(error), "danger")
-        db.session.commit()
         login_user(user)
+        sessions.start(user)
+        db.session.commit()
         flash(_("Welcome, %(name)s. Your account has been created.", name=user.name), "success")
         if claimed:
             return redirect(url_for("cases.show", case_id=invitation.party.case_id))
@@ -124,8 +128,49 @@ def account():
         if not check_password(current_user, form.current.data):
             form.current.errors.append(_("The current password is not correct."))
         else:
-            operations.change_password(current_user._get_current_object(), form.password.data)
+            operations.change_password(
+                current_user._get_current_object(), form.password.data, keep=sessions.current()
+            )
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            flash(
+                _("Your password has been changed. Every other session of your account has been ended."),
+                "success",
+            )
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        active_sessions=sessions.active_sessions(user),
+        this_session=sessions.current(),
+        attempts=sessions.recent_attempts(user),
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id):
+    row = db.session.get(sessions.LoginSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    mine = row is sessions.current()
+    sessions.end_session(row, "ended_by_user", actor=current_user._get_current_object())
+    db.session.commit()
+    if mine:
+        logout_user()
+        return redirect(url_for("accounts.login"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required
+def end_all_sessions():
+    """Sign out everywhere, this browser included."""
+    sessions.end_all(
+        current_user._get_current_object(), "signed_out_everywhere", actor=current_user._get_current_object()
+    )
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out everywhere."), "info")
+    return redirect(url_for("accounts.login"))

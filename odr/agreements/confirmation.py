@@ -21,6 +21,7 @@ from odr.agreements.models import (
 from odr.agreements.operations import AgreementError
 from odr.agreements.workflow import AgreementAction
 from odr.audit.operations import record
+from odr.cases import attorneys
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
@@ -86,6 +87,7 @@ def apply_for_confirmation(
     if agreement.state != AgreementState.EFFECTIVE:
         raise AgreementError(_l("Only an effective agreement can be put before the court for confirmation."))
     party = _party(agreement, user)
+    attorneys.require_special_authority(agreement.case, user, "apply_confirmation")
     _check_window(agreement)
     if open_application(agreement) is not None:
         raise AgreementError(_l("An application for this agreement is already under way."))
@@ -122,6 +124,7 @@ def join(application: ConfirmationApplication, user, ip_address=None):
     """USER's party joins (consents to) the application; with the last party it goes to the court."""
     agreement = application.agreement
     party = _party(agreement, user)
+    attorneys.require_special_authority(agreement.case, user, "join_confirmation")
     if not application.is_open or application.submitted_at is not None:
         raise AgreementError(_l("This application is no longer waiting for the parties."))
     if party.id in application.joined_party_ids():

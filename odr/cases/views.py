@@ -23,6 +23,7 @@ from odr.cases.models import Case, CaseParty, CaseState, Channel, Side, visible_
 from odr.cases.operations import InvitationError
 from odr.cases.workflow import Action
 from odr.core.failures import UserError
+from odr.core.inputs import paginate
 from odr.extensions import db
 
 bp = Blueprint("cases", __name__)
@@ -70,8 +71,11 @@ def dashboard():
             CaseParty.answer == "pending",
         )
     ).all()
+    from odr.arbitration.desk import is_commission_clerk
+
     intake = 0
-    if current_user.has_role(Role.CLERK):
+    mediation_counters = not is_commission_clerk(current_user)  # the commission counts arbitrations
+    if current_user.has_role(Role.CLERK) and mediation_counters:
         intake = counts.get(CaseState.SUBMITTED, 0)
     return render_template(
         "cases/dashboard.html",
@@ -79,6 +83,7 @@ def dashboard():
         recent=recent,
         awaiting_answer=awaiting_answer,
         intake=intake,
+        mediation_counters=mediation_counters,
         states=CaseState,
         widgets=panels.for_dashboard(current_user),
     )
@@ -116,9 +121,7 @@ def _case_list(intake):
             like = f"%{form.q.data.strip()}%"
             query = query.where(sa.or_(Case.number.ilike(like), Case.title.ilike(like)))
     order = Case.submitted_at.asc() if intake else Case.updated_at.desc()
-    page = db.paginate(
-        query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"], error_out=False
-    )
+    page = paginate(query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"])
     return render_template("cases/list.html", page=page, form=form, intake=intake)
 
 

@@ -19,6 +19,7 @@ from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.experts import operations, opinions, ranking
 from odr.experts.forms import (
     AnswerForm,
@@ -73,6 +74,15 @@ def case_panel(case, user):
         "seats": seats,
         "assignments": assignments if (is_clerk or held) else [a for a in assignments if a.is_open],
         "open_by_seat": {s: operations.open_assignment(case, s) for s in seats},
+        # Who served in each seat stays on the record once the case has moved on and the seat is released.
+        "served_by_seat": {
+            s: [
+                a
+                for a in assignments
+                if a.seat == s and a.state == AssignmentState.RELEASED and a.declaration_signed_at is not None
+            ]
+            for s in seats
+        },
         "is_clerk": is_clerk,
         "party": party,
         "recusals": recusals,
@@ -118,7 +128,7 @@ def candidates(case_id, seat):
     except ValueError:
         abort(404)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         if run(
             operations.propose,
             case,
@@ -193,7 +203,7 @@ def choose_mediator(case_id):
     case = load_case(case_id)
     party = case.party_of(current_user) or abort(403)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         result = run(
             operations.choose_mediator,
             case,
