@@ -156,6 +156,13 @@ class Config:
         # The award is to be performed within this many days of its service (自送达之日起十日内).
         self.ARBITRATION_PERFORMANCE_DAYS = int(_env("ARBITRATION_PERFORMANCE_DAYS", 10))
 
+        # The list of repeat and willful infringers (DESIGN §9): its rules and periods.
+        self.REGISTRY_REPEAT_COUNT = int(_env("REGISTRY_REPEAT_COUNT", 2))
+        self.REGISTRY_REPEAT_YEARS = int(_env("REGISTRY_REPEAT_YEARS", 5))
+        self.REGISTRY_OBJECTION_DAYS = int(_env("REGISTRY_OBJECTION_DAYS", 15))
+        self.REGISTRY_PUBLICATION_YEARS = int(_env("REGISTRY_PUBLICATION_YEARS", 3))
+        self.REGISTRY_PUBLISHING_AUTHORITY = _env("REGISTRY_PUBLISHING_AUTHORITY", "梧州市市场监督管理局")
+
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
 

@@ -131,7 +131,12 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
-    from odr.stats import models as _stats_models  # noqa: F401  (facts and rollups)
+    from odr.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from odr.extensions import db
+from odr.registry.cli import registry_cli
 
 odr_cli = AppGroup("odr", help="Operate the ODR platform.")
 
@@ -213,6 +214,8 @@ def sweep_command():
 
     click.echo(f"Acted on {sweep()} deadlines.")
 
+
+odr_cli.add_command(registry_cli)
 
 evidence_cli = AppGroup("evidence", help="The evidence docket.")
 odr_cli.add_command(evidence_cli)

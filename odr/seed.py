@@ -128,6 +128,9 @@ def run() -> int:
     from odr.experts import seed as expert_seed
 
     created += expert_seed.run(password, _user("respondent@demo.odr").name)
+    from odr.registry import seed as registry_seed
+
+    created += registry_seed.run(password)
     claimant = _user("claimant@demo.odr")
     if not db.session.scalar(
         sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)
@@ -618,6 +621,17 @@ def print_accounts(echo):
             f"  {', '.join(r.value for r in roles):<32} {email:<24} {name}"
             + (f"  ({org_name})" if org_name else "")
         )
+    from odr.registry import seed as registry_seed
+
+    echo(f"  {'credit_officer':<32} {registry_seed.OFFICER[0]:<24} {registry_seed.OFFICER[1]}")
+    echo(
+        f"  {'party (listed, objecting)':<32} {registry_seed.LISTED_ACCOUNT:<24} "
+        f"{registry_seed.ENTITIES['objection'][1]}"
+    )
+    echo(
+        f"  {'party (credit repaired)':<32} {registry_seed.REPAIRED_ACCOUNT:<24} "
+        f"{registry_seed.ENTITIES['repaired'][1]}"
+    )
     echo(
         "  and the expert pool (mediators, arbitrators, technical investigators): "
         "expert01@demo.odr ... expert32@demo.odr"

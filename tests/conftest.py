@@ -27,7 +27,9 @@ from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
     panel,
 )
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
+from tests.registry_support import entity, officer  # noqa: F401  (list-of-infringers fixtures)
 from tests.room_support import mediation, room_limits  # noqa: F401  (a case in mediation with its rooms)
+from tests.stats_support import stats_data  # noqa: F401  (the statistics' data set)
 
 PASSWORD = "Secret-2026"
 

@@ -6,26 +6,17 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from odr.agreements import confirmation, performance
 from odr.cases import operations as case_ops
-from odr.deadlines import operations as deadlines
 from odr.deadlines.models import Deadline, DeadlineState
-from odr.experts import operations as expert_ops
-from odr.experts.models import Seat
 from odr.stats.facts import LIMIT_KINDS, NOT_MISSED, fold, rebuild, rebuild_months, refresh
 from odr.stats.figures import Filters, breakdown, by_month, compute, median, percentile
 from odr.stats.models import AMOUNTS, COUNTS, DAY_METRICS, DIMENSIONS, StatsCaseFact, StatsFactOrg
-from odr.survey import operations as survey_ops
-from odr.survey.models import SurveyInvitation
-from tests.agreement_support import T0, apply_jointly
 
 SPRING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 YEAR = Filters.year(2026)
-GOOD = {"overall": 5, "fairness": 4, "professionalism": 5, "speed": 3, "cost": 4, "would_use_again": 5}
 
 
 def test_median_and_nearest_rank_percentile():
@@ -35,61 +26,6 @@ def test_median_and_nearest_rank_percentile():
     assert percentile([(d, 1) for d in range(1, 21)], 0.9) == 18
     assert percentile([(5, 1), (100, 1)], 0.9) == 100
     assert median([]) is None and percentile([], 0.9) is None
-
-
-@pytest.fixture
-def data(db, effective, in_mediation, make_case, clerk, claimant, respondent, courts, liaison, make_user):
-    """Six cases of 2026: refused, declined, failed, withdrawn, silent respondent (in March), and a
-    settlement confirmed by the 万秀 court and performed (filed 26 November)."""
-    with freeze_time(SPRING):
-        refused = make_case(title="驳回", ip_type="geographical_indication")
-        case_ops.refuse_case(refused, clerk, "不属于受理范围")
-        declined = make_case(title="拒绝", respondents=[respondent], ip_type="trademark")
-        case_ops.accept_case(declined, clerk)
-        case_ops.answer_invitation(declined, respondent, consent=False, reason="不同意调解")
-        failed = make_case(
-            title="失败", respondents=[respondent], ip_type="trademark", claim_amount=Decimal("20000")
-        )
-        case_ops.accept_case(failed, clerk)
-        case_ops.answer_invitation(failed, respondent, consent=True)
-        mediator = in_mediation["mediator"]
-        expert_ops.accept(expert_ops.propose(failed, Seat.MEDIATOR, mediator, actor=clerk), mediator)
-        withdrawn = make_case(title="撤回", ip_type="geographical_indication")
-        case_ops.withdraw_case(withdrawn, claimant, "已自行和解")
-        silent = make_case(title="沉默", ip_type="geographical_indication", industry="electronics")
-        case_ops.accept_case(silent, clerk)
-    with freeze_time(SPRING + timedelta(days=10)):
-        case_ops.terminate_mediation(failed, mediator, "分歧过大")
-    db.session.commit()
-    with freeze_time(SPRING + timedelta(days=30)):
-        deadlines.sweep()  # the silent respondent's time runs out: a limit missed
-    agreement = effective
-    application = apply_jointly(agreement, claimant, respondent, courts["wanxiu"])
-    with freeze_time(T0 + timedelta(days=3)):
-        confirmation.court_accepts(application, liaison, "（2026）桂0403民特1号")
-    with freeze_time(T0 + timedelta(days=5)):
-        confirmation.decide(
-            application, liaison, confirm=True, ruling_number="（2026）桂0403民特1号", judge_name="黄法官"
-        )
-    with freeze_time(T0 + timedelta(days=6)):
-        for obligation in performance.obligations_of(agreement):
-            performance.report(obligation, respondent, text="已履行")
-            performance.answer_report(obligation, claimant, accept=True)
-    # The parties of the failed case and the performed one answer the survey (three answers).
-    for case, users, when in (
-        (failed, [claimant], SPRING + timedelta(days=11)),
-        (agreement.case, [claimant, respondent], T0 + timedelta(days=7)),
-    ):
-        for user in users:
-            invitation = db.session.scalar(
-                sa.select(SurveyInvitation).where(
-                    SurveyInvitation.case_id == case.id, SurveyInvitation.user_id == user.id
-                )
-            )
-            with freeze_time(when):
-                survey_ops.answer(invitation, user, GOOD)
-    refresh()
-    return {"settled": agreement.case, "failed": failed, "silent": silent, "court": courts["wanxiu"]}
 
 
 def limits_from_deadlines(db):
@@ -104,7 +40,7 @@ def limits_from_deadlines(db):
     return met, missed
 
 
-def test_every_figure_of_the_year(db, data):
+def test_every_figure_of_the_year(db, stats_data):
     f = compute(YEAR)
     assert f.source == "rollups"
     expected = {
@@ -151,10 +87,10 @@ def test_every_figure_of_the_year(db, data):
     assert f.survey is None  # three answers: below the minimum of five
 
 
-def test_filters_and_breakdowns(db, data):
+def test_filters_and_breakdowns(db, stats_data):
     by_ip = {value: fig["filed"] for value, fig in breakdown(YEAR, "ip_type")}
     assert by_ip == {"geographical_indication": 3, "trademark": 3}
-    court = compute(Filters.year(2026, org_id=data["court"].id))
+    court = compute(Filters.year(2026, org_id=stats_data["court"].id))
     assert (court["filed"], court["settled"], court["conf_confirmed"]) == (1, 1, 1)
     electronics = compute(Filters.year(2026, industry="electronics"))
     assert (electronics["filed"], electronics["accepted"], electronics["limits_missed"]) == (1, 1, 1)
@@ -164,11 +100,11 @@ def test_filters_and_breakdowns(db, data):
     two = compute(Filters.year(2026, ip_type="trademark", track="simple"))
     assert two.source == "facts"
     courts = dict((value, fig["conf_confirmed"]) for value, fig in breakdown(YEAR, "court"))
-    assert courts == {str(data["court"].id): 1}
+    assert courts == {str(stats_data["court"].id): 1}
 
 
-def test_rollups_equal_the_facts_for_every_single_filter(db, data):
-    filters = [YEAR, Filters.year(2026, org_id=data["court"].id)]
+def test_rollups_equal_the_facts_for_every_single_filter(db, stats_data):
+    filters = [YEAR, Filters.year(2026, org_id=stats_data["court"].id)]
     for dim in DIMENSIONS:
         for value in db.session.scalars(sa.select(getattr(StatsCaseFact, dim)).distinct()):
             if value:
@@ -178,7 +114,7 @@ def test_rollups_equal_the_facts_for_every_single_filter(db, data):
         assert (a.counts, a.hist) == (b.counts, b.hist), f
 
 
-def test_the_scheduler_refresh_follows_new_events(db, data, make_case, claimant):
+def test_the_scheduler_refresh_follows_new_events(db, stats_data, make_case, claimant):
     before = compute(YEAR)["withdrawn"]
     with freeze_time(SPRING):
         case = make_case(title="又一件")

@@ -20,6 +20,7 @@ class Role(LabelledEnum):
     TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
     COURT_LIAISON = "court_liaison", _l("Court liaison officer")
     ADMIN = "admin", _l("Administrator")
+    CREDIT_OFFICER = "credit_officer", _l("Credit officer (market regulator)")
 
 
 STAFF_ROLES = [r for r in Role if r is not Role.PARTY]

@@ -44,6 +44,10 @@ class Industry(LabelledEnum):
     TOURISM = "tourism", _l("Tourism")
     AGRICULTURE = "agriculture", _l("Agriculture and food")
     CULTURE = "culture", _l("Culture and creative industries")
+    LYCHEE = "lychee", _l("Lychee")
+    HONEY = "honey", _l("Honey")
+    KUDZU = "kudzu", _l("Kudzu")
+    CITY_BRAND = "city_brand", _l("Wuzhou regional brands")
     OTHER = "other", _l("Other")
 
 

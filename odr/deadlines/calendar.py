@@ -91,6 +91,13 @@ def load(first_year: int, last_year: int) -> Calendar:
     return cal
 
 
+def is_working_day(day: date) -> bool:
+    """Whether DAY is a working day by the rest-day table (a weekday that is no holiday, or a make-up day)."""
+    cal = load(day.year, day.year)
+    cal.warn_if_uncovered(day)
+    return not cal.is_rest_day(day)
+
+
 def covered_years() -> set[int]:
     """The years for which the table holds a holiday schedule."""
     from odr.deadlines.models import RestDay, RestDayKind

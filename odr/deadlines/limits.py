@@ -219,6 +219,25 @@ LIMITS: dict[K, Limit] = {
             _l("the survey closes unanswered"),
             _l("nobody"),
         ),
+        Limit(
+            K.REGISTRY_OBJECTION,
+            Count.DAYS,
+            "REGISTRY_OBJECTION_DAYS",
+            _l("the entity is notified of the intended listing"),
+            _l("the market regulator's rules on the list of infringers (notice and objection)"),
+            _l("no objection in time: the entry is published; a late objection is refused"),
+            _l("the credit officers"),
+            checked=True,
+        ),
+        Limit(
+            K.REGISTRY_PUBLICATION,
+            Count.YEARS,
+            "REGISTRY_PUBLICATION_YEARS",
+            _l("the entry is published"),
+            _l("the market regulator's rules on the list of infringers (publication period)"),
+            _l("the entry is removed from the public list"),
+            _l("the entity"),
+        ),
     )
 }
 

@@ -30,6 +30,8 @@ class DeadlineKind(LabelledEnum):
     AWARD_PERFORMANCE = "award_performance", _l("Performance of the award")
     SURVEY_REMINDER = "survey_reminder", _l("Reminder of the satisfaction survey (7 days)")
     SURVEY_CLOSE = "survey_close", _l("Close of the satisfaction survey (30 days)")
+    REGISTRY_OBJECTION = "registry_objection", _l("Objection to listing as an infringer")
+    REGISTRY_PUBLICATION = "registry_publication", _l("Publication period on the list of infringers")
 
 
 class DeadlineState(LabelledEnum):
