@@ -2,7 +2,7 @@
 from an accepted enforcement application and from an outside decision; the objection period to
 24:00 of its last day; objections decided; publication expiry; credit repair; masking."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -389,3 +389,13 @@ def test_the_receiving_courts_judgment_is_a_platform_record_for_the_list(
     )
     [entry] = entries_of(db, respondent.credit_code)
     assert entry.list_type == ListType.WILLFUL and entry.findings == [finding]
+
+
+def test_a_last_day_on_a_weekend_moves_the_end_to_the_next_working_day(db, officer, entity):
+    # Noticed Friday 5 March 2027: the 15th day is Saturday 20 March, so the period runs to Monday 22 March.
+    with freeze_time(datetime(2027, 3, 5, 2, 0, tzinfo=UTC)):
+        external(officer, credit_code=entity.credit_code, name=entity.name, willful=True)
+        entry = _candidate(db, entity)
+        operations.start_review(entry, officer)
+        operations.notify_entity(entry, officer)
+    assert entry.objection_due_at.isoformat() == "2027-03-22T16:00:00+00:00"

@@ -128,6 +128,8 @@ def test_the_officer_and_the_entity_walk_the_entry_through_the_pages(db, make_cl
     assert entry.state == EntryState.NOTIFIED
     page = make_client(entity).get(f"/registry/entries/{entry.id}").get_data(as_text=True)
     assert "Lodge the objection" in page and "2027-03-17 00:00" in page
+    bell = make_client(entity).get("/notifications").get_data(as_text=True)
+    assert f'href="/registry/entries/{entry.id}"' in bell
     with freeze_time(entry.objection_due_at - timedelta(minutes=1)):
         them = make_client(entity)
         assert them.post(f"/registry/entries/{entry.id}/objection", data={"text": ""}).status_code == 302
@@ -147,6 +149,8 @@ def test_the_officer_and_the_entity_walk_the_entry_through_the_pages(db, make_cl
         )
     db.session.refresh(entry)
     assert entry.state == EntryState.PUBLISHED and entry.legal_representative == "李四"
+    notice = make_client(entity).get(f"/registry/entries/{entry.id}", headers=EN).get_data(as_text=True)
+    assert "Upheld in part: correct and publish — 法定代表人更正" in notice
     with freeze_time(entry.published_at + timedelta(days=30)):
         make_client(entity).post(
             f"/registry/entries/{entry.id}/repair",
@@ -275,3 +279,44 @@ def test_the_court_liaison_records_a_judgment_from_its_page(
     assert done.status_code == 302
     finding = db.session.scalars(sa.select(Finding).where(Finding.case_id == failed_case.id)).one()
     assert finding.number == "（2027）桂04知民初9号" and finding.credit_code == respondent.credit_code
+
+
+def test_the_officers_other_buttons_as_the_browser_posts_them(db, make_client, officer, entity):
+    with freeze_time(NOTICE_AT):
+        external(officer, credit_code=entity.credit_code, name=entity.name, willful=True)
+        entry = _candidate(db, entity)
+        desk = make_client(officer)
+        assert desk.post("/registry/scan").status_code == 302  # nothing new: the candidate exists
+        assert desk.post(f"/registry/entries/{entry.id}/withdraw", data={"reasons": ""}).status_code == 302
+        assert entry.state == EntryState.CANDIDATE  # reasons are required
+        desk.post(f"/registry/entries/{entry.id}/review")
+        desk.post(f"/registry/entries/{entry.id}/notify", data={"service_record": ""})
+        early = desk.post(f"/registry/entries/{entry.id}/publish", headers=EN, follow_redirects=True)
+        assert "The period to object runs until" in early.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.state == EntryState.NOTIFIED
+    with freeze_time(entry.objection_due_at + timedelta(minutes=5)):
+        make_client(officer).post(f"/registry/entries/{entry.id}/publish")
+    db.session.refresh(entry)
+    assert entry.state == EntryState.PUBLISHED
+    with freeze_time(entry.objection_due_at + timedelta(days=1)):
+        desk = make_client(officer)
+        same = desk.post(
+            f"/registry/entries/{entry.id}/correct", data={"reasons": "x"}, headers=EN, follow_redirects=True
+        )
+        assert "Nothing was changed." in same.get_data(as_text=True)
+        desk.post(
+            f"/registry/entries/{entry.id}/correct",
+            data={"reasons": "更正代表人", "legal_representative": "王五"},
+        )
+        page = desk.get(f"/registry/entries/{entry.id}", headers=EN).get_data(as_text=True)
+        assert "王五" in page and "Audit trail" in page
+    db.session.refresh(entry)
+    assert entry.legal_representative == "王五"
+    mine = make_client(entity).get("/registry/mine", headers=EN).get_data(as_text=True)
+    assert f"/registry/entries/{entry.id}" in mine
+    with freeze_time(entry.expires_at + timedelta(days=1)):
+        operations.expire(entry)
+        make_client(officer).post(f"/registry/entries/{entry.id}/archive")
+    db.session.refresh(entry)
+    assert entry.state == EntryState.ARCHIVED

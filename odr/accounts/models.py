@@ -75,6 +75,8 @@ class Organisation(db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
+    # "the organisation's clerks": who holds a role, without reading every user's roles
+    __table_args__ = (sa.Index("ix_user_roles_role_user", "role", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_type(Role), primary_key=True)
@@ -89,6 +91,7 @@ class User(UserMixin, db.Model):
             " OR (party_kind = 'company' AND credit_code IS NOT NULL)",
             name="party_identity",
         ),
+        sa.Index("ix_users_organisation_id", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

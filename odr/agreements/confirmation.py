@@ -427,23 +427,3 @@ def ruling_data(application: ConfirmationApplication) -> dict:
         "officer_name": application.judge_name or "",
         "clerk_name": None,
     }
-
-
-def queue_for(officer) -> list[ConfirmationApplication]:
-    """The applications sent to OFFICER's court, the most urgent first."""
-    if not officer.has_role(Role.COURT_LIAISON) or officer.organisation_id is None:
-        return []
-    applications = db.session.scalars(
-        sa.select(ConfirmationApplication).where(
-            ConfirmationApplication.court_id == officer.organisation_id,
-            ConfirmationApplication.submitted_at.is_not(None),
-        )
-    ).all()
-
-    def due(a):
-        if a.decision is not None:
-            return (2, -a.decided_at.timestamp())
-        when = a.decision_due_at if a.accepted_at else a.acceptance_due_at
-        return (0 if a.agreement.state != AgreementState.MATERIALS_REQUESTED else 1, when.timestamp())
-
-    return sorted(applications, key=due)

@@ -201,6 +201,8 @@ def finalise(agreement: Agreement, mediator):
     version.pdf_sha256 = stored.sha256
     version.pdf_size = stored.size
     agreement.final_version = version
+    # The final version is written (a post-update) before the state that requires it.
+    db.session.flush()
     agreement_workflow.apply(
         agreement,
         AgreementAction.FINALISE,

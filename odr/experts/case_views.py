@@ -13,8 +13,8 @@ from wtforms import SelectChoice
 from odr.accounts.auth import check_password
 from odr.accounts.decorators import roles_required
 from odr.accounts.models import Role, User
-from odr.cases import panels
-from odr.cases.models import Case, CaseState, visible_to
+from odr.cases import panels, visibility
+from odr.cases.models import Case, CaseState
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
@@ -396,6 +396,7 @@ def caseload():
             Assignment.state.in_((AssignmentState.PROPOSED, AssignmentState.ACCEPTED)),
         )
         .order_by(Assignment.proposed_at.desc())
+        .options(selectinload(Assignment.case))  # the page reads each one's case: load them together
     ).all()
     pending = [a for a in mine if a.state == AssignmentState.PROPOSED]
     accepted = [
@@ -412,18 +413,14 @@ def caseload():
             ),
         )
     ).all()
-    counts = dict(
-        db.session.execute(
-            sa.select(Case.state, sa.func.count()).where(visible_to(me)).group_by(Case.state)
-        ).all()
-    )
+    total = visibility.bounded_total(me)
     now = utcnow()
     return render_template(
         "experts/caseload.html",
         pending=pending,
         accepted=accepted,
         questions=questions,
-        counts=counts,
+        total=total,
         now=now,
         today=date.today(),
     )

@@ -88,14 +88,17 @@ class CorrectionFields:
     basis = TextAreaField(_l("Corrected basis"), validators=[Optional(), Length(max=4000)])
 
 
+OBJECTION_DECISIONS = {
+    "dismissed": _l("Dismissed: publish as notified"),
+    "upheld_corrected": _l("Upheld in part: correct and publish"),
+    "upheld_withdrawn": _l("Upheld: do not list"),
+}
+
+
 class ObjectionDecisionForm(CorrectionFields, FlaskForm):
     decision = RadioField(
         _l("Decision on the objection"),
-        choices=[
-            SelectChoice("dismissed", _l("Dismissed: publish as notified")),
-            SelectChoice("upheld_corrected", _l("Upheld in part: correct and publish")),
-            SelectChoice("upheld_withdrawn", _l("Upheld: do not list")),
-        ],
+        choices=[SelectChoice(value, label) for value, label in OBJECTION_DECISIONS.items()],
         validators=[InputRequired(_l("Choose how the objection is decided."))],
     )
     reasons = TextAreaField(

@@ -50,6 +50,15 @@ TEXTS.update(
         "registry.removed": _l("%(name)s was removed from the list of infringers."),
     }
 )
+NOTICE_CODES = (
+    "registry.notified",
+    "registry.objected",
+    "registry.objection_decided",
+    "registry.published",
+    "registry.repair_applied",
+    "registry.repair_decided",
+    "registry.removed",
+)
 
 
 # ---- periods (DESIGN §7) -------------------------------------------------------------------
@@ -137,7 +146,7 @@ def _reasons(text, what=None) -> str:
 
 
 def _params(entry: Entry) -> dict:
-    return {"name": entry.entity_name}
+    return {"name": entry.entity_name, "entry": entry.id}
 
 
 # ---- the lifecycle ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from odr.core.web import send_stored
 from odr.extensions import db
 from odr.registry import exports, findings, operations, public
 from odr.registry.forms import (
+    OBJECTION_DECISIONS,
     CorrectionForm,
     ExportForm,
     FindingForm,
@@ -197,6 +198,7 @@ def manage(entry_id):
         correction_form=CorrectionForm(),
         repair_form=RepairForm(),
         repair_decision_form=RepairDecisionForm(),
+        objection_decisions=OBJECTION_DECISIONS,
     )
 
 
@@ -489,12 +491,22 @@ def case_panel(case, user):
     return "registry/_case_panel.html", {"listed": listed, "last_day": public.last_day}
 
 
+def _notice_link(note, user):
+    """A notice about an entry opens the entry's page (the officer's desk or the entity's notice)."""
+    entry_id = (note.params or {}).get("entry")
+    return url_for("registry.manage", entry_id=entry_id) if entry_id else None
+
+
 def init_app(app):
     from odr.cases import panels
     from odr.registry import labels
 
     labels.register()
     panels.register(case_panel)
+    from odr.notifications import links
+
+    for code in operations.NOTICE_CODES:
+        links.register(code, _notice_link)
     app.register_blueprint(bp)
 
     app.jinja_env.globals["registry_last_day"] = public.last_day
