@@ -1,7 +1,7 @@
 """The legal calendar: the rest-day table, seeded from chinesecalendar; late duties marked
 
 Revision ID: 7a1c0e5d2b90
-Revises: 5f53cd86294f
+Revises: a304a9194270
 Create Date: 2026-12-01 16:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a1c0e5d2b90'
-down_revision = '5f53cd86294f'
+down_revision = 'a304a9194270'
 branch_labels = None
 depends_on = None
 
