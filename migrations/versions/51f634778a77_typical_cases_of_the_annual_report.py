@@ -1,7 +1,7 @@
 """Typical cases of the annual report
 
 Revision ID: 51f634778a77
-Revises: a304a9194270
+Revises: 7a1c0e5d2b90
 Create Date: 2026-12-01 16:44:11.820784
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '51f634778a77'
-down_revision = 'a304a9194270'
+down_revision = '7a1c0e5d2b90'
 branch_labels = None
 depends_on = None
 
