@@ -27,9 +27,11 @@ from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
     panel,
 )
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
+from tests.registry_support import entity, officer  # noqa: F401  (list-of-infringers fixtures)
 from tests.room_support import mediation, room_limits  # noqa: F401  (a case in mediation with its rooms)
+from tests.stats_support import stats_data  # noqa: F401  (the statistics' data set)
 
-PASSWORD = "Secret-2026"
+PASSWORD = "Secret-Wuzhou-2026"  # passes the password policy (odr.accounts.passwords)
 
 
 def _reset_database(engine):
@@ -122,9 +124,14 @@ class Client(FlaskClient):
         return response
 
     def login(self, user):
+        """Sign USER in: a server-side session, and its token in this client's session cookie."""
+        from odr.accounts.sessions import token_for_test
+
+        token = token_for_test(user)
         with self.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["sid"] = token
         return self
 
 

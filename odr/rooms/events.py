@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from odr.accounts import sessions
 from odr.core.db import reading
 from odr.extensions import db, socketio
 from odr.rooms import operations, payloads, presence, ratelimits
@@ -100,6 +101,8 @@ def on_connect(auth=None):
         return False  # refused: no valid login session
     if not ratelimits.allow("connect", user_id):
         raise ConnectionRefusedError(_("You are connecting too often. Please wait a moment."))
+    if not sessions.socket_connected(request.sid):
+        return False  # the login session ended meanwhile
     with _joined_lock:
         _joined[request.sid] = set()
     join_room(f"user:{current_user.id}")  # the user's own channel: notifications reach every open page
@@ -108,6 +111,9 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
+    with current_app.app_context():
+        sessions.socket_disconnected(request.sid)
+        db.session.remove()
     with _joined_lock:
         rooms = _joined.pop(request.sid, set())
     if not rooms:
