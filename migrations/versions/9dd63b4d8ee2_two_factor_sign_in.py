@@ -1,7 +1,7 @@
 """two-factor sign-in
 
 Revision ID: 9dd63b4d8ee2
-Revises: a304a9194270
+Revises: 51f634778a77
 Create Date: 2026-12-01 16:59:55.245944
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9dd63b4d8ee2'
-down_revision = 'a304a9194270'
+down_revision = '51f634778a77'
 branch_labels = None
 depends_on = None
 
