@@ -110,8 +110,8 @@ def case_panel(case, user):
             SurveyInvitation.case_id == case.id, SurveyInvitation.party_id == party.id
         )
     )
-    if invitation is None:
-        return None
+    if invitation is None or invitation.user_id != user.id:
+        return None  # the survey asks the party's own account, not the agent acting for it
     return "survey/_case_panel.html", {"invitation": invitation, "open": invitation.is_open(utcnow())}
 
 
