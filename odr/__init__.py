@@ -124,6 +124,9 @@ def register_blueprints(app):
     _arbitration_desk.init_app(app)
     from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
+    from odr.policies.views import bp as policies_bp
+
+    app.register_blueprint(policies_bp)
 
     app.register_blueprint(identity_bp)
     app.register_blueprint(attorneys_bp)

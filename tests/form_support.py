@@ -109,7 +109,9 @@ def find_form(html: str, action: str | None = None, testid: str | None = None) -
     """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID)."""
     found = []
     for form in forms(html):
-        if action is not None and not form.action.split("?")[0].endswith(action):
+        if action == "" and form.action:  # the form that posts back to its own page
+            continue
+        if action and not form.action.split("?")[0].endswith(action):
             continue
         if testid is not None:
             ids = [form.attrs.get("data-testid")] + [b[3].get("data-testid") for b in form.buttons]

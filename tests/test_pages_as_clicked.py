@@ -330,3 +330,40 @@ def test_the_case_page_shows_where_the_case_stands_and_a_readable_timeline(
     people = make_client(claimant).get(f"/cases/{effective.case_id}?timeline=people").get_data(as_text=True)
     people = people.split('data-testid="timeline"')[1].split("</ul>\n    </div>")[0]
     assert "The platform" not in people and "A time limit" not in people and "黄调解员" in people
+
+
+def test_registration_records_the_terms_and_notice_versions_accepted(db, client):
+    from odr.accounts.models import User
+    from odr.core.identifiers import uscc_check_char
+    from odr.policies.models import PolicyAcceptance
+    from odr.policies.operations import VERSIONS
+
+    page = client.get("/register").get_data(as_text=True)
+    assert 'href="/terms"' in page and 'href="/privacy"' in page
+    for path, words in (("/terms", "调解以双方自愿为前提"), ("/privacy", "个人信息保护法")):
+        assert words in client.get(path, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    for path, words in (("/terms", "Mediation is voluntary"), ("/privacy", "Your rights")):
+        client.set_cookie("odr_lang", "en")
+        assert words in client.get(path).get_data(as_text=True)
+    code = "91450400MA5KC1X2P"
+    code += uscc_check_char(code)
+    response = submit(
+        client,
+        "/register",
+        action="",
+        values={
+            "party_kind": "company",
+            "name": "梧州某茶叶科技有限公司",
+            "credit_code": code,
+            "contact_name": "陈经理",
+            "phone": "13812340000",
+            "email": "tea-tech@example.com",
+            "password": "Green-Leaf-Brew-2026",
+            "confirm": "Green-Leaf-Brew-2026",
+            "accept_terms": "y",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "tea-tech@example.com"))
+    rows = db.session.scalars(sa.select(PolicyAcceptance).where(PolicyAcceptance.user_id == user.id)).all()
+    assert {(r.document, r.version) for r in rows} == set(VERSIONS.items())

@@ -21,7 +21,9 @@ from odr.accounts.forms import (
 from odr.accounts.models import User
 from odr.audit.operations import record
 from odr.core.db import utcnow
+from odr.core.web import client_ip
 from odr.extensions import db, limiter
+from odr.policies import operations as policies
 
 bp = Blueprint("accounts", __name__)
 
@@ -308,6 +310,7 @@ def register():
             credit_code=form.credit_code.data,
             contact_name=form.contact_name.data,
         )
+        policies.accept_current(user, client_ip())  # the terms and notice versions the box agreed to
         claimed = False
         if invitation:
             try:
