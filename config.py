@@ -73,8 +73,16 @@ class Config:
         self.ARGON2_TIME_COST = int(_env("ARGON2_TIME_COST", 3))
         self.ARGON2_MEMORY_COST = int(_env("ARGON2_MEMORY_COST", 65536))
         self.ARGON2_PARALLELISM = int(_env("ARGON2_PARALLELISM", 4))
-        self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
-        self.LOGIN_LOCKOUT = timedelta(minutes=int(_env("LOGIN_LOCKOUT_MINUTES", 15)))
+        # Failed sign-ins slow down further tries (never lock an account): after this many failures
+        # for one e-mail from one address, from one address, or for one e-mail from anywhere.
+        self.LOGIN_FREE_FAILURES = {
+            "account_and_address": int(_env("LOGIN_FREE_FAILURES_ACCOUNT_ADDRESS", 3)),
+            "address": int(_env("LOGIN_FREE_FAILURES_ADDRESS", 10)),
+            "account": int(_env("LOGIN_FREE_FAILURES_ACCOUNT", 20)),
+        }
+        self.LOGIN_FAILURE_WINDOW = timedelta(minutes=int(_env("LOGIN_FAILURE_WINDOW_MINUTES", 15)))
+        self.LOGIN_MAX_DELAY_SECONDS = int(_env("LOGIN_MAX_DELAY_SECONDS", 300))
+        self.PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", 60))
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -31,7 +31,7 @@ from tests.registry_support import entity, officer  # noqa: F401  (list-of-infri
 from tests.room_support import mediation, room_limits  # noqa: F401  (a case in mediation with its rooms)
 from tests.stats_support import stats_data  # noqa: F401  (the statistics' data set)
 
-PASSWORD = "Secret-2026"
+PASSWORD = "Secret-Wuzhou-2026"  # passes the password policy (odr.accounts.passwords)
 
 
 def _reset_database(engine):

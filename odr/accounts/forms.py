@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from odr.accounts.models import STAFF_ROLES, Locale, Organisation, OrgKind, PartyKind, Role
 from odr.accounts.operations import email_taken
+from odr.accounts.passwords import policy
 from odr.core import forms as v
 from odr.extensions import db
 
@@ -62,7 +63,7 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=200), policy("email", "name")]
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -94,7 +95,24 @@ class RegisterForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), policy()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords do not match."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), policy()]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -121,7 +139,7 @@ class StaffUserForm(FlaskForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200), policy("email", "name")]
     )
     locale = SelectField(_l("Preferred language"), choices=Locale.choices(), default=Locale.ZH_CN.value)
 

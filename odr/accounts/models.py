@@ -114,6 +114,8 @@ class User(UserMixin, db.Model):
     # per number, so a second claim on it is a conflict for the clerk.
     verified_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set at sign-in when the password no longer passes the policy: the user is asked to change it.
+    password_change_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -73,6 +73,7 @@ def change_password(user: User, new_password: str, *, keep=None):
     from odr.accounts import sessions
 
     user.password_hash = hash_password(new_password)
+    user.password_change_required = False
     record("password_changed", user, actor=user)
     sessions.end_all(user, "password_changed", actor=user, keep=keep)
     if keep is not None:

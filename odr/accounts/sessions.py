@@ -383,6 +383,40 @@ def log_attempt(email: str, user: User | None, succeeded: bool):
     )
 
 
+def wait_before_trying(email: str, ip: str | None) -> int:
+    """Seconds this address must wait before trying EMAIL again (0: it may try now).
+
+    Failures slow down further tries, doubling the pause, per e-mail from one address, per address
+    and per e-mail from anywhere, each after a few free failures; a success clears its count. The
+    account is never locked, and an e-mail that has no account is treated the same."""
+    cfg = current_app.config
+    now = utcnow()
+    email = (email or "").strip().lower()[:254]
+    keys = {
+        "account_and_address": (SignInAttempt.email == email, SignInAttempt.ip == ip),
+        "address": (SignInAttempt.ip == ip,),
+        "account": (SignInAttempt.email == email,),
+    }
+    wait = 0
+    for key, conditions in keys.items():
+        since = now - cfg["LOGIN_FAILURE_WINDOW"]
+        last_success = db.session.scalar(
+            sa.select(sa.func.max(SignInAttempt.at)).where(SignInAttempt.succeeded.is_(True), *conditions)
+        )
+        if last_success is not None and last_success > since:
+            since = last_success
+        count, last = db.session.execute(
+            sa.select(sa.func.count(), sa.func.max(SignInAttempt.at)).where(
+                SignInAttempt.succeeded.is_(False), SignInAttempt.at > since, *conditions
+            )
+        ).one()
+        free = cfg["LOGIN_FREE_FAILURES"][key]
+        if count >= free and last is not None:
+            pause = min(2 ** (count - free + 1), cfg["LOGIN_MAX_DELAY_SECONDS"])
+            wait = max(wait, int((last + timedelta(seconds=pause) - now).total_seconds() + 0.999))
+    return max(wait, 0)
+
+
 def recent_attempts(user: User, limit: int = 10) -> list[SignInAttempt]:
     return db.session.scalars(
         sa.select(SignInAttempt)

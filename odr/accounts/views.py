@@ -6,9 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from odr.accounts import operations, sessions
+from odr.accounts import operations, recovery, sessions
 from odr.accounts.auth import LoginOutcome, authenticate, check_password
-from odr.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from odr.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from odr.audit.operations import record
 from odr.extensions import db, limiter
 
@@ -31,6 +37,16 @@ def login():
         return redirect(url_for("cases.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = sessions.wait_before_trying(form.email.data, request.remote_addr)
+        if wait:
+            flash(
+                _(
+                    "Too many failed sign-ins. Wait %(seconds)d seconds before trying again.",
+                    seconds=wait,
+                ),
+                "danger",
+            )
+            return render_template("accounts/login.html", form=form), 429
         outcome, user = authenticate(form.email.data, form.password.data)
         sessions.log_attempt(form.email.data, user, outcome is LoginOutcome.OK)
         if outcome is LoginOutcome.OK:
@@ -40,17 +56,8 @@ def login():
             record("signed_in", user, actor=user, details={"ip": request.remote_addr})
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
-        db.session.commit()  # keep the failure count, any lock and the sign-in log
-        if outcome is LoginOutcome.LOCKED:
-            minutes = int(current_app.config["LOGIN_LOCKOUT"].total_seconds() // 60)
-            flash(
-                _(
-                    "Too many failed attempts: this account is locked for %(minutes)d minutes.",
-                    minutes=minutes,
-                ),
-                "danger",
-            )
-        elif outcome is LoginOutcome.INACTIVE:
+        db.session.commit()  # keep the sign-in log
+        if outcome is LoginOutcome.INACTIVE:
             flash(_("This account has been suspended. Please contact the mediation centre."), "danger")
         else:
             flash(_("The e-mail or password is not correct."), "danger")
@@ -66,6 +73,76 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.index"))
+
+
+# Pages a user whose password must change may still open.
+OPEN_WHILE_CHANGING = {
+    "accounts.account",
+    "accounts.logout",
+    "accounts.end_session",
+    "accounts.end_all_sessions",
+    "core.switch_language",
+    "static",
+}
+
+
+@bp.before_app_request
+def ask_to_change_a_weak_password():
+    """An account whose password no longer passes the policy changes it before anything else."""
+    if request.endpoint in OPEN_WHILE_CHANGING or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.password_change_required:
+        flash(
+            _(
+                "Your password is too easy to guess under the platform's password rules. Choose a new one"
+                " to continue."
+            ),
+            "warning",
+        )
+        return redirect(url_for("accounts.account"))
+    return None
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data, request.remote_addr)
+        db.session.commit()
+        # The same answer whether or not an account uses the address.
+        flash(
+            _(
+                "If an account uses %(email)s, a link to choose a new password is on its way there. It"
+                " works once, for %(minutes)d minutes.",
+                email=form.email.data,
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        reset = recovery.find_reset(token)
+    except recovery.ResetError as error:
+        return render_template("accounts/reset.html", error=str(error)), 410
+    form = ResetPasswordForm()
+    form.password_user_inputs = [reset.user.email, reset.user.name]
+    if form.validate_on_submit():
+        recovery.reset_password(reset, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.pop("sid", None)
+        flash(
+            _("Your password has been changed and every session ended. Sign in with the new password."),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, user=reset.user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -124,6 +201,7 @@ def register():
 @login_required
 def account():
     form = ChangePasswordForm()
+    form.password_user_inputs = [current_user.email, current_user.name]
     if form.validate_on_submit():
         if not check_password(current_user, form.current.data):
             form.current.errors.append(_("The current password is not correct."))

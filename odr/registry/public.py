@@ -133,6 +133,27 @@ def listed_entries_for(credit_code=None, id_number=None) -> list[Entry]:
     ).all()
 
 
+def listed_among(parties) -> set[int]:
+    """The ids of those of PARTIES (case parties) whose entity is on the list now, in one query."""
+    from odr.registry.findings import id_hash
+
+    codes = {normalise(p.credit_code): p.id for p in parties if p.credit_code}
+    hashes = {id_hash(p.id_number): p.id for p in parties if p.id_number}
+    if not codes and not hashes:
+        return set()
+    rows = db.session.execute(
+        sa.select(Entry.credit_code, Entry.id_number_hash).where(
+            Entry.state.in_(PUBLIC_STATES),
+            sa.or_(Entry.credit_code.in_(list(codes)), Entry.id_number_hash.in_(list(hashes))),
+        )
+    ).all()
+    found = set()
+    for code, hashed in rows:
+        found |= {p.id for p in parties if (code and p.credit_code and normalise(p.credit_code) == code)}
+        found |= {p.id for p in parties if (hashed and p.id_number and id_hash(p.id_number) == hashed)}
+    return found
+
+
 def counts_by_period(start: date, end: date) -> dict:
     """The list's figures for statistics and the annual report, for the days START to END (Beijing):
     entries published, objections lodged, entries removed after credit repair and at expiry in the

@@ -515,3 +515,10 @@ def init_app(app):
     def listed_on_registry(case):
         """Whether a party of CASE is on the list of infringers (the clerk's intake queue)."""
         return bool(listed_parties(case))
+
+    @app.template_global()
+    def listed_cases(cases) -> set[int]:
+        """The ids of those of CASES a party of which is on the list: one query for a whole list."""
+        cases = list(cases)
+        listed = public.listed_among([p for c in cases for p in c.parties])
+        return {c.id for c in cases if any(p.id in listed for p in c.parties)}
