@@ -146,7 +146,7 @@ class Config:
         self.COURT_ACCEPTANCE_DAYS = int(_env("COURT_ACCEPTANCE_DAYS", 3))
         self.COURT_DECISION_DAYS = int(_env("COURT_DECISION_DAYS", 15))
         self.COURT_EXTENSION_DAYS = int(_env("COURT_EXTENSION_DAYS", 10))
-        self.ENFORCEMENT_WINDOW_DAYS = int(_env("ENFORCEMENT_WINDOW_DAYS", 730))
+        self.ENFORCEMENT_WINDOW_YEARS = int(_env("ENFORCEMENT_WINDOW_YEARS", 2))
         # IP types, and claim amounts from which, an intermediate court hears the dispute.
         self.COURT_INTERMEDIATE_IP_TYPES = _env(
             "COURT_INTERMEDIATE_IP_TYPES",
