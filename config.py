@@ -17,6 +17,11 @@ def _env(name, default=None):
     return default if value in (None, "") else value
 
 
+def _roles(value):
+    """A comma-separated list of role names ("admin,court_liaison"); "none" or empty for none."""
+    return [r.strip() for r in (value or "").split(",") if r.strip() and r.strip() != "none"]
+
+
 def _non_negative(name, default):
     value = _env(name, default)
     try:
@@ -89,6 +94,8 @@ class Config:
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=int(_env("LOGIN_FAILURE_WINDOW_MINUTES", 15)))
         self.LOGIN_MAX_DELAY_SECONDS = int(_env("LOGIN_MAX_DELAY_SECONDS", 300))
         self.PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", 60))
+        # Roles that must sign in with a second factor (TOTP); off in the development demo.
+        self.TWO_FACTOR_REQUIRED_ROLES = _roles(_env("TWO_FACTOR_REQUIRED_ROLES", ""))
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -152,7 +159,7 @@ class Config:
         self.COURT_ACCEPTANCE_DAYS = int(_env("COURT_ACCEPTANCE_DAYS", 3))
         self.COURT_DECISION_DAYS = int(_env("COURT_DECISION_DAYS", 15))
         self.COURT_EXTENSION_DAYS = int(_env("COURT_EXTENSION_DAYS", 10))
-        self.ENFORCEMENT_WINDOW_DAYS = int(_env("ENFORCEMENT_WINDOW_DAYS", 730))
+        self.ENFORCEMENT_WINDOW_YEARS = int(_env("ENFORCEMENT_WINDOW_YEARS", 2))
         # IP types, and claim amounts from which, an intermediate court hears the dispute.
         self.COURT_INTERMEDIATE_IP_TYPES = _env(
             "COURT_INTERMEDIATE_IP_TYPES",
@@ -209,6 +216,7 @@ class Production(Config):
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
             )
+        self.TWO_FACTOR_REQUIRED_ROLES = _roles(_env("TWO_FACTOR_REQUIRED_ROLES", "admin,court_liaison"))
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "1") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.HSTS_SECONDS = _non_negative("HSTS_SECONDS", 365 * 24 * 3600)

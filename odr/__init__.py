@@ -103,11 +103,13 @@ def register_blueprints(app):
     app.register_blueprint(court_bp)
     agreement_access.init_app(app)
     from odr.deadlines import escalation, extending  # noqa: F401  (escalation texts; proposals lapse)
+    from odr.deadlines.restday_views import bp as restdays_bp
     from odr.deadlines.views import bp as deadlines_bp
     from odr.handover import operations as _handover  # noqa: F401  (packages follow the case workflow)
     from odr.handover.views import bp as handover_bp
 
     app.register_blueprint(deadlines_bp)
+    app.register_blueprint(restdays_bp)
     app.register_blueprint(handover_bp)
     from odr.evidence import labels as _evidence_labels  # noqa: F401  (timeline labels)
     from odr.evidence.views import bp as evidence_bp
@@ -129,9 +131,11 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
+    from odr.stats.report_views import bp as reports_bp
     from odr.stats.views import bp as stats_bp
 
     app.register_blueprint(stats_bp)
+    app.register_blueprint(reports_bp)
     from odr.registry import views as registry_views
 
     registry_views.init_app(app)
@@ -139,8 +143,10 @@ def register_blueprints(app):
 
 def register_template_helpers(app):
     from odr.core import templating
+    from odr.deadlines import display
 
     templating.init_app(app)
+    display.init_app(app)
 
 
 def register_error_handlers(app):

@@ -14,6 +14,7 @@ from odr.audit.operations import verify_chain
 from odr.cases import operations
 from odr.cases.models import Answer, Case, CaseState, Invitation, Track
 from odr.core.db import utcnow
+from odr.core.timeutil import SHANGHAI
 from tests.conftest import respondent_data, valid_uscc
 
 EN = {"Accept-Language": "en"}
@@ -143,7 +144,13 @@ def test_accept_numbers_and_triages(client, db, make_case, clerk, respondent):
     assert case.state == CaseState.AWAITING_RESPONDENT
     assert re.fullmatch(r"WZIP-\d{4}-\d{6}", case.number)
     assert case.track == Track.SIMPLE and case.triage_reasons == []
-    assert case.respondent_due_at - case.accepted_at == timedelta(days=7)
+    # 7 days, the day of acceptance not counted, to 24:00 Beijing of a working day (art. 85)
+    from odr.deadlines.calendar import last_day_of, load, local_day
+
+    last = last_day_of(case.respondent_due_at)
+    assert case.respondent_due_at.astimezone(SHANGHAI).strftime("%H:%M") == "00:00"
+    assert (last - local_day(case.accepted_at)).days >= 7
+    assert not load(last.year, last.year).is_rest_day(last)
     # The respondent's existing account (same credit code) now has the case.
     assert case.respondents[0].user_id == respondent.id
 

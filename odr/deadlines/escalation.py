@@ -68,6 +68,7 @@ ESCALATE: dict[DeadlineKind, tuple[str, ...]] = {
     DeadlineKind.RESPONDENT_ANSWER: ("clerks",),
     DeadlineKind.EXPERT_ANSWER: ("clerks",),
     DeadlineKind.MEDIATION_PERIOD: ("clerks", "mediators"),
+    DeadlineKind.INVESTIGATOR_NOTICE: ("clerks",),
 }
 
 NOTHING_DONE = "nothing to do"
