@@ -267,11 +267,18 @@ def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
             confirm=False,
             judge_name="黄法官",
             ruling_number="（2026）桂0403民特89号",
-            grounds=["not_suitable"],
-            explanation="协议第三条约定确认商标无效，超出司法确认范围。",
+            grounds=["not_suitable", "involuntary"],
+            explanation="协议第三条约定确认商标无效，超出司法确认范围；被申请人称签署时受到胁迫。",
         )
     assert effective.state == AgreementState.REJECTED
-    assert "超出司法确认范围" in text_of(application.ruling_pdf_sha256)
+    ruling = "".join(text_of(application.ruling_pdf_sha256).split())
+    assert "超出司法确认范围" in ruling
+    # Each ground with its basis (SPC interpretation art. 358), voluntariness among them.
+    assert (
+        "违反自愿原则（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十八条第四项）"
+        in ruling
+    )
+    assert "第三百五十八条第六项" in ruling
     case = effective.case
     assert case.state == CaseState.SETTLED
     with freeze_time(T0 + timedelta(days=4)):

@@ -422,7 +422,10 @@ def ruling_data(application: ConfirmationApplication) -> dict:
             {"title": c["title"], "text": c["text"]}
             for c in documents.rendered_clauses(case, agreement.final_version.content)
         ],
-        "grounds": [RejectionGround(g).zh for g in application.rejection_grounds or []],
+        "grounds": [
+            f"{RejectionGround(g).zh}（{RejectionGround(g).basis_zh}）"
+            for g in application.rejection_grounds or []
+        ],
         "explanation": application.rejection_explanation or "",
         "officer_name": application.judge_name or "",
         "clerk_name": None,

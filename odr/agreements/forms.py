@@ -133,7 +133,13 @@ class DecisionForm(FlaskForm):
         _l("Judge who made the ruling"),
         validators=[InputRequired(_l("Enter the name of the judge who made the ruling.")), Length(max=100)],
     )
-    grounds = MultiCheckboxField(_l("Statutory grounds for rejecting"), choices=RejectionGround.choices())
+    grounds = MultiCheckboxField(
+        _l("Statutory grounds for rejecting"),
+        choices=[
+            SelectChoice(g.value, _l("%(ground)s (%(basis)s)", ground=g.label, basis=g.basis))
+            for g in RejectionGround
+        ],
+    )
     explanation = TextAreaField(_l("Explanation of the grounds"), validators=[Optional(), Length(max=10000)])
 
 
