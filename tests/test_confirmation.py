@@ -85,6 +85,64 @@ def test_court_selection_rule(db, in_mediation, courts, make_org):
     ]
 
 
+def test_the_subject_matter_connects_a_court_and_unconnected_courts_are_never_offered(
+    db, in_mediation, courts, mediation_org
+):
+    case = in_mediation["case"]
+    case.subject_matter_place = "梧州市岑溪市南渡镇某仓库"
+    options = competence.competent_courts(case)
+    assert [(o.court, o.basis) for o in options] == [
+        (courts["wanxiu"], CourtBasis.MEDIATION_ORGANISATION),
+        (courts["cenxi"], CourtBasis.SUBJECT_MATTER),
+    ]
+    # Nothing on file points at a court on the platform: none is proposed, least of all every court.
+    case.subject_matter_place = "南宁市青秀区某仓库"
+    mediation_org.region, mediation_org.address = "广西壮族自治区南宁市", "南宁市青秀区民族大道1号"
+    for party in case.parties:
+        party.address = None
+    assert competence.competent_courts(case) == []
+
+
+def test_the_clerk_names_the_court_when_none_is_connected(
+    client, db, effective, claimant, clerk, courts, mediation_org
+):
+    case = effective.case
+    mediation_org.region, mediation_org.address = "广西壮族自治区南宁市", "南宁市青秀区民族大道1号"
+    for party in case.parties:
+        party.address = None
+    EN = {"Accept-Language": "en"}
+    with freeze_time(T0 + timedelta(days=1)):
+        page = client.login(claimant).get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
+        assert "No court on the platform is connected to this dispute" in page
+        assert courts["wanxiu"].name not in page and courts["cenxi"].name not in page
+        # A party cannot name the court; the clerk must give a reason.
+        client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": "x"},
+        )
+        assert case.named_court is None
+        client.login(clerk)
+        assert "Name the competent court" in client.get(f"/cases/{case.id}", headers=EN).get_data(
+            as_text=True
+        )
+        refused = client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": " "},
+            headers=EN,
+            follow_redirects=True,
+        )
+        assert "Say why this court is competent" in refused.get_data(as_text=True)
+        client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": "被申请人实际经营地在岑溪市"},
+        )
+    db.session.expire_all()
+    assert case.named_court == courts["cenxi"]
+    assert [(o.court, o.basis, o.detail) for o in competence.competent_courts(case)] == [
+        (courts["cenxi"], CourtBasis.NAMED_BY_CLERK, "被申请人实际经营地在岑溪市")
+    ]
+
+
 def test_an_incompetent_court_is_refused(db, effective, claimant, courts):
     with freeze_time(T0 + timedelta(days=1)), pytest.raises(AgreementError, match="not competent"):
         confirmation.apply_for_confirmation(
