@@ -1,4 +1,5 @@
-"""Where the subject matter is, and the court the clerk names when the rule connects none
+"""Where the subject matter is, the court the clerk names when the rule connects none, and the
+service of an arbitration on the respondent
 
 Revision ID: 8b2d4f6a1c3e
 Revises: 7a1c0e5d2b90
@@ -24,9 +25,20 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f('fk_cases_named_court_id_organisations'), 'organisations', ['named_court_id'], ['id']
         )
+    with op.batch_alter_table('arbitration_cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('served_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('service_method', sa.String(length=40), nullable=True))
+    # Applications accepted before: the respondent was served at acceptance, through the platform.
+    op.execute(
+        "UPDATE arbitration_cases SET served_at = accepted_at, service_method = 'electronic' "
+        "WHERE accepted_at IS NOT NULL"
+    )
 
 
 def downgrade():
+    with op.batch_alter_table('arbitration_cases', schema=None) as batch_op:
+        batch_op.drop_column('service_method')
+        batch_op.drop_column('served_at')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_cases_named_court_id_organisations'), type_='foreignkey')
         batch_op.drop_column('named_court_reason')
