@@ -2,7 +2,7 @@
 service of an arbitration on the respondent
 
 Revision ID: 8b2d4f6a1c3e
-Revises: 7a1c0e5d2b90
+Revises: 9dd63b4d8ee2
 Create Date: 2026-12-01 17:20:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8b2d4f6a1c3e'
-down_revision = '7a1c0e5d2b90'
+down_revision = '9dd63b4d8ee2'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ the same numbers more slowly (tests/test_stats.py holds the two to each other).
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -60,6 +60,12 @@ class Filters:
 
     def without(self, dim) -> "Filters":
         return replace(self, **{dim: None})
+
+    def days(self) -> tuple[date, date]:
+        """The first and the last day of the period."""
+        y, m = divmod(self.end % 100, 12)
+        after = date(self.end // 100 + y, m + 1, 1)
+        return date(self.start // 100, self.start % 100, 1), after - timedelta(days=1)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as UTC instants (Beijing months), for tables other than the facts."""

@@ -8,12 +8,13 @@ dimension (``*``: none), so a dashboard reads a few hundred rows whatever the nu
 day counts are kept as histograms (days -> cases), so medians and percentiles stay exact.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from odr.core.db import UTCDateTime, utcnow
 from odr.extensions import db
 
 # Counted per case (0/1 flags or small counts), summed in the rollups.
@@ -125,3 +126,18 @@ class StatsState(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class TypicalCase(db.Model):
+    """A case staff chose to present in the year's report, told without names (典型案例)."""
+
+    __tablename__ = "stats_typical_cases"
+    __table_args__ = (sa.UniqueConstraint("year", "case_id", name="uq_stats_typical_cases_year_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    chosen_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

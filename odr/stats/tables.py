@@ -387,18 +387,34 @@ def training(year, org_id=0) -> Table:
     )
 
 
-def registry() -> Table | None:
-    """The infringer registry's own figures, when that part of the platform is installed."""
+REGISTRY_LABELS = {
+    "published": _l("Entries published"),
+    "under_objection": _l("Objections lodged"),
+    "repaired": _l("Removed after credit repair"),
+    "removed": _l("Removed at expiry"),
+    "on_list_at_end": _l("On the list at the end of the period"),
+}
+
+
+def registry(filters: Filters) -> Table | None:
+    """The infringer registry's figures for the period, when that part of the platform is installed."""
     try:
-        from odr.registry import stats as registry_stats
+        from odr.registry.public import counts_by_period
     except ImportError:
         return None
-    counts = registry_stats.counts()
+    start, end = filters.days()
+    counts = counts_by_period(start, end)
+    rows = [[str(label), num(counts.get(key, 0))] for key, label in REGISTRY_LABELS.items()]
     return Table(
         "registry",
         str(_l("Registry of repeat and wilful infringers")),
         [str(_l("Figure")), str(_l("Value"))],
-        [[str(label), num(value)] for label, value in counts.items()],
+        rows,
+        _chart(
+            "bar",
+            [r[0] for r in rows[:4]],
+            [{"name": str(_l("Entries")), "data": [counts.get(k, 0) for k in list(REGISTRY_LABELS)[:4]]}],
+        ),
     )
 
 
@@ -420,7 +436,7 @@ def staff_tables(filters: Filters) -> list[Table]:
         experts(filters),
         training(filters.end // 100, filters.org_id),
     ]
-    extra = registry()
+    extra = registry(filters)
     return [*tables, extra] if extra else tables
 
 
@@ -438,5 +454,5 @@ def public_tables(year: int) -> list[Table]:
         performance(f),
         survey(f),
     ]
-    extra = registry()
+    extra = registry(filters)
     return [*tables, extra] if extra else tables
