@@ -1,7 +1,7 @@
 """Indexes for the statistics dashboards: rollups looked up by organisation, dimension and value
 
 Revision ID: 7051d7822833
-Revises: 9dd63b4d8ee2
+Revises: 8b2d4f6a1c3e
 Create Date: 2026-12-01 17:06:12.752635
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7051d7822833'
-down_revision = '9dd63b4d8ee2'
+down_revision = '8b2d4f6a1c3e'
 branch_labels = None
 depends_on = None
 
