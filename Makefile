@@ -10,8 +10,11 @@ PORT ?= 5000
 
 run: deps assets translations migrate seed serve
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist); each has its own database.
+TEST_WORKERS ?= 2
+
 test: deps assets translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The fuzz test at length: FUZZ_EXAMPLES fresh random requests (default 10000) over every role's pages
 # and forms; prints how many were sent and their statuses, and fails on any server error.

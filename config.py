@@ -17,6 +17,11 @@ def _env(name, default=None):
     return default if value in (None, "") else value
 
 
+def _roles(value):
+    """A comma-separated list of role names ("admin,court_liaison"); "none" or empty for none."""
+    return [r.strip() for r in (value or "").split(",") if r.strip() and r.strip() != "none"]
+
+
 def _non_negative(name, default):
     value = _env(name, default)
     try:
@@ -48,6 +53,12 @@ class Config:
                 max_overflow=int(_env("DATABASE_MAX_OVERFLOW", 10)),
                 pool_timeout=float(_env("DATABASE_POOL_TIMEOUT", 5)),
             )
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # Settings of each PostgreSQL session. JIT compilation pays off for long reports, not
+            # for a web page's short statements: it added 0.3-1 s to plans the planner thought big.
+            self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+                "options": _env("DATABASE_SESSION_OPTIONS", "-c jit=off")
+            }
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
@@ -83,6 +94,8 @@ class Config:
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=int(_env("LOGIN_FAILURE_WINDOW_MINUTES", 15)))
         self.LOGIN_MAX_DELAY_SECONDS = int(_env("LOGIN_MAX_DELAY_SECONDS", 300))
         self.PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", 60))
+        # Roles that must sign in with a second factor (TOTP); off in the development demo.
+        self.TWO_FACTOR_REQUIRED_ROLES = _roles(_env("TWO_FACTOR_REQUIRED_ROLES", ""))
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -203,6 +216,7 @@ class Production(Config):
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
             )
+        self.TWO_FACTOR_REQUIRED_ROLES = _roles(_env("TWO_FACTOR_REQUIRED_ROLES", "admin,court_liaison"))
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "1") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.HSTS_SECONDS = _non_negative("HSTS_SECONDS", 365 * 24 * 3600)

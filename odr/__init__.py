@@ -131,9 +131,11 @@ def register_blueprints(app):
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
+    from odr.stats.report_views import bp as reports_bp
     from odr.stats.views import bp as stats_bp
 
     app.register_blueprint(stats_bp)
+    app.register_blueprint(reports_bp)
     from odr.registry import views as registry_views
 
     registry_views.init_app(app)

@@ -85,6 +85,27 @@ def stats_rebuild():
     click.echo(f"Statistics rebuilt from {cases} cases.")
 
 
+report_cli = AppGroup("report", help="Reports.")
+odr_cli.add_command(report_cli)
+
+
+@report_cli.command("annual")
+@click.argument("year", type=int)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Where to write the PDF.")
+def report_annual(year, output):
+    """Write YEAR's IP protection report (Chinese PDF), from the statistics' rollups."""
+    from odr.stats import report
+    from odr.stats.facts import refresh
+
+    refresh()  # fold in what happened since the scheduler's last tick
+    db.session.commit()
+    path = output or f"ip-protection-report-{year}.pdf"
+    data = report.render(year)
+    with open(path, "wb") as out:
+        out.write(data)
+    click.echo(f"{path}: {len(data)} bytes")
+
+
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")
 odr_cli.add_command(audit_cli)
 

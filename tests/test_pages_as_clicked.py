@@ -311,3 +311,22 @@ def test_the_arbitration_commissions_clerk_has_an_arbitration_desk(db, make_clie
         assert desk.get(counter).status_code == 200
     assert make_client(clerk).get("/arbitrations").status_code == 403
     assert 'href="/arbitrations"' not in make_client(clerk).get("/dashboard").get_data(as_text=True)
+
+
+def test_the_case_page_shows_where_the_case_stands_and_a_readable_timeline(
+    db, effective, claimant, respondent, courts, liaison, make_client
+):
+    confirmed(effective, claimant, respondent, courts, liaison)
+    with freeze_time(T0 + timedelta(days=4)):
+        page = make_client(claimant).get(f"/cases/{effective.case_id}").get_data(as_text=True)
+    steps = re.findall(r'data-step="(\w+)" data-status="(\w+)"', page)
+    assert [key for key, _status in steps][:3] == ["filed", "accepted", "respondent"]
+    assert dict(steps)["enforceable"] == "done" and dict(steps)["performed"] == "current"
+    awaited = page.split('data-testid="awaited"')[1].split("</p>")[0]
+    assert "obliged party performs" in awaited and "Performance of an obligation" in awaited
+    timeline = page.split('data-testid="timeline"')[1].split("</ul>\n    </div>")[0]
+    assert "A time limit started: Respondent&#39;s answer to the invitation" in timeline
+    assert 'data-testid="platform-group"' in timeline
+    people = make_client(claimant).get(f"/cases/{effective.case_id}?timeline=people").get_data(as_text=True)
+    people = people.split('data-testid="timeline"')[1].split("</ul>\n    </div>")[0]
+    assert "The platform" not in people and "A time limit" not in people and "黄调解员" in people

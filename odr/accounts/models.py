@@ -116,6 +116,9 @@ class User(UserMixin, db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set at sign-in when the password no longer passes the policy: the user is asked to change it.
     password_change_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Two-factor sign-in (odr.accounts.twofactor): the TOTP secret, and the last time step used.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 from odr.accounts.decorators import roles_required
 from odr.accounts.forms import organisation_choices
 from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
-from odr.audit.operations import case_timeline
-from odr.cases import operations, panels, triage, visibility, workflow
+from odr.cases import operations, panels, progress, timeline, triage, visibility, workflow
 from odr.cases.forms import (
     AcceptForm,
     AnswerForm,
@@ -167,6 +166,7 @@ def new():
             dispute_kind=form.dispute_kind.data,
             industry=form.industry.data,
             place=form.place.data,
+            subject_matter_place=(form.subject_matter_place.data or "").strip() or None,
             right_number=(form.right_number.data or "").strip() or None,
             claim_amount=form.claim_amount.data,
             remedies=form.remedies.data.strip(),
@@ -219,7 +219,9 @@ def show(case_id):
         close_form=OptionalReasonForm(prefix="close"),
         terminate_form=ReasonForm(prefix="terminate"),
         refer_form=refer_form,
-        timeline=case_timeline(case.id),
+        timeline=timeline.items(case.id, people_only=request.args.get("timeline") == "people"),
+        people_only=request.args.get("timeline") == "people",
+        steps=progress.steps_for(case),
         panels=panels.for_case(case, current_user),
         triage_labels=triage.describe(case.triage_reasons),
         is_clerk=workflow.Capacity.CLERK in held,

@@ -7,7 +7,7 @@ the same numbers more slowly (tests/test_stats.py holds the two to each other).
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -60,6 +60,12 @@ class Filters:
 
     def without(self, dim) -> "Filters":
         return replace(self, **{dim: None})
+
+    def days(self) -> tuple[date, date]:
+        """The first and the last day of the period."""
+        y, m = divmod(self.end % 100, 12)
+        after = date(self.end // 100 + y, m + 1, 1)
+        return date(self.start // 100, self.start % 100, 1), after - timedelta(days=1)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as UTC instants (Beijing months), for tables other than the facts."""
@@ -249,6 +255,29 @@ def breakdown(filters: Filters, dim: str, *, source: str | None = None) -> list[
         )
     rows = [(value, Figures(_clean(NAMES, rest), {}, source)) for value, *rest in db.session.execute(query)]
     return sorted((r for r in rows if r[0] != ""), key=lambda r: (-r[1]["filed"], r[0]))
+
+
+def days_by(filters: Filters, dim: str, metric: str, *, source: str | None = None) -> dict[str, list]:
+    """The day histogram of METRIC per value of DIM: {value: [(days, cases)]}."""
+    source = source or ("rollups" if uses_rollups(filters, dim) else "facts")
+    if source == "rollups":
+        query = (
+            sa.select(StatsDays.value, StatsDays.days, sa.func.sum(StatsDays.n))
+            .where(*_rollup_where(StatsDays, filters, dim), StatsDays.metric == metric)
+            .group_by(StatsDays.value, StatsDays.days)
+        )
+    else:
+        F = StatsCaseFact
+        column, days = getattr(F, dim), getattr(F, f"days_{metric}")
+        query = (
+            sa.select(column, days, sa.func.count())
+            .where(*_fact_where(filters), days.is_not(None))
+            .group_by(column, days)
+        )
+    hist: dict[str, list] = {}
+    for value, d, n in sorted(db.session.execute(query), key=lambda r: (r[0], r[1])):
+        hist.setdefault(value, []).append((int(d), int(n)))
+    return hist
 
 
 def by_month(filters: Filters, *, source: str | None = None) -> list[tuple[int, Figures]]:

@@ -8,12 +8,13 @@ dimension (``*``: none), so a dashboard reads a few hundred rows whatever the nu
 day counts are kept as histograms (days -> cases), so medians and percentiles stay exact.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from odr.core.db import UTCDateTime, utcnow
 from odr.extensions import db
 
 # Counted per case (0/1 flags or small counts), summed in the rollups.
@@ -94,6 +95,8 @@ class StatsFactOrg(db.Model):
 
 class StatsRollup(db.Model):
     __tablename__ = "stats_rollups"
+    # Dashboards look rows up by organisation, dimension and value over a range of months.
+    __table_args__ = (sa.Index("ix_stats_rollups_lookup", "org_id", "dim", "value", "month"),)
 
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0: every organisation
@@ -108,6 +111,10 @@ class StatsDays(db.Model):
     """How many cases took DAYS to reach METRIC, per month, organisation and dimension value."""
 
     __tablename__ = "stats_days"
+    # Covering the lookup, so a period's histograms are read from the index alone.
+    __table_args__ = (
+        sa.Index("ix_stats_days_lookup", "org_id", "dim", "value", "metric", "month", "days", "n"),
+    )
 
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -125,3 +132,18 @@ class StatsState(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class TypicalCase(db.Model):
+    """A case staff chose to present in the year's report, told without names (典型案例)."""
+
+    __tablename__ = "stats_typical_cases"
+    __table_args__ = (sa.UniqueConstraint("year", "case_id", name="uq_stats_typical_cases_year_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    chosen_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
