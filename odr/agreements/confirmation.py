@@ -73,6 +73,33 @@ def _check_window(agreement: Agreement):
         )
 
 
+def name_court(case, clerk, *, court_id: int | None, reason: str):
+    """The clerk names the competent court, with a reason, when the rule connects none to the dispute."""
+    from odr.accounts.models import Organisation
+    from odr.cases.workflow import capacities
+
+    if Capacity.CLERK not in capacities(case, clerk):
+        raise AgreementError(_l("Only the clerk of the case names the competent court."))
+    if case.delegating_court is not None or competence.connected_courts(case):
+        raise AgreementError(
+            _l("The rule connects a court to this dispute; the parties apply to the court it proposes.")
+        )
+    court = db.session.get(Organisation, court_id) if court_id else None
+    if court is None or court not in competence.nameable_courts():
+        raise AgreementError(_l("Choose a court."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AgreementError(_l("Say why this court is competent; the parties and the court will see it."))
+    case.named_court = court
+    case.named_court_reason = reason[:2000]
+    record(
+        "case.court_named",
+        case,
+        actor=clerk,
+        details={"court_id": court.id, "reason": case.named_court_reason},
+    )
+
+
 def _party(agreement, user):
     party = agreement.case.party_of(user)
     if party is None:
@@ -422,7 +449,10 @@ def ruling_data(application: ConfirmationApplication) -> dict:
             {"title": c["title"], "text": c["text"]}
             for c in documents.rendered_clauses(case, agreement.final_version.content)
         ],
-        "grounds": [RejectionGround(g).zh for g in application.rejection_grounds or []],
+        "grounds": [
+            f"{RejectionGround(g).zh}（{RejectionGround(g).basis_zh}）"
+            for g in application.rejection_grounds or []
+        ],
         "explanation": application.rejection_explanation or "",
         "officer_name": application.judge_name or "",
         "clerk_name": None,

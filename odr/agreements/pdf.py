@@ -361,7 +361,11 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         ]
         story += [
             *text_paras(data.get("explanation") or "", s.body),
-            CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            CJKParagraph(
+                f"依照{CIVIL_PROCEDURE_LAW}第二百零六条，《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》"
+                "第三百五十八条规定，裁定如下：",
+                s.body,
+            ),
             CJKParagraph(f"驳回申请人{names}的司法确认申请。", s.body),
             CJKParagraph(
                 "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。", s.body
