@@ -1,7 +1,7 @@
 """The court clerk (书记员) named on the ruling
 
 Revision ID: 9c3e5a7b2d41
-Revises: 8b2d4f6a1c3e
+Revises: 7051d7822833
 Create Date: 2026-12-01 17:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c3e5a7b2d41'
-down_revision = '8b2d4f6a1c3e'
+down_revision = '7051d7822833'
 branch_labels = None
 depends_on = None
 
