@@ -25,16 +25,12 @@ def test_pending_first_then_paused_and_decided_apart(
     db, client, make_user, make_case, make_org, clerk, claimant, monkeypatch
 ):
     scenario = Scenario(make_user, make_case, clerk, claimant, make_org)
-    scenario.grow_to(10)
-    apps = sorted(
-        (
-            a
-            for c in scenario.cases
-            for a in db.session.query(ConfirmationApplication).filter_by(case_id=c.id)
-        ),
-        key=lambda a: a.id,
-    )
-    assert len(apps) == 6
+    scenario.grow_to(14)
+    every = [
+        a for c in scenario.cases for a in db.session.query(ConfirmationApplication).filter_by(case_id=c.id)
+    ]
+    apps = sorted((a for a in every if a.decision is None), key=lambda a: a.id)
+    assert len(apps) == 6 and len(every) == 8  # two were decided already
     now = utcnow()
     for n, a in enumerate(apps):  # due in 6, 5, 4... days: the last made is the most urgent
         a.acceptance_due_at = now + timedelta(days=6 - n)
@@ -48,7 +44,10 @@ def test_pending_first_then_paused_and_decided_apart(
     page = _queue(client, "/court/")
     assert _numbers(page) == [a.case.number for a in (accepted, apps[4], apps[3], apps[2], paused)]
     assert "4 waiting" not in page and "5 waiting" in page
-    assert _numbers(_queue(client, "/court/?stage=decided")) == [decided.case.number]
+    decided.decided_at = now + timedelta(minutes=1)
+    db.session.flush()
+    ruled = _numbers(_queue(client, "/court/?stage=decided"))
+    assert ruled[0] == decided.case.number and len(ruled) == 3  # the latest ruling first
     assert _numbers(_queue(client, "/court/?stage=paused")) == [paused.case.number]
     assert _numbers(_queue(client, "/court/?stage=to_accept")) == [
         a.case.number for a in (apps[4], apps[3], apps[2])

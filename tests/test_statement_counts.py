@@ -13,6 +13,7 @@ from odr.accounts.models import OrgKind, Role
 from odr.agreements import court_queue
 from odr.agreements.models import Agreement, AgreementState, AgreementVersion, ConfirmationApplication
 from odr.cases import operations as case_ops
+from odr.cases.models import CaseState
 from odr.core.db import utcnow
 from odr.experts import operations as expert_ops
 from odr.experts.models import ExpertProfile, Seat
@@ -92,7 +93,13 @@ class Scenario:
             expert_ops.accept(
                 expert_ops.propose(case, Seat.MEDIATOR, self.mediator, actor=self.clerk), self.mediator
             )
-            self._applied_for_confirmation(case)
+            application = self._applied_for_confirmation(case)
+            if k % 10 in (6, 9):  # confirmed by the court, performed: the lists show its stage
+                case.state = CaseState.SETTLED
+                application.agreement.state = (
+                    AgreementState.ENFORCEABLE if k % 10 == 6 else AgreementState.PERFORMED
+                )
+                application.decision, application.decided_at = "confirmed", utcnow()
         _db.session.flush()
 
     def _applied_for_confirmation(self, case):
@@ -114,18 +121,18 @@ class Scenario:
         _db.session.add(version)
         _db.session.flush()
         agreement.final_version_id = version.id
-        _db.session.add(
-            ConfirmationApplication(
-                agreement=agreement,
-                case=case,
-                court_id=self.court.id,
-                court_basis="mediation_organisation",
-                applicant=self.claimant,
-                facts_and_reasons="请求确认。",
-                submitted_at=now,
-                acceptance_due_at=now + timedelta(days=3),
-            )
+        application = ConfirmationApplication(
+            agreement=agreement,
+            case=case,
+            court_id=self.court.id,
+            court_basis="mediation_organisation",
+            applicant=self.claimant,
+            facts_and_reasons="请求确认。",
+            submitted_at=now,
+            acceptance_due_at=now + timedelta(days=3),
         )
+        _db.session.add(application)
+        return application
 
 
 def _statements(app, client, path):

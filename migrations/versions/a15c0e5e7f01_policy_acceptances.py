@@ -1,7 +1,7 @@
 """policy acceptances: which version of the terms and of the personal information notice each user accepted
 
 Revision ID: a15c0e5e7f01
-Revises: 9dd63b4d8ee2
+Revises: 9c3e5a7b2d41
 Create Date: 2026-12-01 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a15c0e5e7f01'
-down_revision = '9dd63b4d8ee2'
+down_revision = '9c3e5a7b2d41'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ applying for judicial confirmation, performance and enforcement; downloads of ev
 import difflib
 from types import SimpleNamespace
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,7 @@ from odr.agreements.forms import (
     ClauseTemplateForm,
     EnforcementForm,
     MaterialsForm,
+    NameCourtForm,
     ReasonForm,
     ReportForm,
     SignForm,
@@ -27,6 +29,7 @@ from odr.agreements.models import (
     Agreement,
     AgreementState,
     ClauseTemplate,
+    ConfirmationApplication,
     EnforcementApplication,
 )
 from odr.agreements.operations import DraftInvalid
@@ -133,6 +136,16 @@ def case_panel(case, user):
             if options:
                 form.court_id.data = options[0].court.id
             context.update(apply_form=form, court_options=options)
+    if (
+        Capacity.CLERK in held
+        and agreement.state == AgreementState.EFFECTIVE
+        and not competence.competent_courts(case)
+    ):
+        name_form = NameCourtForm(prefix="court")
+        name_form.court_id.choices = [
+            SelectChoice(c.id, c.display_name(current_locale())) for c in competence.nameable_courts()
+        ]
+        context.update(name_court_form=name_form)
     return "agreements/_case_panel.html", context
 
 
@@ -174,6 +187,39 @@ def agreement_stage(case):
         if application is None or application.decision != "confirmed":
             label = state.label
     return SimpleNamespace(value=state.value, label=label)
+
+
+@bp.app_template_global()
+def agreement_stages(cases) -> dict:
+    """agreement_stage of each of CASES, by case id, in two queries for a whole list of cases."""
+    settled = [c.id for c in cases if c.state in (CaseState.SETTLED, CaseState.CLOSED)]
+    if not settled:
+        return {}
+    current = {}
+    for agreement in db.session.scalars(
+        sa.select(Agreement)
+        .where(Agreement.case_id.in_(settled), Agreement.state != AgreementState.ABANDONED)
+        .order_by(Agreement.id)
+    ):
+        current[agreement.case_id] = agreement  # the newest not abandoned, as current_agreement()
+    shown = {case_id: a for case_id, a in current.items() if a.state in _STAGES_SHOWN}
+    performed = [a.id for a in shown.values() if a.state == AgreementState.PERFORMED]
+    decisions = {}
+    if performed:
+        for agreement_id, decision in db.session.execute(
+            sa.select(ConfirmationApplication.agreement_id, ConfirmationApplication.decision)
+            .where(ConfirmationApplication.agreement_id.in_(performed))
+            .order_by(ConfirmationApplication.id)
+        ):
+            decisions[agreement_id] = decision  # the latest application's, as latest_application()
+    stages = {}
+    for case_id, agreement in shown.items():
+        state = agreement.state
+        label = _STAGE_LABELS.get(state, state.label)
+        if state == AgreementState.PERFORMED and decisions.get(agreement.id) != "confirmed":
+            label = state.label
+        stages[case_id] = SimpleNamespace(value=state.value, label=label)
+    return stages
 
 
 # Drafting ------------------------------------------------------------------------------------------
