@@ -183,12 +183,19 @@ class Load:
 
             headers = {"Cookie": cookie} if cookie else {}
             async with sem:
-                await client.connect(
-                    self.bases[n % len(self.bases)],
-                    headers=headers,
-                    transports=["websocket"],
-                    wait_timeout=60,
-                )
+                for attempt in range(5):  # refused (busy): try again, as the page does
+                    try:
+                        await client.connect(
+                            self.bases[n % len(self.bases)],
+                            headers=headers,
+                            transports=["websocket"],
+                            wait_timeout=60,
+                        )
+                        break
+                    except socketio.exceptions.ConnectionError:
+                        if attempt == 4:
+                            raise
+                        await asyncio.sleep(2 + random.random() * 3)
                 answer = await client.call("join", {"room_id": room_id}, timeout=60)
             assert answer["ok"], answer
             return client, room_id
