@@ -6,12 +6,21 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format deps assets translations migrate seed serve clean
+.PHONY: run test fuzz lint format deps assets translations migrate seed serve clean
 
 run: deps assets translations migrate seed serve
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist); each has its own database.
+TEST_WORKERS ?= 2
+
 test: deps assets translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The fuzz test at length: FUZZ_EXAMPLES fresh random requests (default 10000) over every role's pages
+# and forms; prints how many were sent and their statuses, and fails on any server error.
+FUZZ_EXAMPLES ?= 10000
+fuzz: deps assets translations
+	ODR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 lint: deps
 	$(BIN)/ruff check odr tests bench config.py wsgi.py
@@ -31,11 +40,12 @@ assets: static/vendor/.installed
 
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/socket.io
+	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/socket.io static/vendor/echarts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map static/vendor/socket.io/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	touch $@
 
 translations: deps

@@ -25,6 +25,7 @@ def create_app(config=None):
         config = config_module.load(config)
     app.config.from_object(config)
     app.config["ODR_VERSION"] = __version__
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -34,8 +35,15 @@ def create_app(config=None):
     return app
 
 
+def register_converters(app):
+    from odr.core import forms, inputs
+
+    inputs.init_app(app)
+    forms.init_app(app)
+
+
 def register_extensions(app):
-    from odr.accounts.auth import load_user
+    from odr.accounts import sessions
     from odr.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -43,7 +51,8 @@ def register_extensions(app):
         app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_user_from_remember_cookie)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
     from odr.core.i18n import LOGIN_MESSAGE
@@ -95,34 +104,50 @@ def register_blueprints(app):
     app.register_blueprint(court_bp)
     agreement_access.init_app(app)
     from odr.deadlines import escalation, extending  # noqa: F401  (escalation texts; proposals lapse)
+    from odr.deadlines.restday_views import bp as restdays_bp
     from odr.deadlines.views import bp as deadlines_bp
     from odr.handover import operations as _handover  # noqa: F401  (packages follow the case workflow)
     from odr.handover.views import bp as handover_bp
 
     app.register_blueprint(deadlines_bp)
+    app.register_blueprint(restdays_bp)
     app.register_blueprint(handover_bp)
     from odr.evidence import labels as _evidence_labels  # noqa: F401  (timeline labels)
     from odr.evidence.views import bp as evidence_bp
 
     app.register_blueprint(evidence_bp)
     from odr.arbitration import access as arbitration_access
+    from odr.arbitration import desk as _arbitration_desk
     from odr.arbitration.views import bp as arbitration_bp
 
     app.register_blueprint(arbitration_bp)
     arbitration_access.init_app(app)
+    _arbitration_desk.init_app(app)
+    from odr.cases.attorney_views import bp as attorneys_bp
     from odr.identity.views import bp as identity_bp
 
     app.register_blueprint(identity_bp)
+    app.register_blueprint(attorneys_bp)
     from odr.survey import operations as _survey  # noqa: F401  (asks the parties when a case ends)
     from odr.survey.views import bp as survey_bp
 
     app.register_blueprint(survey_bp)
+    from odr.stats.report_views import bp as reports_bp
+    from odr.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(reports_bp)
+    from odr.registry import views as registry_views
+
+    registry_views.init_app(app)
 
 
 def register_template_helpers(app):
     from odr.core import templating
+    from odr.deadlines import display
 
     templating.init_app(app)
+    display.init_app(app)
 
 
 def register_error_handlers(app):

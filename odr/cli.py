@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from odr.extensions import db
+from odr.registry.cli import registry_cli
 
 odr_cli = AppGroup("odr", help="Operate the ODR platform.")
 
@@ -71,6 +72,42 @@ def check_database_pool(app):
         raise click.ClickException(str(error)) from None
     if summary:
         click.echo(summary)
+
+
+stats_cli = AppGroup("stats", help="Statistics.")
+odr_cli.add_command(stats_cli)
+
+
+@stats_cli.command("rebuild")
+def stats_rebuild():
+    """Recompute the per-case facts and the rollups from the audit chain (the scheduler keeps them
+    up to date; this starts again from nothing)."""
+    from odr.stats.facts import rebuild
+
+    cases = rebuild()
+    db.session.commit()
+    click.echo(f"Statistics rebuilt from {cases} cases.")
+
+
+report_cli = AppGroup("report", help="Reports.")
+odr_cli.add_command(report_cli)
+
+
+@report_cli.command("annual")
+@click.argument("year", type=int)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Where to write the PDF.")
+def report_annual(year, output):
+    """Write YEAR's IP protection report (Chinese PDF), from the statistics' rollups."""
+    from odr.stats import report
+    from odr.stats.facts import refresh
+
+    refresh()  # fold in what happened since the scheduler's last tick
+    db.session.commit()
+    path = output or f"ip-protection-report-{year}.pdf"
+    data = report.render(year)
+    with open(path, "wb") as out:
+        out.write(data)
+    click.echo(f"{path}: {len(data)} bytes")
 
 
 audit_cli = AppGroup("audit", help="The tamper-evident audit chain.")
@@ -203,6 +240,8 @@ def sweep_command():
     click.echo(f"Acted on {sweep()} deadlines.")
 
 
+odr_cli.add_command(registry_cli)
+
 evidence_cli = AppGroup("evidence", help="The evidence docket.")
 odr_cli.add_command(evidence_cli)
 
@@ -219,3 +258,62 @@ def evidence_verify(file, receipt):
     for line in describe_verification(result):
         click.echo(line)
     sys.exit(0 if result.matches else 1)
+
+
+rest_days_cli = AppGroup("rest-days", help="The rest-day table the legal calendar counts with.")
+odr_cli.add_command(rest_days_cli)
+
+
+@rest_days_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def rest_days_import(file):
+    """Import FILE, lines `date,kind,name` (kind: holiday or workday), e.g. next year's schedule."""
+    from odr.deadlines.restdays import RestDayError, import_csv
+
+    try:
+        count = import_csv(file.read(), source=f"import {getattr(file, 'name', '')}"[:100])
+    except RestDayError as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Imported {count} days.")
+
+
+@rest_days_cli.command("seed")
+def rest_days_seed():
+    """Add the days the installed chinesecalendar package knows and the table lacks."""
+    from odr.deadlines.restdays import seed_from_package
+
+    added = seed_from_package()
+    db.session.commit()
+    click.echo(f"Added {added} days.")
+
+
+@rest_days_cli.command("check")
+def rest_days_check():
+    """List the years in use (this one, the next, those of running deadlines) the table does not cover."""
+    from odr.core.db import utcnow
+    from odr.core.timeutil import local
+    from odr.deadlines.restdays import uncovered_years, years_in_use
+
+    missing = uncovered_years(years_in_use(local(utcnow())))
+    if missing:
+        click.echo(f"WARNING: no holiday schedule for {', '.join(map(str, missing))}: weekends only.")
+        sys.exit(1)
+    click.echo("Every year in use has its holiday schedule.")
+
+
+@odr_cli.command("time-limits")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing")
+def time_limits_command(output):
+    """The table of time limits as Markdown (docs/time-limits.md is this, for the default settings)."""
+    from odr.deadlines.docs import time_limits_markdown
+
+    text = time_limits_markdown()
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text, nl=False)

@@ -57,6 +57,8 @@ ACCOUNTS = [
         PartyKind.COMPANY,
         "91450421MA5L0D1P4J",
     ),
+    ("lawyer@demo.odr", "张明律师", [Role.PARTY], None, PartyKind.PERSON, "450400198003152010"),
+    ("agent@demo.odr", "苏丽（聚香商行员工）", [Role.PARTY], None, PartyKind.PERSON, "450400199007081023"),
     ("clerk@demo.odr", "李晓梅", [Role.CLERK], MEDIATION, None, None),
     ("mediator1@demo.odr", "黄志强", [Role.MEDIATOR], MEDIATION, None, None),
     ("mediator2@demo.odr", "陈丽华", [Role.MEDIATOR, Role.ARBITRATOR], MEDIATION, None, None),
@@ -109,7 +111,8 @@ def run() -> int:
             organisation=_org(org_name) if org_name else None,
             party_kind=party_kind,
             credit_code=number if party_kind == PartyKind.COMPANY else None,
-            contact_name="张经理" if party_kind else None,
+            id_number=number if party_kind == PartyKind.PERSON else None,
+            contact_name="张经理" if party_kind == PartyKind.COMPANY else None,
         )
         for role in roles:
             user.add_role(role)
@@ -125,14 +128,101 @@ def run() -> int:
     from odr.experts import seed as expert_seed
 
     created += expert_seed.run(password, _user("respondent@demo.odr").name)
+    from odr.registry import seed as registry_seed
+
+    created += registry_seed.run(password)
     claimant = _user("claimant@demo.odr")
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)):
-        return created
-    return created + _demo_cases(claimant)
+    if not db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(Case.filed_by_id == claimant.id)
+    ):
+        created += _demo_cases(claimant)
+    return created + _demo_powers()
+
+
+# (agent's e-mail, the principal's e-mail, scope): the agents act in every demo case of their principal.
+POWERS = [
+    ("lawyer@demo.odr", "claimant@demo.odr", "special"),
+    ("agent@demo.odr", "respondent@demo.odr", "general"),
+]
+
+
+def _power_document(agent, principal, scope) -> bytes:
+    """A one-page 授权委托书 for the demo (the real one is the party's signed and sealed letter)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    page.setFont("STSong-Light", 18)
+    page.drawString(240, 760, "授权委托书")
+    page.setFont("STSong-Light", 12)
+    authority = "特别授权：代为调解、和解，签署调解协议，申请司法确认" if scope == "special" else "一般授权"
+    lines = [
+        f"委托人：{principal.name}（统一社会信用代码 {principal.credit_code}）",
+        f"受托人：{agent.name}（身份证号码 {agent.id_number}）",
+        f"委托权限：{authority}",
+        "（示范数据）",
+    ]
+    for i, line in enumerate(lines):
+        page.drawString(72, 700 - 24 * i, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _demo_powers() -> int:
+    """The demo agents' powers of attorney, approved by the clerk, in each case of their principal."""
+    from odr.cases.models import AttorneyScope, CaseParty, PowerOfAttorney, PowerState
+    from odr.core import storage
+
+    clerk = _user("clerk@demo.odr")
+    done = 0
+    for agent_email, principal_email, scope in POWERS:
+        agent, principal = _user(agent_email), _user(principal_email)
+        parties = db.session.scalars(
+            sa.select(CaseParty).where(CaseParty.user_id == principal.id).order_by(CaseParty.id)
+        ).all()
+        document = None
+        for party in parties:
+            if any(a.agent_id == agent.id for a in party.powers):
+                continue
+            document = document or storage.store(
+                _power_document(agent, principal, scope), allowed={"application/pdf"}
+            )
+            power = PowerOfAttorney(
+                party=party,
+                agent=agent,
+                scope=AttorneyScope(scope),
+                state=PowerState.APPROVED,
+                filename="授权委托书.pdf",
+                sha256=document.sha256,
+                size=document.size,
+                content_type=document.content_type,
+                submitted_by=principal,
+                decided_by=clerk,
+                decided_at=utcnow(),
+                reason="示范数据：授权委托书已核对。",
+            )
+            db.session.add(power)
+            db.session.flush()
+            record(
+                "case.power_of_attorney_approved",
+                power,
+                case=party.case,
+                actor=clerk,
+                details={"agent_id": agent.id, "scope": scope, "sha256": document.sha256, "seed": True},
+            )
+            done += 1
+    return done
 
 
 def _verify_demo_parties() -> int:
-    """The demo companies have had their business licences checked by the clerk."""
+    """The demo parties and agents have had their documents checked by the clerk."""
     from odr.identity import methods
     from odr.identity import operations as identity_ops
     from odr.identity.models import IdentityVerification, VerificationState
@@ -150,7 +240,9 @@ def _verify_demo_parties() -> int:
             state=VerificationState.VERIFIED,
             decided_at=utcnow(),
             decided_by=clerk,
-            reason="示范数据：营业执照及法定代表人身份证明已核对。",
+            reason="示范数据：营业执照及法定代表人身份证明已核对。"
+            if party_kind == PartyKind.COMPANY
+            else "示范数据：身份证已核对。",
         )
         db.session.add(request)
         db.session.flush()
@@ -529,6 +621,17 @@ def print_accounts(echo):
             f"  {', '.join(r.value for r in roles):<32} {email:<24} {name}"
             + (f"  ({org_name})" if org_name else "")
         )
+    from odr.registry import seed as registry_seed
+
+    echo(f"  {'credit_officer':<32} {registry_seed.OFFICER[0]:<24} {registry_seed.OFFICER[1]}")
+    echo(
+        f"  {'party (listed, objecting)':<32} {registry_seed.LISTED_ACCOUNT:<24} "
+        f"{registry_seed.ENTITIES['objection'][1]}"
+    )
+    echo(
+        f"  {'party (credit repaired)':<32} {registry_seed.REPAIRED_ACCOUNT:<24} "
+        f"{registry_seed.ENTITIES['repaired'][1]}"
+    )
     echo(
         "  and the expert pool (mediators, arbitrators, technical investigators): "
         "expert01@demo.odr ... expert32@demo.odr"

@@ -27,9 +27,11 @@ from tests.arbitration_support import (  # noqa: F401  (arbitration fixtures)
     panel,
 )
 from tests.browser_support import browser, server  # noqa: F401  (shared browser-test fixtures)
+from tests.registry_support import entity, officer  # noqa: F401  (list-of-infringers fixtures)
 from tests.room_support import mediation, room_limits  # noqa: F401  (a case in mediation with its rooms)
+from tests.stats_support import stats_data  # noqa: F401  (the statistics' data set)
 
-PASSWORD = "Secret-2026"
+PASSWORD = "Secret-Wuzhou-2026"  # passes the password policy (odr.accounts.passwords)
 
 
 def _reset_database(engine):
@@ -45,11 +47,30 @@ def _reset_database(engine):
                 conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
 
 
+def _worker_database(url):
+    """The database of this pytest-xdist worker: its own copy beside URL's, made when missing,
+    so that `pytest -n 2` on PostgreSQL never has two workers rebuilding one schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    maintenance = base.set(database="postgres")
+    engine = sa.create_engine(maintenance, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     cfg = config_module.Testing()
     if not os.environ.get("ODR_TEST_DATABASE_URL"):
         cfg.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    elif cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        cfg.SQLALCHEMY_DATABASE_URI = _worker_database(cfg.SQLALCHEMY_DATABASE_URI)
     cfg.FILE_STORAGE_DIR = str(tmp_path_factory.mktemp("files"))
     app = create_app(cfg)
     app.test_client_class = Client
@@ -103,9 +124,14 @@ class Client(FlaskClient):
         return response
 
     def login(self, user):
+        """Sign USER in: a server-side session, and its token in this client's session cookie."""
+        from odr.accounts.sessions import token_for_test
+
+        token = token_for_test(user)
         with self.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["sid"] = token
         return self
 
 

@@ -54,3 +54,12 @@ def english(app, db):
 
     with force_locale("en"):
         yield
+
+
+def end_of(day: str):
+    """24:00 Beijing time of DAY ('2026-11-09'), the instant a period in days ending that day ends."""
+    from datetime import date
+
+    from odr.deadlines.calendar import end_of_day
+
+    return end_of_day(date.fromisoformat(day))

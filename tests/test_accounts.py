@@ -96,26 +96,6 @@ def test_login_redirects_only_within_the_site(client, db, make_user):
     assert response.headers["Location"].endswith("/dashboard")
 
 
-def test_account_locks_after_repeated_failures(app, client, db, make_user):
-    user = make_user(email="party@example.com")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        page = client.post(
-            "/login",
-            data={"email": "party@example.com", "password": "wrong-password1"},
-            headers={"Accept-Language": "en"},
-        ).get_data(as_text=True)
-    assert "locked" in page
-    assert user.locked_until is not None
-    # Even the right password is refused while the lock holds.
-    page = client.post(
-        "/login",
-        data={"email": "party@example.com", "password": PASSWORD},
-        headers={"Accept-Language": "en"},
-    ).get_data(as_text=True)
-    assert "locked" in page
-    assert client.get("/dashboard").status_code == 302
-
-
 def test_password_change_needs_the_current_password(client, db, make_user):
     user = make_user()
     client.login(user)

@@ -60,8 +60,8 @@ def test_mediator_drafts_in_the_editor_and_errors_show_next_to_the_field(db, in_
         assert len(agreement.versions) == 1
         bad["values"]["amount"] = "12000"
         response = client.post(f"/agreements/{agreement.id}/edit", data=editor_form(case, [bad]))
-        assert response.headers["Location"].endswith(f"/agreements/{agreement.id}/versions/2")
-    assert [v.number for v in agreement.versions] == [1, 2]
+        assert response.headers["Location"].endswith(f"/agreements/{agreement.id}/versions/1")
+    assert [v.number for v in agreement.versions] == [1]  # choosing 起草 and saving once: version 1
 
 
 def test_parties_cannot_open_the_editor(db, in_mediation, claimant, make_client):
@@ -109,7 +109,7 @@ def test_compare_shows_what_changed(db, in_mediation, make_client):
         items = standard_items(case)
         items[0]["values"]["amount"] = "45000"
         operations.save_version(agreement, mediator, facts="f", items=items)
-        page = make_client(mediator).get(f"/agreements/{agreement.id}/compare?a=2&b=3")
+        page = make_client(mediator).get(f"/agreements/{agreement.id}/compare?a=1&b=2")
     assert page.status_code == 200
     assert re.search(r'class="diff-removed">.*?30,000\.00', page.text, re.S)
     assert re.search(r'class="diff-added">.*?45,000\.00', page.text, re.S)
@@ -222,9 +222,9 @@ def test_a_draft_is_the_mediators_own_until_it_is_shared(db, in_mediation, claim
         agreement = operations.start_agreement(case, mediator)
         operations.save_version(agreement, mediator, facts="f", items=standard_items(case))
         party = make_client(claimant)
-        assert party.get(f"/agreements/{agreement.id}/versions/2").status_code == 404
+        assert party.get(f"/agreements/{agreement.id}/versions/1").status_code == 404
         assert party.get(f"/agreements/{agreement.id}/compare?a=1&b=2").status_code == 404
-        assert make_client(mediator).get(f"/agreements/{agreement.id}/versions/2").status_code == 200
-        assert f"/agreements/{agreement.id}/versions/2" not in party.get(f"/cases/{case.id}").text
+        assert make_client(mediator).get(f"/agreements/{agreement.id}/versions/1").status_code == 200
+        assert f"/agreements/{agreement.id}/versions/1" not in party.get(f"/cases/{case.id}").text
         operations.share_version(agreement, mediator)
-        assert party.get(f"/agreements/{agreement.id}/versions/2").status_code == 200
+        assert party.get(f"/agreements/{agreement.id}/versions/1").status_code == 200

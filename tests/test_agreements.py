@@ -53,7 +53,7 @@ def test_versions_are_kept_and_unchanged_content_is_refused(db, in_mediation):
         items = standard_items(case)
         items[0]["values"]["amount"] = "35,000"
         v3 = operations.save_version(agreement, mediator, facts="事实", items=items, note="金额调整")
-    assert [v.number for v in agreement.versions] == [1, 2, 3]
+    assert [v.number for v in agreement.versions] == [1, 2]  # the first save is version 1
     assert v2.content["clauses"][0]["values"]["amount"] == "30000.00"
     assert v3.content["clauses"][0]["values"]["amount"] == "35000.00"
     assert v2.content_sha256 != v3.content_sha256
@@ -126,7 +126,7 @@ def test_instalments_must_be_in_order_and_add_up(db, in_mediation):
         version = operations.save_version(
             agreement, mediator, facts="f", items=instalments("20000", f"{day(10)} 10000\n{day(40)} 10000.00")
         )
-    assert version.number == 2
+    assert version.number == 1
 
 
 def test_same_party_on_both_sides_and_empty_drafts_are_refused(db, in_mediation):
@@ -150,7 +150,7 @@ def test_sharing_posts_a_notice_in_the_joint_room(db, in_mediation):
         operations.save_version(agreement, mediator, facts="f", items=standard_items(case))
         operations.share_version(agreement, mediator)
     notices = db.session.query(Message).filter(Message.kind == MessageKind.SYSTEM).all()
-    assert any('"agreement_shared"' in m.body and '"version": 2' in m.body for m in notices)
+    assert any('"agreement_shared"' in m.body and '"version": 1' in m.body for m in notices)
     assert agreement.state == AgreementState.UNDER_REVIEW
 
 
@@ -240,7 +240,7 @@ def test_a_version_no_longer_final_cannot_be_signed(db, in_mediation, claimant):
         with pytest.raises(AgreementError, match="no longer the final one"):
             operations.sign(agreement, claimant, version_id=old.id, password=PASSWORD)
         operations.sign(agreement, claimant, version_id=agreement.final_version_id, password=PASSWORD)
-    assert agreement.final_version.number == 3
+    assert agreement.final_version.number == 2
 
 
 def test_altering_the_stored_pdf_after_signing_is_detected(db, in_mediation, claimant, respondent):
@@ -324,4 +324,4 @@ def test_a_draft_is_abandoned_when_mediation_ends_without_agreement(db, in_media
         case_workflow.apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
     assert agreement.state == AgreementState.ABANDONED
     notice = db.session.query(Message).filter(Message.body.like('%"agreement_shared"%')).one()
-    assert f'"link": "/agreements/{agreement.id}/versions/2"' in notice.body
+    assert f'"link": "/agreements/{agreement.id}/versions/1"' in notice.body

@@ -27,6 +27,7 @@ from odr.rooms.models import Room, RoomKind
 from tests.agreement_support import T0
 from tests.arbitration_support import accepted_arbitration, seat_and_accept
 from tests.conftest import PASSWORD
+from tests.deadline_support import end_of
 
 
 @pytest.fixture(autouse=True)
@@ -72,14 +73,15 @@ def test_entry_from_failed_mediation_and_service(
     assert arbitration.state == ArbitrationState.FORMING_TRIBUNAL
     assert arbitration.number.startswith("（2026）梧仲字第")
     assert failed_case.state == CaseState.REFERRED and failed_case.referred_to == commission
-    assert arbitration.answer_due_at == T0 + timedelta(days=15)
+    # accepted (and served) Tuesday 1 Dec: 15 days to 24:00 on Wednesday 16 Dec
+    assert arbitration.answer_due_at == end_of("2026-12-16")
     told = db.session.scalars(
         sa.select(Notification.user_id).where(Notification.code == "arbitration.accept")
     ).all()
     assert respondent.id in told
     with (
-        freeze_time(T0 + timedelta(days=16)),
-        pytest.raises(ArbitrationError, match="time for the defence has passed"),
+        freeze_time(end_of("2026-12-16")),
+        pytest.raises(ArbitrationError, match="time for the defence ended at 24:00 on 16 Dec 2026"),
     ):
         arb_ops.answer(arbitration, respondent, defence="不同意")
     with freeze_time(T0 + timedelta(days=3)):
@@ -136,9 +138,9 @@ def test_sole_arbitrator_named_by_the_parties_or_appointed_after_the_limit(
         assert tribunal.nominate(arbitration, respondent, SeatRole.SOLE, panel[1]) is None
         with pytest.raises(ArbitrationError, match="cannot sit on this tribunal"):
             tribunal.nominate(arbitration, claimant, SeatRole.SOLE, in_mediation["mediator"])
-    with freeze_time(T0 + timedelta(days=16)), pytest.raises(ArbitrationError, match="time for naming"):
+    with freeze_time(end_of("2026-12-16")), pytest.raises(ArbitrationError, match="time for naming"):
         tribunal.nominate(arbitration, claimant, SeatRole.SOLE, panel[1])
-    assert sweep_at(db, T0 + timedelta(days=15, minutes=1)) >= 1
+    assert sweep_at(db, end_of("2026-12-16")) >= 1
     told = db.session.scalars(
         sa.select(Notification.user_id).where(Notification.code == "arbitration.nomination_period_over")
     ).all()
@@ -146,7 +148,8 @@ def test_sole_arbitrator_named_by_the_parties_or_appointed_after_the_limit(
     seat = seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[2], T0 + timedelta(days=16))
     assert seat.appointed_by == "commission"
     assert arbitration.state == ArbitrationState.HEARING
-    assert arbitration.award_due_at == arbitration.formed_at + timedelta(days=90)
+    # formed Thursday 17 Dec: 90 days to 24:00 on Wednesday 17 Mar 2027
+    assert arbitration.award_due_at == end_of("2027-03-17")
     hearing = db.session.scalar(
         sa.select(Room).where(Room.case_id == failed_case.id, Room.kind == RoomKind.HEARING)
     )
@@ -169,7 +172,7 @@ def test_three_arbitrators_joint_presiding_choice_challenge_and_replacement(
         assert tribunal.nominate(arbitration, claimant, SeatRole.PRESIDING, panel[2]) is None
     seat_and_accept(arbitration, respondent, SeatRole.PRESIDING, panel[2], day1)
     assert arbitration.state == ArbitrationState.HEARING
-    assert arbitration.award_due_at == arbitration.formed_at + timedelta(days=120)
+    assert arbitration.award_due_at == end_of("2027-04-01")  # formed Wednesday 2 Dec, + 120 days
     assert arbitration.chair.arbitrator == panel[2]
     respondent_seat = arbitration.seat(SeatRole.RESPONDENT_NOMINEE)
     with freeze_time(day1 + timedelta(days=2)):
@@ -354,7 +357,8 @@ def test_award_performed_and_confirmed(
     from odr.arbitration import performance
 
     arbitration, award = _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, panel)
-    assert award.performance_due_on.isoformat() == "2027-01-10"  # issued 2026-12-31 in Beijing, + 10 days
+    # issued 2026-12-31 in Beijing, + 10 days: Sunday 10 Jan 2027, a rest day, so Monday 11 Jan
+    assert award.performance_due_on.isoformat() == "2027-01-11"
     with freeze_time(T0 + timedelta(days=33)):
         with pytest.raises(ArbitrationError, match="respondent side reports"):
             performance.report(award, claimant, text="x")

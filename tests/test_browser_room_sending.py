@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tests.browser_support import screenshot, sign_in
+from tests.browser_support import screenshot, sign_in, use_language
 from tests.test_browser_rooms import enter_joint_room
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,7 @@ def test_an_unanswered_send_is_retried_and_a_lost_one_shown_as_not_sent(server, 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 800})
     page = context.new_page()
     sign_in(page, server, "respondent@demo.odr")
+    use_language(page, "zh-CN")  # another test on this server may have left the account in English
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), line.route)
     enter_joint_room(page, server)
 

@@ -1,5 +1,6 @@
 """Filing a dispute, intake and triage, the respondent's answer, and who may see what."""
 
+import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from odr.audit.operations import verify_chain
 from odr.cases import operations
 from odr.cases.models import Answer, Case, CaseState, Invitation, Track
 from odr.core.db import utcnow
+from odr.core.timeutil import SHANGHAI
 from tests.conftest import respondent_data, valid_uscc
 
 EN = {"Accept-Language": "en"}
@@ -142,7 +144,13 @@ def test_accept_numbers_and_triages(client, db, make_case, clerk, respondent):
     assert case.state == CaseState.AWAITING_RESPONDENT
     assert re.fullmatch(r"WZIP-\d{4}-\d{6}", case.number)
     assert case.track == Track.SIMPLE and case.triage_reasons == []
-    assert case.respondent_due_at - case.accepted_at == timedelta(days=7)
+    # 7 days, the day of acceptance not counted, to 24:00 Beijing of a working day (art. 85)
+    from odr.deadlines.calendar import last_day_of, load, local_day
+
+    last = last_day_of(case.respondent_due_at)
+    assert case.respondent_due_at.astimezone(SHANGHAI).strftime("%H:%M") == "00:00"
+    assert (last - local_day(case.accepted_at)).days >= 7
+    assert not load(last.year, last.year).is_rest_day(last)
     # The respondent's existing account (same credit code) now has the case.
     assert case.respondents[0].user_id == respondent.id
 
@@ -361,19 +369,75 @@ def test_clerk_refers_a_case_not_mediated(client, db, make_case, clerk, responde
     assert case.state == CaseState.REFERRED and case.referred_to_id == court.id
 
 
+def _next_link(page):
+    found = re.search(r'rel="next" href="([^"#]+)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _prev_link(page):
+    found = re.search(r'rel="prev" href="([^"#]+)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
 def test_case_list_filters_and_pages(app, client, db, make_case, claimant, clerk):
     for i in range(25):
         make_case(title=f"纠纷{i:02d}", ip_type="trademark" if i % 2 else "copyright")
     client.login(claimant)
     first = client.get("/cases").get_data(as_text=True)
-    assert first.count('href="/cases/') >= 2 * app.config["CASES_PER_PAGE"] - 1
-    second = client.get("/cases?page=2").get_data(as_text=True)
-    assert "纠纷00" in first + second
+    assert first.count('href="/cases/') >= app.config["CASES_PER_PAGE"]
+    assert "25 cases" in first or "25" in first
+    # Next walks on from where the page stopped: every case once, none twice, newest first.
+    seen, path, pages = [], "/cases", []
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(path)
+        seen += re.findall(r"纠纷(\d\d)", page)
+        path = _next_link(page)
+    assert len(pages) == 2
+    assert seen == [f"{i:02d}" for i in reversed(range(25))]
+    # Previous, from the second page, shows the first page again.
+    second = client.get(pages[1]).get_data(as_text=True)
+    back = client.get(_prev_link(second)).get_data(as_text=True)
+    assert re.findall(r"纠纷(\d\d)", back) == re.findall(r"纠纷(\d\d)", first)
     trademarks = client.get("/cases?ip_type=trademark&state=submitted").get_data(as_text=True)
     assert "纠纷01" in trademarks and "纠纷02" not in trademarks
     assert "纠纷03" in client.get("/cases?q=纠纷03").get_data(as_text=True)
-    assert client.get("/cases?page=99").status_code == 200
+    # A cursor that was tampered with, or an unknown state, shows the first page, not an error.
+    assert client.get("/cases?after=bogus").status_code == 200
+    assert client.get("/cases?before=W1siYSJdXQ").status_code == 200
     assert client.get("/cases?state=bogus").status_code == 200
+
+
+def test_search_finds_a_case_by_a_party_name_or_credit_code(client, db, make_case, claimant, clerk):
+    from tests.conftest import respondent_data
+
+    code = valid_uscc(987654)
+    make_case(
+        title="外观设计纠纷", respondents=[respondent_data(name="梧州市龙圩区恒丰茶厂", credit_code=code)]
+    )
+    make_case(title="商标纠纷", respondents=[respondent_data(name="岑溪市某某商行")])
+    client.login(clerk)
+    for term in ("恒丰茶厂", code, code[6:16]):
+        page = client.get("/cases", query_string={"q": term}).get_data(as_text=True)
+        assert "外观设计纠纷" in page and "商标纠纷" not in page, term
+    # Wildcards typed by the user are taken literally.
+    assert "外观设计纠纷" not in client.get("/cases?q=%25").get_data(as_text=True)
+
+
+def test_counts_stop_at_the_bound(app, client, db, make_case, claimant, clerk, monkeypatch):
+    from odr.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_BOUND", 3)
+    for i in range(5):
+        make_case(title=f"纠纷{i}")
+    client.login(clerk)
+    listing = client.get("/cases", headers=EN).get_data(as_text=True)
+    assert "More than 3 cases" in listing
+    dashboard = client.get("/dashboard", headers=EN).get_data(as_text=True)
+    assert "more than 3" in dashboard and "More than 3 filings wait for intake." in dashboard
+    monkeypatch.setattr(paging, "COUNT_BOUND", 5)
+    listing = client.get("/cases", headers=EN).get_data(as_text=True)
+    assert "5 cases" in listing and "More than" not in listing
 
 
 def test_timeline_and_chain_after_a_journey(client, db, make_case, clerk, respondent, claimant):

@@ -24,6 +24,7 @@ from tests.agreement_support import (
     T0,
     apply_jointly,
 )
+from tests.deadline_support import end_of
 
 
 @pytest.fixture(autouse=True)
@@ -106,18 +107,28 @@ def test_application_within_30_days_goes_to_the_court_when_both_have_joined(
             confirmation.join(application, claimant)
         confirmation.join(application, respondent)
     assert effective.state == AgreementState.CONFIRMATION_REQUESTED
-    assert application.acceptance_due_at == T0 + timedelta(days=32)
+    # joined on Wednesday 30 Dec: 3 days end on Saturday 2 Jan 2027, a rest day: Monday 4 Jan
+    assert application.acceptance_due_at == end_of("2027-01-04")
     form = text_of(application.form_pdf_sha256)
     assert courts["wanxiu"].name in form and effective.case.number in form
     assert deadline(DeadlineKind.CONFIRMATION_WINDOW, effective).state == DeadlineState.MET
-    assert deadline(DeadlineKind.COURT_ACCEPTANCE, application).due_at == T0 + timedelta(days=32)
+    assert deadline(DeadlineKind.COURT_ACCEPTANCE, application).due_at == end_of("2027-01-04")
 
 
 def test_after_30_days_the_application_is_refused_with_the_reason(db, effective, claimant, courts):
-    with freeze_time(T0 + timedelta(days=30, seconds=1)), pytest.raises(AgreementError, match="30 days"):
+    # effective Tuesday 1 Dec 10:00: the 30 days end at 24:00 on Thursday 31 Dec, not at 10:00
+    with (
+        freeze_time(end_of("2026-12-31")),
+        pytest.raises(AgreementError, match="ended at 24:00 on 31 Dec 2026"),
+    ):
         confirmation.apply_for_confirmation(
             effective, claimant, court_id=courts["wanxiu"].id, facts_and_reasons="请求确认"
         )
+    with freeze_time(end_of("2026-12-31") - timedelta(seconds=1)):  # 23:59:59 of the last day
+        application = confirmation.apply_for_confirmation(
+            effective, claimant, court_id=courts["wanxiu"].id, facts_and_reasons="请求确认"
+        )
+    assert application.id is not None
 
 
 def test_consent_after_30_days_is_refused_and_the_sweep_closes_the_window(
@@ -131,7 +142,8 @@ def test_consent_after_30_days_is_refused_and_the_sweep_closes_the_window(
         confirmation.join(application, respondent)
     sweep_at(db, T0 + timedelta(days=30, minutes=-1))  # the obligations' dates pass; the window stays open
     assert deadline(DeadlineKind.CONFIRMATION_WINDOW, effective).state == DeadlineState.PENDING
-    assert sweep_at(db, T0 + timedelta(days=30, minutes=1)) == 1
+    assert sweep_at(db, end_of("2026-12-31") - timedelta(minutes=1)) == 0
+    assert sweep_at(db, end_of("2026-12-31")) == 1
     db.session.expire_all()
     assert application.withdrawn_at is not None
     assert effective.state == AgreementState.EFFECTIVE
@@ -143,10 +155,11 @@ def test_consent_after_30_days_is_refused_and_the_sweep_closes_the_window(
 
 def test_acceptance_late_is_escalated_once(db, effective, claimant, respondent, courts, liaison, clerk):
     application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
-    due = T0 + timedelta(days=5)
+    due = end_of("2026-12-07")  # applied Thursday 3 Dec; 3 days end on Sunday 6 Dec: Monday 7 Dec
     assert application.acceptance_due_at == due
-    assert sweep_at(db, due - timedelta(minutes=1)) == 0
-    assert sweep_at(db, due + timedelta(minutes=1)) == 1
+    sweep_at(db, due - timedelta(minutes=1))  # 23:59 of the last day (an obligation falls due too)
+    assert deadline(DeadlineKind.COURT_ACCEPTANCE, application).state == DeadlineState.PENDING
+    assert sweep_at(db, due) == 1
     assert sweep_at(db, due + timedelta(hours=2)) == 0
     told = [
         n.user_id
@@ -166,13 +179,14 @@ def test_decision_clock_15_days_extension_once_and_pause_for_materials(
     with freeze_time(accepted):
         confirmation.court_accepts(application, liaison, "（2026）桂0403民特88号")
     assert effective.state == AgreementState.UNDER_COURT_REVIEW
-    assert application.decision_due_at == accepted + timedelta(days=15)
+    # accepted Friday 4 Dec: 15 days end on Saturday 19 Dec, a rest day: Monday 21 Dec
+    assert application.decision_due_at == end_of("2026-12-21")
     with freeze_time(accepted + timedelta(days=5)):
         confirmation.extend_review(application, liaison, "需核实商标权属")
         with pytest.raises(AgreementError, match="already been extended once"):
             confirmation.extend_review(application, liaison, "再次延长")
-    assert application.decision_due_at == accepted + timedelta(days=25)
-    assert deadline(DeadlineKind.COURT_DECISION, application).due_at == accepted + timedelta(days=25)
+    assert application.decision_due_at == end_of("2026-12-31")  # 10 more days from 21 Dec
+    assert deadline(DeadlineKind.COURT_DECISION, application).due_at == end_of("2026-12-31")
     # Materials requested on day 10 (15 days left); supplied on day 14: the clock resumes with 15 days left.
     with freeze_time(accepted + timedelta(days=10)):
         confirmation.request_materials(application, liaison, "请提交商标注册证复印件")
@@ -185,11 +199,13 @@ def test_decision_clock_15_days_extension_once_and_pause_for_materials(
             application, claimant, reply="已上传商标注册证", filename="reg.pdf", data=b"%PDF-1.4 test"
         )
     assert effective.state == AgreementState.UNDER_COURT_REVIEW
-    assert application.decision_due_at == accepted + timedelta(days=42)
+    # 17 days were left (14 Dec to 31 Dec); resumed on 31 Dec: Sunday 17 Jan, so Monday 18 Jan
+    assert application.decision_due_at == end_of("2027-01-18")
     assert confirmation.paused_total(application) == timedelta(days=17)
     sweep_at(db, accepted + timedelta(days=41))
     assert deadline(DeadlineKind.COURT_DECISION, application).state == DeadlineState.PENDING
-    assert sweep_at(db, accepted + timedelta(days=42, minutes=1)) == 1
+    assert sweep_at(db, end_of("2027-01-18") - timedelta(minutes=1)) == 0
+    assert sweep_at(db, end_of("2027-01-18")) == 1
     assert deadline(DeadlineKind.COURT_DECISION, application).state == DeadlineState.MISSED
 
 
@@ -321,11 +337,12 @@ def test_overdue_obligation_puts_a_confirmed_agreement_in_default_and_enforcemen
     # The payment was due on day 20 (Beijing): overdue from the start of day 21 there.
     due = performance.due_moment(payment)
     assert sweep_at(db, due - timedelta(minutes=1)) == 0
-    assert sweep_at(db, due + timedelta(minutes=1)) == 1
+    assert sweep_at(db, due) == 1
     db.session.expire_all()
     assert effective.state == AgreementState.IN_DEFAULT
     window = deadline(DeadlineKind.ENFORCEMENT_WINDOW, effective)
-    assert window.due_at == due + timedelta(days=730)
+    # two years from the last performance date, 21 Dec 2026, end on 21 Dec 2028 (across 29 Feb 2028)
+    assert window.due_at == end_of("2028-12-21")
     with freeze_time(due + timedelta(days=3)):
         with pytest.raises(AgreementError, match="No overdue obligation is owed to your side"):
             performance.apply_for_enforcement(effective, respondent, facts="x")
@@ -347,9 +364,14 @@ def test_enforcement_after_two_years_is_refused(db, effective, claimant, respond
     _listing, payment = sorted(performance.obligations_of(effective), key=lambda o: o.due_on)
     sweep_at(db, performance.due_moment(payment) + timedelta(minutes=1))
     db.session.expire_all()
-    late = performance.due_moment(payment) + timedelta(days=731)
-    with freeze_time(late), pytest.raises(AgreementError, match="two years"):
+    with (
+        freeze_time(end_of("2028-12-21")),
+        pytest.raises(AgreementError, match="ended at 24:00 on 21 Dec 2028"),
+    ):
         performance.apply_for_enforcement(effective, claimant, facts="未付款")
+    # 730 days would have ended a day early: on 21 Dec 2028 itself the application is in time.
+    with freeze_time(end_of("2028-12-21") - timedelta(minutes=1)):
+        assert performance.apply_for_enforcement(effective, claimant, facts="未付款").id
 
 
 def test_an_overdue_obligation_of_an_unconfirmed_agreement_is_marked_but_not_default(db, effective):

@@ -14,7 +14,8 @@ from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from odr.experts import operations as expert_ops
 from odr.experts.models import AssignmentState, ExpertProfile, Seat
 
-T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 2 Nov 2026, 09:00 in Beijing
+END_NOV_9 = datetime(2026, 11, 9, 16, 0, tzinfo=UTC)  # 24:00 of Monday 9 Nov: T0 + 7 days (art. 85)
 
 
 def sweep_at(db, when):
@@ -37,10 +38,10 @@ def accepted_case(db, make_case, clerk, respondent):
 
 def test_respondent_silent_seven_days_means_not_mediated_once(db, accepted_case):
     deadline = deadline_of(db, DeadlineKind.RESPONDENT_ANSWER, accepted_case)
-    assert deadline.due_at == T0 + timedelta(days=7)
-    assert sweep_at(db, T0 + timedelta(days=7) - timedelta(minutes=1)) == 0
+    assert deadline.due_at == END_NOV_9
+    assert sweep_at(db, END_NOV_9 - timedelta(minutes=1)) == 0  # 23:59 of the last day
     assert accepted_case.state == CaseState.AWAITING_RESPONDENT
-    assert sweep_at(db, T0 + timedelta(days=7, minutes=1)) == 1
+    assert sweep_at(db, END_NOV_9) == 1  # 00:00 the next day
     db.session.expire_all()
     assert accepted_case.state == CaseState.NOT_MEDIATED
     assert sweep_at(db, T0 + timedelta(days=8)) == 0  # acted on once
@@ -77,8 +78,10 @@ def test_silent_expert_is_replaced_and_mediation_period_runs_out(
     with freeze_time(T0 + timedelta(days=4)):
         expert_ops.accept(following, second)
     period = deadline_of(db, DeadlineKind.MEDIATION_PERIOD, accepted_case)
-    assert period.due_at == T0 + timedelta(days=4 + 15)  # simple track
-    assert sweep_at(db, T0 + timedelta(days=19, minutes=1)) == 1
+    # simple track: 15 days from Friday 6 Nov end on Saturday 21 Nov, a rest day: Monday 23 Nov
+    assert period.due_at == datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    assert sweep_at(db, datetime(2026, 11, 23, 15, 59, tzinfo=UTC)) == 0
+    assert sweep_at(db, datetime(2026, 11, 23, 16, 0, tzinfo=UTC)) == 1
     db.session.expire_all()
     assert accepted_case.state == CaseState.FAILED
     assert accepted_case.closing_reason == "调解期限届满未达成协议"
@@ -109,9 +112,10 @@ def test_extension_and_pause_arithmetic(db, accepted_case):
     assert sweep_at(db, T0 + timedelta(days=12)) == 0  # a paused clock does not run out
     with freeze_time(T0 + timedelta(days=20)):
         deadlines.resume(deadline)
-        assert deadline.due_at == T0 + timedelta(days=26)  # the six days left, from now
-    assert sweep_at(db, T0 + timedelta(days=25)) == 0
-    assert sweep_at(db, T0 + timedelta(days=26, seconds=1)) == 1
+        # the six days left run from Sunday 22 Nov: Saturday 28 Nov, a rest day, so Monday 30 Nov
+        assert deadline.due_at == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    assert sweep_at(db, datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == 0
+    assert sweep_at(db, datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == 1
 
 
 def test_session_reminders(db, make_case, clerk, claimant, respondent, make_user):
@@ -147,7 +151,9 @@ def test_case_page_shows_running_time_limits(client, db, accepted_case, claimant
     with freeze_time(T0 + timedelta(days=2)):
         page = client.login(claimant).get(f"/cases/{accepted_case.id}", headers={"Accept-Language": "en"})
     text = page.get_data(as_text=True)
-    assert "answer to the invitation" in text and "5 days 0 hours left" in text
+    assert "answer to the invitation" in text and "until 24:00 on 9 Nov 2026 · 5 days left" in " ".join(
+        text.split()
+    )
 
 
 def test_only_one_process_leads_the_sweep(app):
@@ -169,11 +175,11 @@ def test_only_one_process_leads_the_sweep(app):
 
 
 def test_dashboard_counts_down_the_next_time_limits(client, db, accepted_case, claimant, make_user):
-    with freeze_time(T0 + timedelta(days=6, hours=12)):
+    with freeze_time(T0 + timedelta(days=7, hours=12)):  # 21:00 of the last day
         page = (
             client.login(claimant).get("/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
         )
-    assert accepted_case.number in page and "0 days 12 hours left" in page
+    assert accepted_case.number in page and "today is the last day" in page
     stranger = make_user()
     assert accepted_case.number not in client.login(stranger).get("/dashboard").get_data(as_text=True)
 

@@ -22,8 +22,8 @@ def test_a_silent_respondent_is_escalated_to_the_clerks_once(db, make_case, cler
         case_ops.accept_case(case, clerk)
     assert sweep_at(db, T0 + timedelta(days=6)) == 0
     assert notes(db, clerk, "deadline.escalated") == []
-    assert sweep_at(db, T0 + timedelta(days=7, minutes=1)) == 1
-    assert sweep_at(db, T0 + timedelta(days=8)) == 0
+    assert sweep_at(db, T0 + timedelta(days=8)) == 1  # 09:00 the day after the 7th
+    assert sweep_at(db, T0 + timedelta(days=9)) == 0
     assert notes(db, clerk, "deadline.escalated") == ["deadline.escalated"]
     assert notes(db, other_clerk, "deadline.escalated") == ["deadline.escalated"]
     assert notes(db, elsewhere) == []

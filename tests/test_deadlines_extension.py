@@ -10,7 +10,7 @@ from odr.audit.models import AuditEntry
 from odr.cases.models import CaseState
 from odr.deadlines import extending
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState, ExtensionState
-from tests.deadline_support import T0, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
+from tests.deadline_support import T0, end_of, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
 
 EN = {"Accept-Language": "en"}
 pytestmark = pytest.mark.usefixtures("english")
@@ -32,20 +32,20 @@ def period(db, case):
 
 def test_every_party_consents_and_the_period_moves(db, mediation, claimant, respondent, clerk):
     case, mediator = mediation
-    assert period(db, case).due_at == T0 + timedelta(days=15)
+    assert period(db, case).due_at == end_of("2026-11-17")
     with freeze_time(T0 + timedelta(days=10)):
         proposal = extending.propose_extension(case, mediator, days=10, reason="双方正在协商许可费")
-    assert proposal.new_due_at == T0 + timedelta(days=25)
+    assert proposal.new_due_at == end_of("2026-11-27")
     assert notes(db, claimant, "extension.proposed") == ["extension.proposed"]
     assert notes(db, respondent, "extension.proposed") == ["extension.proposed"]
     with freeze_time(T0 + timedelta(days=11)):
         extending.answer_extension(proposal, case, claimant, agreed=True)
-    assert period(db, case).due_at == T0 + timedelta(days=15)  # one consent is not enough
+    assert period(db, case).due_at == end_of("2026-11-17")  # one consent is not enough
     with freeze_time(T0 + timedelta(days=12)):
         extending.answer_extension(proposal, case, respondent, agreed=True)
     deadline = period(db, case)
-    assert deadline.due_at == T0 + timedelta(days=25) and deadline.extensions == 1
-    assert case.mediation_due_at == T0 + timedelta(days=25)
+    assert deadline.due_at == end_of("2026-11-27") and deadline.extensions == 1
+    assert case.mediation_due_at == end_of("2026-11-27")
     assert proposal.state == ExtensionState.AGREED
     extended = db.session.scalar(
         sa.select(AuditEntry).where(AuditEntry.action == "deadline.extended", AuditEntry.case_id == case.id)
@@ -54,8 +54,8 @@ def test_every_party_consents_and_the_period_moves(db, mediation, claimant, resp
     assert "双方正在协商许可费" in extended.details
     assert "extension.agreed" in notes(db, mediator) and "extension.agreed" in notes(db, clerk)
     # The old end passes without effect; the new one ends mediation.
-    assert sweep_at(db, T0 + timedelta(days=15, minutes=1)) == 0
-    assert sweep_at(db, T0 + timedelta(days=25, minutes=1)) == 1
+    assert sweep_at(db, end_of("2026-11-17")) == 0
+    assert sweep_at(db, end_of("2026-11-27")) == 1
     db.session.expire_all()
     assert case.state == CaseState.FAILED
     assert "deadline.escalated" in notes(db, mediator) and "deadline.escalated" in notes(db, clerk)
@@ -70,7 +70,7 @@ def test_one_refusal_ends_the_proposal(db, mediation, claimant, respondent):
             extending.answer_extension(proposal, case, respondent, agreed=False)
         extending.answer_extension(proposal, case, respondent, agreed=False, reason="不愿再拖延")
         assert proposal.state == ExtensionState.REFUSED
-        assert period(db, case).due_at == T0 + timedelta(days=15)
+        assert period(db, case).due_at == end_of("2026-11-17")
         assert "extension.refused" in notes(db, mediator)
         with pytest.raises(extending.ExtensionError, match="no longer open"):
             extending.answer_extension(proposal, case, claimant, agreed=True)
@@ -90,14 +90,14 @@ def test_bad_proposals_are_refused_with_a_reason(db, mediation, claimant):
         ({"on_date": date(2026, 11, 16)}, mediator, "must be after the current end"),
         ({"on_date": date(2026, 12, 30)}, mediator, "at most 30 days"),
     ]
-    with freeze_time(T0 + timedelta(days=5)):  # 7 November; the period ends 17 November 09:00 Beijing
+    with freeze_time(T0 + timedelta(days=5)):  # 7 November; the period ends 17 November 24:00 Beijing
         for kwargs, who, message in bad:
             with pytest.raises(extending.ExtensionError, match=message):
                 extending.propose_extension(case, who, reason="理由", **kwargs)
         with pytest.raises(extending.ExtensionError, match="Give the reason"):
             extending.propose_extension(case, mediator, days=3, reason="  ")
         proposal = extending.propose_extension(case, mediator, on_date=date(2026, 11, 20), reason="理由")
-        assert proposal.new_due_at == T0 + timedelta(days=18)  # the same time of day, on the new date
+        assert proposal.new_due_at == end_of("2026-11-20")  # 24:00 of the agreed day
         with pytest.raises(extending.ExtensionError, match="already waiting"):
             extending.propose_extension(case, mediator, days=3, reason="理由")
 
@@ -107,7 +107,7 @@ def test_an_open_proposal_lapses_when_the_period_runs_out(db, mediation, claiman
     with freeze_time(T0 + timedelta(days=14)):
         proposal = extending.propose_extension(case, mediator, days=7, reason="理由")
         extending.answer_extension(proposal, case, claimant, agreed=True)
-    assert sweep_at(db, T0 + timedelta(days=15, seconds=1)) == 1
+    assert sweep_at(db, end_of("2026-11-17")) == 1
     db.session.expire_all()
     assert case.state == CaseState.FAILED and proposal.state == ExtensionState.LAPSED
     assert period(db, case).state == DeadlineState.MISSED
@@ -179,4 +179,4 @@ def test_the_case_page_proposes_and_the_parties_answer(db, mediation, make_clien
         )
     db.session.expire_all()
     assert proposal.state == ExtensionState.AGREED
-    assert case.mediation_due_at == T0 + timedelta(days=22)
+    assert case.mediation_due_at == end_of("2026-11-24")

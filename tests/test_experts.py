@@ -11,6 +11,7 @@ from odr.accounts.models import Role
 from odr.cases import operations as case_ops
 from odr.cases.models import CaseState
 from odr.core.db import utcnow
+from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from odr.experts import operations, opinions, ranking
 from odr.experts.models import (
     Assignment,
@@ -216,7 +217,8 @@ def test_mediator_accepts_and_mediation_starts(db, ready_case, make_expert, cler
         operations.accept(assignment, mediator, ip_address="127.0.0.1")
     assert case.state == CaseState.MEDIATING
     assert case.mediation_started_at.isoformat() == "2026-11-26T02:00:00+00:00"
-    assert case.mediation_due_at - case.mediation_started_at == timedelta(days=15)
+    # Thursday 26 Nov: 15 days to 24:00 Beijing on Friday 11 Dec
+    assert case.mediation_due_at.isoformat() == "2026-12-11T16:00:00+00:00"
     assert "不存在利害关系" in assignment.declaration_text and assignment.declaration_ip == "127.0.0.1"
     with pytest.raises(AssignmentError):
         operations.accept(assignment, mediator)
@@ -292,19 +294,25 @@ def test_investigator_notice_is_flagged_when_later_than_3_days(db, ready_case, m
     prompt = make_expert(Role.TECHNICAL_INVESTIGATOR, fields=["chemistry_pharma"])
     with freeze_time("2026-11-01 08:00:00"):
         on_time = operations.propose(case, Seat.TECHNICAL_INVESTIGATOR, prompt, actor=clerk)
-    with freeze_time("2026-11-03 08:00:00"):
+    with freeze_time("2026-11-03 07:59:59"):  # the last second of the expert's 48 hours
         operations.accept(on_time, prompt)
         assert on_time.parties_notified_at is not None and not on_time.notice_late
-    # A replacement that answers after four days: the parties hear of it too late.
+    # The 3 days run from the assignment taking effect (Tuesday 3 Nov): to 24:00 on Friday 6 Nov.
+    notice = db.session.scalar(
+        sa.select(Deadline).where(
+            Deadline.kind == DeadlineKind.INVESTIGATOR_NOTICE, Deadline.object_id == on_time.id
+        )
+    )
+    assert notice.due_at.isoformat() == "2026-11-06T16:00:00+00:00"
+    assert notice.state == DeadlineState.MET and not notice.late
+    # A replacement answering after the 48 hours is refused with the hour the limit ended.
     request = operations.request_recusal(on_time, case.respondents[0].user, "曾在被申请人处任职")
     slow = make_expert(Role.TECHNICAL_INVESTIGATOR, fields=["chemistry_pharma"])
     with freeze_time("2026-11-05 08:00:00"):
         replacement = operations.decide_recusal(request, clerk, grant=True, reason="存在回避情形")
         assert replacement.expert_id == slow.id
-    with freeze_time("2026-11-09 08:00:01"):
-        assert replacement.notice_late  # not yet notified, and the three days are over
+    with freeze_time("2026-11-07 08:00:00"), pytest.raises(AssignmentError, match="16:00"):
         operations.accept(replacement, slow)
-    assert replacement.notice_late
 
 
 def test_parties_choose_the_same_mediator(db, ready_case, make_expert, claimant, respondent):
@@ -438,15 +446,16 @@ def test_parties_cannot_reach_the_ranking(client, db, ready_case, claimant):
 def test_dashboards(client, db, ready_case, make_expert, clerk):
     case = ready_case()
     mediator = make_expert()
-    assignment = operations.propose(case, Seat.MEDIATOR, mediator, actor=clerk)
-    client.login(clerk)
-    overview = client.get("/assignments", headers=EN).get_data(as_text=True)
-    assert case.number in overview and mediator.name in overview
-    client.login(mediator)
-    caseload = client.get("/caseload", headers=EN).get_data(as_text=True)
-    assert f"/assignments/{assignment.id}" in caseload
-    operations.accept(assignment, mediator)
-    caseload = client.get("/caseload", headers=EN).get_data(as_text=True)
+    with freeze_time("2026-11-26 02:00:00"):  # Thursday: 15 days to Friday 11 Dec
+        assignment = operations.propose(case, Seat.MEDIATOR, mediator, actor=clerk)
+        client.login(clerk)
+        overview = client.get("/assignments", headers=EN).get_data(as_text=True)
+        assert case.number in overview and mediator.name in overview
+        client.login(mediator)
+        caseload = client.get("/caseload", headers=EN).get_data(as_text=True)
+        assert f"/assignments/{assignment.id}" in caseload
+        operations.accept(assignment, mediator)
+        caseload = client.get("/caseload", headers=EN).get_data(as_text=True)
     assert case.number in caseload and ">15<" in caseload.replace(" ", "").replace("\n", "")
 
 

@@ -16,7 +16,7 @@ from odr.core import storage
 from odr.handover import operations as handover_ops
 from odr.handover.models import Handover, HandoverState
 from tests import evidence_support
-from tests.deadline_support import T0, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
+from tests.deadline_support import T0, end_of, english, mediating_case, notes, sweep_at  # noqa: F401  (english: fixture)
 
 docket = evidence_support.docket  # the fixture
 
@@ -66,7 +66,7 @@ def test_an_expired_period_hands_a_delegated_case_to_its_court_unattended(
         handover_ops.answer_fact(disputed, case, respondent, confirmed=False, comment="仅销售约50盒")
     assert handover_of(db, case) is None
     # Nobody acts: the period runs out, the sweep fails the case and hands it over.
-    assert sweep_at(db, T0 + timedelta(days=15, minutes=1)) == 1
+    assert sweep_at(db, end_of("2026-11-17")) == 1  # 24:00 of the 15th day
     db.session.expire_all()
     assert case.state == CaseState.FAILED
     handover = handover_of(db, case)

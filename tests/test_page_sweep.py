@@ -25,6 +25,12 @@ PAGES = [
     "/handovers",
     "/evidence/verify",
     "/notifications",
+    "/infringers",
+    "/infringers/changes",
+    "/registry",
+    "/registry/mine",
+    "/registry/findings/new",
+    "/registry/judgments",
 ]
 
 
@@ -45,6 +51,10 @@ def test_every_page_for_every_role(client, db, language):
         for a in db.session.scalars(sa.select(ArbitrationCase.id))
         for role in ("sole", "presiding")
     ]
+    from odr.registry.models import Entry
+
+    for entry_id in db.session.scalars(sa.select(Entry.id)):
+        extra += [f"/infringers/{entry_id}", f"/registry/entries/{entry_id}"]
     users = db.session.scalars(sa.select(User)).all()
     assert len(users) >= 9 and cases
     for user in users:

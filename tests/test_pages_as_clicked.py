@@ -232,3 +232,101 @@ def test_a_closed_room_says_why_its_text_box_is_disabled(db, in_mediation, claim
     with client.get("/favicon.ico") as icon:
         assert icon.status_code == 200 and b"<svg" in icon.data
     assert 'rel="icon"' in page
+
+
+def test_who_mediated_stays_on_the_record_after_settlement(db, effective, claimant, make_client):
+    from odr.cases.models import CaseState
+
+    assert effective.case.state == CaseState.SETTLED
+    page = make_client(claimant).get(f"/cases/{effective.case_id}").get_data(as_text=True)
+    row = page.split('data-seat="mediator"')[1].split("</tr>")[0]
+    assert "黄调解员" in row and 'data-testid="served"' in row and "Not assigned" not in row
+
+
+def test_sessions_and_their_reminders_end_with_the_mediation(
+    db, in_mediation, claimant, respondent, make_client
+):
+    from odr.deadlines.models import Deadline, DeadlineState
+    from odr.rooms import sessions
+    from odr.rooms.models import SessionState
+    from tests.agreement_support import draft_and_finalise, sign_all
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    joint = rooms_of(case)[RoomKind.JOINT]
+    with freeze_time(T0):
+        session = sessions.schedule(
+            joint,
+            mediator,
+            starts_at=T0 + timedelta(days=3),
+            duration_minutes=60,
+            agenda="第二次调解",
+            participant_ids=[claimant.id, respondent.id],
+        )
+        page = make_client(claimant).get("/dashboard").get_data(as_text=True)
+        assert "Session reminder" in page.split('data-testid="upcoming-deadlines"')[1]
+        agreement = draft_and_finalise(case, mediator)
+        sign_all(agreement, [claimant, respondent, mediator])  # settled: mediation is over
+        assert session.state == SessionState.CANCELLED
+        reminders = db.session.scalars(sa.select(Deadline).where(Deadline.object_id == session.id)).all()
+        assert reminders and {d.state for d in reminders if "session" in d.kind.value} == {
+            DeadlineState.CANCELLED
+        }
+        page = make_client(claimant).get("/dashboard").get_data(as_text=True)
+        assert "Session reminder" not in page
+        notices = db.session.scalars(sa.select(Message.body).where(Message.room_id == joint.id)).all()
+        assert any("session_cancelled_mediation_over" in body for body in notices)
+
+
+def test_a_confirmed_case_reads_as_confirmed_and_enforceable_in_the_list(
+    db, effective, claimant, respondent, courts, liaison, make_client
+):
+    confirmed(effective, claimant, respondent, courts, liaison)
+    claimant.locale = "zh_CN"
+    listing = make_client(claimant).get("/cases").get_data(as_text=True)
+    assert 'data-agreement-state="enforceable"' in listing and "已司法确认" in listing
+
+
+def test_the_arbitration_commissions_clerk_has_an_arbitration_desk(db, make_client):
+    from odr import seed
+    from odr.accounts.models import User
+    from odr.arbitration.models import ArbitrationCase
+
+    seed.run()
+    arbclerk = db.session.scalar(sa.select(User).where(User.email == "arbclerk@demo.odr"))
+    clerk = db.session.scalar(sa.select(User).where(User.email == "clerk@demo.odr"))
+    arbclerk.locale = "en"
+    desk = make_client(arbclerk)
+    dashboard = desk.get("/dashboard").get_data(as_text=True)
+    assert 'data-testid="arbitration-counters"' in dashboard and 'href="/arbitrations"' in dashboard
+    assert 'href="/cases/intake"' not in dashboard and "/assignments" not in dashboard
+    queue = desk.get("/arbitrations").get_data(as_text=True)
+    commission_cases = db.session.scalars(
+        sa.select(ArbitrationCase).where(ArbitrationCase.commission_id == arbclerk.organisation_id)
+    ).all()
+    assert commission_cases
+    for arbitration in commission_cases:
+        if arbitration.state.value not in ("refused", "withdrawn", "performed"):
+            assert f"/cases/{arbitration.case_id}#arbitration" in queue
+    for counter in re.findall(r'href="(/arbitrations\?state=[a-z_]+)"', dashboard):
+        assert desk.get(counter).status_code == 200
+    assert make_client(clerk).get("/arbitrations").status_code == 403
+    assert 'href="/arbitrations"' not in make_client(clerk).get("/dashboard").get_data(as_text=True)
+
+
+def test_the_case_page_shows_where_the_case_stands_and_a_readable_timeline(
+    db, effective, claimant, respondent, courts, liaison, make_client
+):
+    confirmed(effective, claimant, respondent, courts, liaison)
+    with freeze_time(T0 + timedelta(days=4)):
+        page = make_client(claimant).get(f"/cases/{effective.case_id}").get_data(as_text=True)
+    steps = re.findall(r'data-step="(\w+)" data-status="(\w+)"', page)
+    assert [key for key, _status in steps][:3] == ["filed", "accepted", "respondent"]
+    assert dict(steps)["enforceable"] == "done" and dict(steps)["performed"] == "current"
+    awaited = page.split('data-testid="awaited"')[1].split("</p>")[0]
+    assert "obliged party performs" in awaited and "Performance of an obligation" in awaited
+    timeline = page.split('data-testid="timeline"')[1].split("</ul>\n    </div>")[0]
+    assert "A time limit started: Respondent&#39;s answer to the invitation" in timeline
+    assert 'data-testid="platform-group"' in timeline
+    people = make_client(claimant).get(f"/cases/{effective.case_id}?timeline=people").get_data(as_text=True)
+    people = people.split('data-testid="timeline"')[1].split("</ul>\n    </div>")[0]
+    assert "The platform" not in people and "A time limit" not in people and "黄调解员" in people

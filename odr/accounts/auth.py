@@ -1,13 +1,13 @@
-"""Password hashing and signing in, with lock-out after repeated failures."""
+"""Password hashing and checking a sign-in."""
 
 from enum import Enum
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 from odr.accounts.models import User
-from odr.audit.operations import record
 from odr.core.db import utcnow
 from odr.extensions import db
 
@@ -37,37 +37,26 @@ def check_password(user: User, password: str) -> bool:
     return True
 
 
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
 class LoginOutcome(Enum):
     OK = "ok"
     BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
     INACTIVE = "inactive"
 
 
 def authenticate(email: str, password: str) -> tuple[LoginOutcome, User | None]:
-    """Check EMAIL and PASSWORD, counting failures; lock the account after too many."""
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
-    now = utcnow()
+    """Check EMAIL and PASSWORD. Failures are not counted on the account (nobody can lock another
+    out by knowing their e-mail): the sign-in log slows guessing down instead (``sessions.wait``)."""
+    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         _hasher().hash(password)  # same cost whether or not the account exists
         return LoginOutcome.BAD_CREDENTIALS, None
-    if user.locked_until and user.locked_until > now:
-        return LoginOutcome.LOCKED, user
     if not check_password(user, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-            user.failed_logins = 0
-            record("account_locked", user, actor=user)
-            return LoginOutcome.LOCKED, user
         return LoginOutcome.BAD_CREDENTIALS, user
     if not user.active:
         return LoginOutcome.INACTIVE, user
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
+    from odr.accounts.passwords import weakness
+
+    if weakness(password, [user.email, user.name]):
+        user.password_change_required = True
     return LoginOutcome.OK, user

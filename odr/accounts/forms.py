@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from odr.accounts.models import STAFF_ROLES, Locale, Organisation, OrgKind, PartyKind, Role
 from odr.accounts.operations import email_taken
+from odr.accounts.passwords import policy
 from odr.core import forms as v
 from odr.extensions import db
 
@@ -62,7 +63,7 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=200), policy("email", "name")]
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -94,12 +95,49 @@ class RegisterForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), policy()]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords do not match."))],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=200), policy()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords do not match."))],
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("The 6-digit code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class EnableTwoFactorForm(FlaskForm):
+    code = StringField(
+        _l("The 6-digit code your app shows now"),
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -121,7 +159,7 @@ class StaffUserForm(FlaskForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200), v.password_strength]
+        _l("Initial password"), validators=[DataRequired(REQUIRED), Length(max=200), policy("email", "name")]
     )
     locale = SelectField(_l("Preferred language"), choices=Locale.choices(), default=Locale.ZH_CN.value)
 

@@ -20,6 +20,7 @@ class Role(LabelledEnum):
     TECHNICAL_INVESTIGATOR = "technical_investigator", _l("Technical investigator")
     COURT_LIAISON = "court_liaison", _l("Court liaison officer")
     ADMIN = "admin", _l("Administrator")
+    CREDIT_OFFICER = "credit_officer", _l("Credit officer (market regulator)")
 
 
 STAFF_ROLES = [r for r in Role if r is not Role.PARTY]
@@ -74,6 +75,8 @@ class Organisation(db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
+    # "the organisation's clerks": who holds a role, without reading every user's roles
+    __table_args__ = (sa.Index("ix_user_roles_role_user", "role", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_type(Role), primary_key=True)
@@ -88,6 +91,7 @@ class User(UserMixin, db.Model):
             " OR (party_kind = 'company' AND credit_code IS NOT NULL)",
             name="party_identity",
         ),
+        sa.Index("ix_users_organisation_id", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +114,11 @@ class User(UserMixin, db.Model):
     # per number, so a second claim on it is a conflict for the clerk.
     verified_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set at sign-in when the password no longer passes the policy: the user is asked to change it.
+    password_change_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Two-factor sign-in (odr.accounts.twofactor): the TOTP secret, and the last time step used.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

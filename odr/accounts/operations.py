@@ -67,9 +67,17 @@ def create_staff_user(
     return user
 
 
-def change_password(user: User, new_password: str):
+def change_password(user: User, new_password: str, *, keep=None):
+    """USER's new password; every other session and keep-me-signed-in token of USER ends (KEEP, the
+    browser where the change was made, stays signed in with a fresh token)."""
+    from odr.accounts import sessions
+
     user.password_hash = hash_password(new_password)
+    user.password_change_required = False
     record("password_changed", user, actor=user)
+    sessions.end_all(user, "password_changed", actor=user, keep=keep)
+    if keep is not None:
+        sessions.renew(keep)
 
 
 def set_locale(user: User, locale: str):
@@ -87,5 +95,10 @@ def create_organisation(*, name, kind, name_en=None, region=None, address=None, 
 
 
 def set_user_active(user: User, active: bool, actor=None):
+    """Activate or suspend USER; a suspension ends every session and room connection of theirs."""
+    from odr.accounts import sessions
+
     user.active = active
     record("account_activated" if active else "account_suspended", user, actor=actor)
+    if not active:
+        sessions.end_all(user, "suspended", actor=actor)

@@ -10,6 +10,7 @@ from odr.accounts.decorators import roles_required
 from odr.accounts.forms import OrganisationForm, StaffUserForm, organisation_choices
 from odr.accounts.models import Organisation, Role, User, UserRole
 from odr.accounts.operations import AccountError
+from odr.core.inputs import paginate
 from odr.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -22,7 +23,7 @@ def users():
     query = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
     if role in {r.value for r in Role}:
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
-    page = db.paginate(query, per_page=30, error_out=False)
+    page = paginate(query, per_page=30)
     return render_template("admin/users.html", page=page, roles=list(Role), role=role)
 
 
@@ -69,6 +70,21 @@ def set_active(user_id):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@roles_required(Role.ADMIN)
+def sign_out_everywhere(user_id):
+    """An administrator ends every session of an account (a lost phone, a leaving employee)."""
+    from odr.accounts import sessions
+
+    user = db.session.get(User, user_id) or abort(404)
+    ended = sessions.end_all(user, "ended_by_admin", actor=current_user._get_current_object())
+    db.session.commit()
+    flash(
+        _("%(email)s has been signed out everywhere (%(n)d sessions).", email=user.email, n=ended), "success"
+    )
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/organisations", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def organisations():
@@ -100,5 +116,5 @@ def outbox():
     """The mails the platform sent or still holds (all of them, when no SMTP server is configured)."""
     from odr.notifications.mail import OutboxMail
 
-    page = db.paginate(sa.select(OutboxMail).order_by(OutboxMail.id.desc()), per_page=50, error_out=False)
+    page = paginate(sa.select(OutboxMail).order_by(OutboxMail.id.desc()), per_page=50)
     return render_template("admin/outbox.html", page=page)

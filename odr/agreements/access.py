@@ -15,26 +15,37 @@ def _is_liaison(user) -> bool:
     return user.has_role(Role.COURT_LIAISON) and user.organisation_id is not None
 
 
-def _case_ids(court_id):
-    return sa.union(
-        sa.select(ConfirmationApplication.case_id).where(
-            ConfirmationApplication.court_id == court_id, ConfirmationApplication.submitted_at.is_not(None)
-        ),
-        sa.select(EnforcementApplication.case_id).where(EnforcementApplication.court_id == court_id),
+def _confirmations(court_id):
+    return sa.select(ConfirmationApplication.case_id).where(
+        ConfirmationApplication.court_id == court_id, ConfirmationApplication.submitted_at.is_not(None)
     )
+
+
+def _enforcements(court_id):
+    return sa.select(EnforcementApplication.case_id).where(EnforcementApplication.court_id == court_id)
 
 
 def _clause(user):
     if not _is_liaison(user):
         return None
-    return Case.id.in_(_case_ids(user.organisation_id))
+    return [
+        Case.id.in_(_confirmations(user.organisation_id)),
+        Case.id.in_(_enforcements(user.organisation_id)),
+    ]
 
 
 def _capacities(case, user):
     if not _is_liaison(user):
         return set()
+    # One statement, each half served by the applications' index on the case.
+    court_id = user.organisation_id
     found = db.session.scalar(
-        sa.select(sa.literal(1)).where(sa.literal(case.id).in_(_case_ids(user.organisation_id)))
+        sa.select(
+            sa.or_(
+                _confirmations(court_id).where(ConfirmationApplication.case_id == case.id).exists(),
+                _enforcements(court_id).where(EnforcementApplication.case_id == case.id).exists(),
+            )
+        )
     )
     return {Capacity.COURT_LIAISON} if found else set()
 

@@ -301,11 +301,11 @@ def check_clause(template: ClauseTemplate, values: dict, parties: dict[int, str]
                     raise ValueError(_l("The date must be in the future."))
                 clean[name] = day.isoformat()
             elif type_ == "party":
-                if not raw.isdigit() or int(raw) not in parties:
+                if not (raw.isascii() and raw.isdigit()) or int(raw) not in parties:
                     raise ValueError(_l("Choose a party of this case."))
                 clean[name] = raw
             elif type_ == "integer":
-                if not raw.isdigit() or not 0 < int(raw) <= 100:
+                if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= 100:
                     raise ValueError(_l("Enter a whole number between 1 and 100."))
                 clean[name] = str(int(raw))
             elif type_ == "instalments":

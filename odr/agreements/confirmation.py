@@ -21,15 +21,21 @@ from odr.agreements.models import (
 from odr.agreements.operations import AgreementError
 from odr.agreements.workflow import AgreementAction
 from odr.audit.operations import record
+from odr.cases import attorneys
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
-from odr.core.timeutil import local_text
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.calendar import extend_by_days
+from odr.deadlines.display import lazy_ended
+from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 
 def window_closes_at(agreement: Agreement):
-    return agreement.effective_at + timedelta(days=current_app.config["CONFIRMATION_WINDOW_DAYS"])
+    """24:00 of the 30th day after the agreement took effect (moved past rest days)."""
+    return limits.due(K.CONFIRMATION_WINDOW, agreement.effective_at)
 
 
 def open_application(agreement: Agreement) -> ConfirmationApplication | None:
@@ -53,12 +59,16 @@ def latest_application(agreement: Agreement) -> ConfirmationApplication | None:
 
 
 def _check_window(agreement: Agreement):
-    if utcnow() > window_closes_at(agreement):
+    """Refuse an application or a joining once the 30 days have run out (checked against the stored
+    deadline, locked, so it and the sweep closing the window never both succeed)."""
+    deadline = deadlines.check_in_time(K.CONFIRMATION_WINDOW, agreement, error=AgreementError)
+    closes = deadline.due_at if deadline is not None else window_closes_at(agreement)
+    if utcnow() >= closes:
         raise AgreementError(
             _l(
-                "The 30 days for applying for judicial confirmation ended on %(when)s. The agreement stays binding "
+                "The 30 days for applying for judicial confirmation ended %(when)s. The agreement stays binding "
                 "as a contract; a party may sue on it in court.",
-                when=local_text(window_closes_at(agreement)),
+                when=lazy_ended(closes),
             )
         )
 
@@ -77,6 +87,7 @@ def apply_for_confirmation(
     if agreement.state != AgreementState.EFFECTIVE:
         raise AgreementError(_l("Only an effective agreement can be put before the court for confirmation."))
     party = _party(agreement, user)
+    attorneys.require_special_authority(agreement.case, user, "apply_confirmation")
     _check_window(agreement)
     if open_application(agreement) is not None:
         raise AgreementError(_l("An application for this agreement is already under way."))
@@ -113,6 +124,7 @@ def join(application: ConfirmationApplication, user, ip_address=None):
     """USER's party joins (consents to) the application; with the last party it goes to the court."""
     agreement = application.agreement
     party = _party(agreement, user)
+    attorneys.require_special_authority(agreement.case, user, "join_confirmation")
     if not application.is_open or application.submitted_at is not None:
         raise AgreementError(_l("This application is no longer waiting for the parties."))
     if party.id in application.joined_party_ids():
@@ -132,7 +144,7 @@ def join(application: ConfirmationApplication, user, ip_address=None):
 def _submit(application: ConfirmationApplication, user):
     now = utcnow()
     application.submitted_at = now
-    application.acceptance_due_at = now + timedelta(days=current_app.config["COURT_ACCEPTANCE_DAYS"])
+    application.acceptance_due_at = limits.due(K.COURT_ACCEPTANCE, now)
     data = pdf.render_confirmation_application(application_form_data(application))
     application.form_pdf_sha256 = storage.store(
         data, allowed={"application/pdf"}, max_size=len(data) + 1
@@ -237,7 +249,7 @@ def court_accepts(application: ConfirmationApplication, officer, court_case_numb
     application.accepted_at = now
     application.accepted_by = officer
     application.court_case_number = number
-    application.decision_due_at = now + timedelta(days=current_app.config["COURT_DECISION_DAYS"])
+    application.decision_due_at = limits.due(K.COURT_DECISION, now)
     agreement_workflow.apply(
         application.agreement,
         AgreementAction.COURT_ACCEPTS,
@@ -264,7 +276,7 @@ def extend_review(application: ConfirmationApplication, officer, reason: str):
     days = current_app.config["COURT_EXTENSION_DAYS"]
     application.extended_at = utcnow()
     application.extension_reason = reason.strip()
-    application.decision_due_at = application.decision_due_at + timedelta(days=days)
+    application.decision_due_at = extend_by_days(application.decision_due_at, days)
     record(
         "confirmation.extended",
         application,
@@ -415,23 +427,3 @@ def ruling_data(application: ConfirmationApplication) -> dict:
         "officer_name": application.judge_name or "",
         "clerk_name": None,
     }
-
-
-def queue_for(officer) -> list[ConfirmationApplication]:
-    """The applications sent to OFFICER's court, the most urgent first."""
-    if not officer.has_role(Role.COURT_LIAISON) or officer.organisation_id is None:
-        return []
-    applications = db.session.scalars(
-        sa.select(ConfirmationApplication).where(
-            ConfirmationApplication.court_id == officer.organisation_id,
-            ConfirmationApplication.submitted_at.is_not(None),
-        )
-    ).all()
-
-    def due(a):
-        if a.decision is not None:
-            return (2, -a.decided_at.timestamp())
-        when = a.decision_due_at if a.accepted_at else a.acceptance_due_at
-        return (0 if a.agreement.state != AgreementState.MATERIALS_REQUESTED else 1, when.timestamp())
-
-    return sorted(applications, key=due)

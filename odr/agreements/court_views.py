@@ -1,18 +1,19 @@
 """The court liaison officer's pages: the queue of applications sent to their court, ordered by
 due date, and the application page where the court accepts, extends, asks for materials and rules."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from odr.accounts.decorators import roles_required
 from odr.accounts.models import Role
-from odr.agreements import confirmation, documents, operations, performance
+from odr.agreements import confirmation, court_queue, documents, operations, performance
 from odr.agreements.forms import (
     AcceptForm,
     DecisionForm,
     EnforcementAcceptForm,
     ExtendForm,
+    QueueFilterForm,
     RequestMaterialsForm,
 )
 from odr.agreements.models import (
@@ -51,10 +52,26 @@ def _back(application):
 @bp.get("/")
 @roles_required(Role.COURT_LIAISON)
 def queue():
+    court_id = current_user.organisation_id
+    form = QueueFilterForm(request.args)
+    valid = form.validate()
+    stage = court_queue.Stage(form.stage.data) if valid and form.stage.data else court_queue.Stage.OPEN
+    if court_id is None:
+        abort(404)
+    page = court_queue.page(
+        court_id,
+        stage=stage,
+        due_by=form.due_by.data if valid else None,
+        after=request.args.get("after"),
+        before=request.args.get("before"),
+    )
     return render_template(
         "agreements/court_queue.html",
-        applications=confirmation.queue_for(_me()),
-        enforcements=performance.enforcement_queue_for(_me()),
+        page=page,
+        form=form,
+        stage=stage,
+        waiting=court_queue.waiting_count(court_id),
+        enforcements=court_queue.enforcements(court_id),
         now=utcnow(),
         accept_form=EnforcementAcceptForm(prefix="enf"),
     )
@@ -192,11 +209,12 @@ def dashboard_widget(user):
     """The court's applications still waiting for it, on the liaison officer's dashboard."""
     if not user.has_role(Role.COURT_LIAISON):
         return None
-    waiting = [a for a in confirmation.queue_for(user) if a.decision is None]
-    enforcements = [e for e in performance.enforcement_queue_for(user) if e.accepted_at is None]
+    if user.organisation_id is None:
+        return None
     return "agreements/_court_dashboard.html", {
-        "waiting": waiting,
-        "enforcements": enforcements,
+        "waiting": court_queue.page(user.organisation_id, per_page=10).items,
+        "count": court_queue.waiting_count(user.organisation_id),
+        "enforcements": court_queue.enforcements(user.organisation_id, pending_only=True, limit=10),
         "now": utcnow(),
     }
 

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
+    Form,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -151,3 +153,16 @@ class ClauseTemplateForm(FlaskForm):
         _l("Position in the library"), validators=[InputRequired(), NumberRange(0, 10000)]
     )
     active = BooleanField(_l("Offered to mediators"))
+
+
+class QueueFilterForm(Form):
+    """The court queue's filters, read from the query string."""
+
+    stage = SelectField(_l("Stage"), validators=[Optional()])
+    due_by = DateField(_l("Due on or before"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        from odr.agreements.court_queue import Stage
+
+        super().__init__(*args, **kwargs)
+        self.stage.choices = Stage.choices()

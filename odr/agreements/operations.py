@@ -21,6 +21,7 @@ from odr.agreements.models import (
 )
 from odr.agreements.workflow import OPEN_DRAFT_STATES, AgreementAction
 from odr.audit.operations import record
+from odr.cases import attorneys
 from odr.cases import workflow as case_workflow
 from odr.cases.models import CaseState
 from odr.cases.workflow import Action, Capacity, TransitionError
@@ -115,6 +116,14 @@ def check_content(case, facts: str, items: list[dict]) -> dict:
     return {"facts": facts, "clauses": clean_items}
 
 
+def _untouched_start(agreement: Agreement) -> bool:
+    """Whether the agreement holds only what start_agreement put there (the facts as filed)."""
+    versions = agreement.versions
+    if len(versions) != 1 or versions[0].shared_at is not None:
+        return False
+    return versions[0].content == {"facts": agreement.case.facts, "clauses": []}
+
+
 def save_version(agreement: Agreement, mediator, *, facts: str, items: list[dict], note: str | None = None):
     """A new version with FACTS and the clause ITEMS ({key, values}); earlier versions stay as they were."""
     case = agreement.case
@@ -123,7 +132,18 @@ def save_version(agreement: Agreement, mediator, *, facts: str, items: list[dict
     latest = agreement.latest
     if latest is not None and latest.content == content:
         raise AgreementError(_l("Nothing changed since version %(n)d.", n=latest.number))
-    version = AgreementVersion(
+    if _untouched_start(agreement):
+        # The starting point (the facts as filed, no clause) becomes the mediator's first version:
+        # the first save is version 1, as the mediator expects, not version 2.
+        version = latest
+        version.content = content
+        version.note = (note or "").strip()[:300] or None
+        version.created_by = mediator
+        version.created_at = utcnow()
+        version.content_sha256 = documents.content_digest(case, content)
+    else:
+        version = None
+    version = version or AgreementVersion(
         agreement=agreement,
         number=(latest.number + 1) if latest else 1,
         content=content,
@@ -181,6 +201,8 @@ def finalise(agreement: Agreement, mediator):
     version.pdf_sha256 = stored.sha256
     version.pdf_size = stored.size
     agreement.final_version = version
+    # The final version is written (a post-update) before the state that requires it.
+    db.session.flush()
     agreement_workflow.apply(
         agreement,
         AgreementAction.FINALISE,
@@ -266,10 +288,13 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
     held = case_workflow.capacities(agreement.case, user)
     party = agreement.case.party_of(user)
     if party is not None:
+        attorneys.require_special_authority(agreement.case, user, "sign")
         capacity = SignerCapacity(capacity or SignerCapacity.PARTY)
-        if capacity == SignerCapacity.MEDIATOR:
+        if attorneys.is_agent(agreement.case, user):
+            capacity = SignerCapacity.AGENT  # an agent signs as the agent, under the approved power
+        elif capacity == SignerCapacity.MEDIATOR:
             raise AgreementError(_l("Choose in what capacity you sign."))
-        if capacity == SignerCapacity.AGENT and not party.agent_name:
+        elif capacity == SignerCapacity.AGENT and not party.agent_name:
             raise AgreementError(_l("No authorised agent is on file for your side; sign as the party."))
     elif Capacity.MEDIATOR in held:
         capacity = SignerCapacity.MEDIATOR

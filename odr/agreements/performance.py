@@ -2,11 +2,10 @@
 or disputes; overdue duties of a confirmed agreement put it in default, and the creditor may apply to
 the court for enforcement within 2 years of the last performance date."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from odr.agreements import confirmation, documents, pdf
@@ -24,7 +23,10 @@ from odr.audit.operations import record
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
-from odr.core.timeutil import SHANGHAI
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.display import lazy_ended
+from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 PERFORMING_STATES = (
@@ -47,8 +49,8 @@ def obligations_of(agreement: Agreement) -> list[Obligation]:
 
 
 def due_moment(obligation: Obligation) -> datetime:
-    """The end of the due day in Beijing, when an unperformed obligation becomes overdue."""
-    return datetime.combine(obligation.due_on + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    """24:00 Beijing time of the due day the agreement fixes, when an unperformed obligation is overdue."""
+    return limits.due(K.OBLIGATION_DUE, obligation.due_on)
 
 
 def is_overdue(obligation: Obligation, now=None) -> bool:
@@ -157,8 +159,9 @@ def enforcement_window_closes(agreement: Agreement) -> datetime | None:
     last = last_performance_date(agreement)
     if last is None:
         return None
-    start = datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI)
-    return start + timedelta(days=current_app.config["ENFORCEMENT_WINDOW_DAYS"])
+    # Civil Procedure Law art. 250: two years from the last day of the performance period, ending on
+    # the corresponding date (2026-12-21 → 2028-12-21, whatever the leap years between).
+    return limits.due(K.ENFORCEMENT_WINDOW, last)
 
 
 def confirming_application(agreement: Agreement):
@@ -178,9 +181,12 @@ def apply_for_enforcement(
         raise AgreementError(
             _l("Enforcement can be applied for when an obligation of a confirmed agreement is overdue.")
         )
+    deadlines.check_in_time(K.ENFORCEMENT_WINDOW, agreement, error=AgreementError)
     closes = enforcement_window_closes(agreement)
-    if closes is not None and utcnow() > closes:
-        raise AgreementError(_l("The two years for applying for enforcement have passed."))
+    if closes is not None and utcnow() >= closes:
+        raise AgreementError(
+            _l("The two years for applying for enforcement ended %(when)s.", when=lazy_ended(closes))
+        )
     now = utcnow()
     owed = [o for o in obligations_of(agreement) if o.creditor_id == party.id and is_overdue(o, now)]
     if not owed:

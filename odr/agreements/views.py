@@ -2,9 +2,12 @@
 applying for judicial confirmation, performance and enforcement; downloads of every PDF."""
 
 import difflib
+from types import SimpleNamespace
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -25,6 +28,7 @@ from odr.agreements.models import (
     Agreement,
     AgreementState,
     ClauseTemplate,
+    ConfirmationApplication,
     EnforcementApplication,
 )
 from odr.agreements.operations import DraftInvalid
@@ -33,6 +37,7 @@ from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
+from odr.core.inputs import as_id
 from odr.core.templating import current_locale
 from odr.core.web import client_ip, send_stored
 from odr.extensions import db
@@ -134,6 +139,76 @@ def case_panel(case, user):
 
 
 panels.register(case_panel)
+
+# Where a settled case's agreement stands once the court is involved: a confirmed case reads as
+# enforceable (or performed, or in default), not merely as "agreement reached".
+_STAGES_SHOWN = {
+    AgreementState.CONFIRMATION_REQUESTED,
+    AgreementState.UNDER_COURT_REVIEW,
+    AgreementState.MATERIALS_REQUESTED,
+    AgreementState.ENFORCEABLE,
+    AgreementState.REJECTED,
+    AgreementState.PERFORMED,
+    AgreementState.IN_DEFAULT,
+    AgreementState.ENFORCEMENT_REQUESTED,
+}
+
+
+_STAGE_LABELS = {
+    AgreementState.ENFORCEABLE: _l("Judicially confirmed · enforceable"),
+    AgreementState.PERFORMED: _l("Judicially confirmed · performed"),
+    AgreementState.IN_DEFAULT: _l("Judicially confirmed · in default"),
+}
+
+
+@bp.app_template_global()
+def agreement_stage(case):
+    """The agreement's stage (value, label) to show beside a settled case's own, where it says more."""
+    if case.state not in (CaseState.SETTLED, CaseState.CLOSED):
+        return None
+    agreement = operations.current_agreement(case)
+    if agreement is None or agreement.state not in _STAGES_SHOWN:
+        return None
+    state = agreement.state
+    label = _STAGE_LABELS.get(state, state.label)
+    if state == AgreementState.PERFORMED:
+        application = confirmation.latest_application(agreement)
+        if application is None or application.decision != "confirmed":
+            label = state.label
+    return SimpleNamespace(value=state.value, label=label)
+
+
+@bp.app_template_global()
+def agreement_stages(cases) -> dict:
+    """agreement_stage of each of CASES, by case id, in two queries for a whole list of cases."""
+    settled = [c.id for c in cases if c.state in (CaseState.SETTLED, CaseState.CLOSED)]
+    if not settled:
+        return {}
+    current = {}
+    for agreement in db.session.scalars(
+        sa.select(Agreement)
+        .where(Agreement.case_id.in_(settled), Agreement.state != AgreementState.ABANDONED)
+        .order_by(Agreement.id)
+    ):
+        current[agreement.case_id] = agreement  # the newest not abandoned, as current_agreement()
+    shown = {case_id: a for case_id, a in current.items() if a.state in _STAGES_SHOWN}
+    performed = [a.id for a in shown.values() if a.state == AgreementState.PERFORMED]
+    decisions = {}
+    if performed:
+        for agreement_id, decision in db.session.execute(
+            sa.select(ConfirmationApplication.agreement_id, ConfirmationApplication.decision)
+            .where(ConfirmationApplication.agreement_id.in_(performed))
+            .order_by(ConfirmationApplication.id)
+        ):
+            decisions[agreement_id] = decision  # the latest application's, as latest_application()
+    stages = {}
+    for case_id, agreement in shown.items():
+        state = agreement.state
+        label = _STAGE_LABELS.get(state, state.label)
+        if state == AgreementState.PERFORMED and decisions.get(agreement.id) != "confirmed":
+            label = state.label
+        stages[case_id] = SimpleNamespace(value=state.value, label=label)
+    return stages
 
 
 # Drafting ------------------------------------------------------------------------------------------
@@ -346,8 +421,8 @@ def compare(agreement_id):
     numbers = [v.number for v in readable]
     if not numbers:
         abort(404)
-    a = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
-    b = request.args.get("b", type=int) or numbers[-1]
+    a = as_id(request.args.get("a")) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    b = as_id(request.args.get("b")) or numbers[-1]
     old, new = agreement.version(a), agreement.version(b)
     if old not in readable or new not in readable:
         flash(_("Choose two versions of this agreement."), "warning")
@@ -400,10 +475,7 @@ def sign(agreement_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("agreements.version", agreement_id=agreement.id, number=number))
-    try:
-        version_id = int(form.version_id.data or 0)
-    except ValueError:
-        version_id = 0
+    version_id = as_id(form.version_id.data) or 0
     capacity = form.capacity.data if getattr(form, "capacity", None) is not None else None
     if run(
         operations.sign,

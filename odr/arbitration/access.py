@@ -32,7 +32,7 @@ def _clause(user):
                 )
             )
         )
-    return sa.or_(*conditions)
+    return conditions
 
 
 def _capacities(case, user):

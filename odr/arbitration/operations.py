@@ -2,8 +2,6 @@
 acceptance and service, the defence, withdrawal. The tribunal is formed in tribunal.py and the award
 made in awards.py."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -24,6 +22,10 @@ from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core.db import utcnow
 from odr.core.failures import UserError
 from odr.core.timeutil import year_in_shanghai
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.display import lazy_ended
+from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 ENDED_MEDIATION = (CaseState.FAILED, CaseState.NOT_MEDIATED, CaseState.SETTLED)
@@ -146,10 +148,6 @@ def apply_directly(filer, *, commission_id, basis, respondents, **fields) -> Arb
     return arbitration
 
 
-def _days(name) -> timedelta:
-    return timedelta(days=current_app.config[name])
-
-
 def accept(arbitration: ArbitrationCase, clerk, *, expedited: bool | None = None):
     """The commission accepts the application: it is numbered, the case is referred to the commission,
     the respondent is served, and the time limits for the defence and the nominations start.
@@ -164,8 +162,8 @@ def accept(arbitration: ArbitrationCase, clerk, *, expedited: bool | None = None
         arbitration.expedited = bool(expedited)
     arbitration.number = f"（{year}）{prefix}字第{sequence}号"
     arbitration.accepted_at = now
-    arbitration.answer_due_at = now + _days("ARBITRATION_ANSWER_DAYS")
-    arbitration.nomination_due_at = now + _days("ARBITRATION_NOMINATION_DAYS")
+    arbitration.answer_due_at = limits.due(K.ARBITRATION_ANSWER, now)
+    arbitration.nomination_due_at = limits.due(K.ARBITRATION_NOMINATION, now)
     case = arbitration.case
     updates = {"referred_to": arbitration.commission}
     if case.number is None:  # a direct application: the dispute gets its platform number now
@@ -237,10 +235,14 @@ def answer(arbitration: ArbitrationCase, user, *, defence: str, counterclaims: s
         raise ArbitrationError(_l("The arbitration is not waiting for a defence."))
     if arbitration.answered_at is not None:
         raise ArbitrationError(_l("The defence has already been filed."))
-    if utcnow() > arbitration.answer_due_at:
+    if utcnow() >= arbitration.answer_due_at:
         raise ArbitrationError(
-            _l("The time for the defence has passed; the tribunal may still hear you at the hearing.")
+            _l(
+                "The time for the defence ended %(when)s; the tribunal may still hear you at the hearing.",
+                when=lazy_ended(arbitration.answer_due_at),
+            )
         )
+    deadlines.check_in_time(K.ARBITRATION_ANSWER, arbitration, error=ArbitrationError)
     defence = (defence or "").strip()
     if not defence:
         raise ArbitrationError(_l("Write your defence."))

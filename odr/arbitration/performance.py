@@ -3,9 +3,8 @@ with proof, the claimant side confirms or disputes it; once the time to perform 
 claimant may apply to the court for enforcement (within 2 years), with the application drafted from
 the file. An award is enforceable as it stands: no judicial confirmation is needed."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from odr.accounts.models import Organisation, OrgKind
@@ -22,19 +21,22 @@ from odr.cases.models import Side
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
-from odr.core.timeutil import SHANGHAI, local
+from odr.deadlines import limits
+from odr.deadlines.calendar import end_of_day, last_day_of
+from odr.deadlines.display import lazy_ended, lazy_until
+from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 
 def set_due_date(award: Award):
-    """The award is to be performed within the set number of days of its service (its issue here)."""
-    award.performance_due_on = local(award.issued_at).date() + timedelta(
-        days=current_app.config["ARBITRATION_PERFORMANCE_DAYS"]
-    )
+    """The award is to be performed within the set number of days of its service (its issue here),
+    counted as periods in days are (a last rest day moves to the next working day)."""
+    award.performance_due_on = last_day_of(limits.due(K.AWARD_PERFORMANCE, award.issued_at))
 
 
 def due_moment(award: Award) -> datetime:
-    return datetime.combine(award.performance_due_on + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    """24:00 of the last day to perform."""
+    return end_of_day(award.performance_due_on)
 
 
 def _party(award, user, side: Side, message):
@@ -124,11 +126,14 @@ def apply_for_enforcement(award: Award, user, *, facts: str) -> EnforcementAppli
         raise ArbitrationError(
             _l(
                 "The respondent may perform until %(day)s; enforcement can be applied for after that.",
-                day=award.performance_due_on.isoformat() if award.performance_due_on else "?",
+                day=lazy_until(due_moment(award)) if award.performance_due_on else "?",
             )
         )
-    if now > due_moment(award) + timedelta(days=current_app.config["ENFORCEMENT_WINDOW_DAYS"]):
-        raise ArbitrationError(_l("The two years for applying for enforcement have passed."))
+    closes = limits.due(K.ENFORCEMENT_WINDOW, award.performance_due_on)
+    if now >= closes:
+        raise ArbitrationError(
+            _l("The two years for applying for enforcement ended %(when)s.", when=lazy_ended(closes))
+        )
     if award.performance_confirmed_at is not None:
         raise ArbitrationError(_l("The award has been performed."))
     facts = (facts or "").strip()

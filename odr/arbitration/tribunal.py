@@ -1,8 +1,6 @@
 """Forming the tribunal: naming and appointing arbitrators from the panel, their declarations,
 challenges and replacement; the tribunal's own deliberation notes."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,12 +18,15 @@ from odr.arbitration.models import (
     SeatState,
     TribunalSeat,
 )
-from odr.arbitration.operations import OPEN_STATES, ArbitrationError, _days
+from odr.arbitration.operations import OPEN_STATES, ArbitrationError
 from odr.arbitration.workflow import ArbitrationAction
 from odr.audit.operations import record
 from odr.cases.workflow import Capacity
 from odr.core.db import utcnow
-from odr.core.timeutil import local_text
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.display import lazy_ended, lazy_until
+from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 DECLARATION = (
@@ -81,7 +82,7 @@ def may_name(arbitration: ArbitrationCase, user, role) -> str | None:
     now = utcnow()
     if by == "commission" and now < arbitration.nomination_due_at:
         return None
-    if by != "commission" and now > arbitration.nomination_due_at:
+    if by != "commission" and now >= arbitration.nomination_due_at:
         return None
     return by
 
@@ -110,11 +111,18 @@ def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_addr
         raise ArbitrationError(
             _l(
                 "The parties may name arbitrators until %(when)s; the commission appoints after that.",
-                when=local_text(arbitration.nomination_due_at),
+                when=lazy_until(arbitration.nomination_due_at),
             )
         )
-    if by != "commission" and now > arbitration.nomination_due_at:
-        raise ArbitrationError(_l("The time for naming arbitrators has passed; the commission appoints."))
+    if by != "commission" and now >= arbitration.nomination_due_at:
+        raise ArbitrationError(
+            _l(
+                "The time for naming arbitrators ended %(when)s; the commission appoints.",
+                when=lazy_ended(arbitration.nomination_due_at),
+            )
+        )
+    if by != "commission":
+        deadlines.check_in_time(K.ARBITRATION_NOMINATION, arbitration, error=ArbitrationError)
     if by == "parties":
         side = arbitration.case.party_of(user).side.value
         choices = dict(arbitration.presiding_choices or {})
@@ -135,7 +143,7 @@ def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_addr
         arbitrator=arbitrator,
         appointed_by=by,
         proposed_at=now,
-        answer_due_at=now + timedelta(hours=current_app.config["EXPERT_ANSWER_HOURS"]),
+        answer_due_at=limits.due(K.ARBITRATOR_ANSWER, now),
     )
     db.session.add(seat)
     db.session.flush()
@@ -156,6 +164,7 @@ def answer_seat(
     independence with their password) or declines."""
     if seat.arbitrator_id != arbitrator.id:
         raise ArbitrationError(_l("This request was sent to someone else."))
+    deadlines.check_in_time(K.ARBITRATOR_ANSWER, seat, error=ArbitrationError)
     if seat.state != SeatState.PROPOSED:
         raise ArbitrationError(_l("This request has already been answered."))
     seat.answered_at = utcnow()
@@ -213,7 +222,7 @@ def _form_if_complete(arbitration: ArbitrationCase):
     if arbitration.formed_at is None:
         arbitration.formed_at = now
         period = "ARBITRATION_AWARD_DAYS_EXPEDITED" if arbitration.expedited else "ARBITRATION_AWARD_DAYS"
-        arbitration.award_due_at = now + _days(period)
+        arbitration.award_due_at = limits.due(K.AWARD_PERIOD, now, length=current_app.config[period])
     arb_workflow.apply(
         arbitration,
         ArbitrationAction.TRIBUNAL_FORMED,
@@ -273,7 +282,7 @@ def decide_challenge(item: Challenge, clerk, *, uphold: bool, reason: str):
     if uphold:
         seat.state = SeatState.REMOVED
         # The side (or the parties jointly) name a replacement within a fresh time limit.
-        arbitration.nomination_due_at = utcnow() + _days("ARBITRATION_NOMINATION_DAYS")
+        arbitration.nomination_due_at = limits.due(K.ARBITRATION_NOMINATION, utcnow())
         if seat.role in (SeatRole.PRESIDING, SeatRole.SOLE):
             arbitration.presiding_choices = {}
         if arbitration.state == ArbitrationState.HEARING:

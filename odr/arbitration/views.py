@@ -41,6 +41,7 @@ from odr.cases.views import flash_form_errors, load_case, run
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.core.web import client_ip, send_stored
 from odr.extensions import db
 
@@ -294,7 +295,7 @@ def panel(arbitration_id, role):
     }:
         abort(403)
     if request.method == "POST":
-        arbitrator = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        arbitrator = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         seat = run(tribunal.nominate, arbitration, _me(), role, arbitrator, success=None)
         if seat is True:  # a joint choice still waiting for the other side
             flash(

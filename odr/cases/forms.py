@@ -154,7 +154,7 @@ class ReferForm(FlaskForm):
 
 
 class CaseFilterForm(Form):
-    state = SelectField(_l("State"), choices=with_blank(CaseState.choices()), validators=[Optional()])
-    ip_type = SelectField(_l("IP type"), choices=with_blank(IPType.choices()), validators=[Optional()])
-    track = SelectField(_l("Track"), choices=with_blank(Track.choices()), validators=[Optional()])
+    state = v.FilterField(_l("State"), choices=with_blank(CaseState.choices()))
+    ip_type = v.FilterField(_l("IP type"), choices=with_blank(IPType.choices()))
+    track = v.FilterField(_l("Track"), choices=with_blank(Track.choices()))
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

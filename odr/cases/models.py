@@ -44,6 +44,10 @@ class Industry(LabelledEnum):
     TOURISM = "tourism", _l("Tourism")
     AGRICULTURE = "agriculture", _l("Agriculture and food")
     CULTURE = "culture", _l("Culture and creative industries")
+    LYCHEE = "lychee", _l("Lychee")
+    HONEY = "honey", _l("Honey")
+    KUDZU = "kudzu", _l("Kudzu")
+    CITY_BRAND = "city_brand", _l("Wuzhou regional brands")
     OTHER = "other", _l("Other")
 
 
@@ -107,7 +111,20 @@ class Case(db.Model):
         sa.CheckConstraint(
             "track_overridden = false OR track_override_reason IS NOT NULL", name="override_has_reason"
         ),
-        sa.Index("ix_cases_organisation_state", "organisation_id", "state"),
+        # The clerk's lists and counts: the organisation's cases by recency, by state, by filing.
+        sa.Index("ix_cases_organisation_updated", "organisation_id", "updated_at", "id"),
+        sa.Index("ix_cases_organisation_state", "organisation_id", "state", "updated_at", "id"),
+        sa.Index("ix_cases_organisation_state_submitted", "organisation_id", "state", "submitted_at", "id"),
+        # Search: trigram indexes on PostgreSQL (pg_trgm) serve ILIKE '%term%'.
+        sa.Index(
+            "ix_cases_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}
+        ),
+        sa.Index(
+            "ix_cases_number_trgm",
+            "number",
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops"},
+        ),
         sa.CheckConstraint(
             "state != 'mediating' OR mediation_started_at IS NOT NULL", name="mediating_has_start"
         ),
@@ -164,10 +181,29 @@ class Case(db.Model):
         return [p for p in self.parties if p.side == Side.RESPONDENT]
 
     def party_of(self, user) -> "CaseParty | None":
-        """USER's party record in this case, if they are a party."""
+        """The party USER acts for in this case: their own, or one whose power of attorney the clerk
+        approved for them (``power_of(user)`` tells which)."""
         if user is None or not user.is_authenticated:
             return None
-        return next((p for p in self.parties if p.user_id == user.id), None)
+        own = next((p for p in self.parties if p.user_id == user.id), None)
+        if own is not None:
+            return own
+        power = self.power_of(user)
+        return power.party if power is not None else None
+
+    def power_of(self, user) -> "PowerOfAttorney | None":
+        """The approved power of attorney under which USER acts for a party of this case, if any."""
+        if user is None or not user.is_authenticated:
+            return None
+        return next(
+            (
+                a
+                for p in self.parties
+                for a in p.powers
+                if a.agent_id == user.id and a.state == PowerState.APPROVED
+            ),
+            None,
+        )
 
     def is_clerk_of(self, user) -> bool:
         from odr.accounts.models import Role
@@ -197,6 +233,19 @@ class CaseParty(db.Model):
             "(answer = 'declined') = (decline_reason IS NOT NULL)", name="declined_has_reason"
         ),
         sa.UniqueConstraint("case_id", "user_id", name="uq_case_parties_case_user"),
+        # Search by a party's name or credit code (pg_trgm on PostgreSQL).
+        sa.Index(
+            "ix_case_parties_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_case_parties_credit_code_trgm",
+            "credit_code",
+            postgresql_using="gin",
+            postgresql_ops={"credit_code": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,10 +268,57 @@ class CaseParty(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="parties")
     user: Mapped[User | None] = relationship()
+    powers: Mapped[list["PowerOfAttorney"]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="PowerOfAttorney.id", lazy="selectin"
+    )
 
     @property
     def identity_number(self):
         return self.credit_code if self.kind == PartyKind.COMPANY else self.id_number
+
+
+class AttorneyScope(LabelledEnum):
+    GENERAL = "general", _l("General authority")
+    SPECIAL = "special", _l("Special authority")
+
+
+class PowerState(LabelledEnum):
+    PENDING = "pending", _l("Waiting for the clerk")
+    APPROVED = "approved", _l("Approved")
+    REJECTED = "rejected", _l("Rejected")
+    REVOKED = "revoked", _l("Revoked")
+
+
+class PowerOfAttorney(db.Model):
+    """An agent (lawyer, employee) acting for a party under a power of attorney the clerk approved.
+
+    Special authority is needed to settle: to sign an agreement, to apply for or join an application
+    for judicial confirmation (Civil Procedure Law art. 62)."""
+
+    __tablename__ = "powers_of_attorney"
+    __table_args__ = (
+        sa.CheckConstraint("state = 'pending' OR reason IS NOT NULL", name="decision_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("case_parties.id", ondelete="CASCADE"), index=True)
+    agent_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    scope: Mapped[AttorneyScope] = mapped_column(enum_type(AttorneyScope))
+    state: Mapped[PowerState] = mapped_column(enum_type(PowerState), default=PowerState.PENDING)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    party: Mapped[CaseParty] = relationship(back_populates="powers")
+    agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class Invitation(db.Model):
@@ -251,16 +347,32 @@ class CaseNumberCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
-def visible_to(user):
-    """A WHERE clause selecting the cases USER may see; the query twin of ``Case.can_view``."""
-    from odr.accounts.models import Role
+def access_conditions(user) -> list:
+    """Each way USER may see a case, as a condition on Case that one index serves; [] for nobody.
 
-    if user is None or not user.is_authenticated:
-        return sa.false()
-    conditions = [Case.id.in_(sa.select(CaseParty.case_id).where(CaseParty.user_id == user.id))]
-    if user.has_role(Role.CLERK) and user.organisation_id is not None:
-        conditions.append(Case.organisation_id == user.organisation_id)
+    Lists ask them one by one and join the answers (odr.cases.visibility)."""
+    from odr.accounts.models import Role
     from odr.cases import access
 
+    if user is None or not user.is_authenticated:
+        return []
+    conditions = [
+        Case.id.in_(sa.select(CaseParty.case_id).where(CaseParty.user_id == user.id)),
+        Case.id.in_(
+            sa.select(CaseParty.case_id)
+            .join(PowerOfAttorney, PowerOfAttorney.party_id == CaseParty.id)
+            .where(PowerOfAttorney.agent_id == user.id, PowerOfAttorney.state == PowerState.APPROVED)
+        ),
+    ]
+    if user.has_role(Role.CLERK) and user.organisation_id is not None:
+        conditions.append(Case.organisation_id == user.organisation_id)
     conditions.extend(access.clauses(user))
-    return sa.or_(*conditions)
+    return conditions
+
+
+def visible_to(user):
+    """A WHERE clause selecting the cases USER may see; the query twin of ``Case.can_view``.
+
+    Fine for a few known cases; lists of all a user may see go through odr.cases.visibility."""
+    conditions = access_conditions(user)
+    return sa.or_(*conditions) if conditions else sa.false()

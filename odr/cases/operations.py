@@ -30,6 +30,9 @@ from odr.core.db import utcnow
 from odr.core.failures import UserError
 from odr.core.identifiers import normalise
 from odr.core.timeutil import year_in_shanghai
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.models import DeadlineKind
 from odr.extensions import db
 from odr.identity.operations import identity_revoked, identity_verified
 
@@ -134,7 +137,7 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
             "track_overridden": overridden,
             "track_override_reason": override_reason.strip() if overridden else None,
             "accepted_at": now,
-            "respondent_due_at": now + timedelta(days=current_app.config["RESPONDENT_ANSWER_DAYS"]),
+            "respondent_due_at": limits.due(DeadlineKind.RESPONDENT_ANSWER, now),
         },
     )
     record("case.numbered", case, actor=clerk, details={"number": case.number})
@@ -305,6 +308,7 @@ def answer_invitation(
     party = case.party_of(user)
     if party is None or party.side != Side.RESPONDENT:
         raise TransitionError(_l("Only a respondent of this case can answer the invitation."))
+    deadlines.check_in_time(DeadlineKind.RESPONDENT_ANSWER, case, error=TransitionError)
     if case.state != CaseState.AWAITING_RESPONDENT:
         raise TransitionError(_l("The invitation to mediate is no longer open."))
     if party.answer != Answer.PENDING:

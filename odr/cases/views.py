@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 from odr.accounts.decorators import roles_required
 from odr.accounts.forms import organisation_choices
 from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
-from odr.audit.operations import case_timeline
-from odr.cases import operations, panels, triage, workflow
+from odr.cases import operations, panels, progress, timeline, triage, visibility, workflow
 from odr.cases.forms import (
     AcceptForm,
     AnswerForm,
@@ -19,9 +18,10 @@ from odr.cases.forms import (
     ReasonForm,
     ReferForm,
 )
-from odr.cases.models import Case, CaseParty, CaseState, Channel, Side, visible_to
+from odr.cases.models import Case, CaseParty, CaseState, Channel, Side
 from odr.cases.operations import InvitationError
 from odr.cases.workflow import Action
+from odr.core import paging
 from odr.core.failures import UserError
 from odr.extensions import db
 
@@ -53,13 +53,9 @@ def run(operation, *args, success=None, **kwargs):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    base = sa.select(Case).where(visible_to(current_user))
-    counts = dict(
-        db.session.execute(
-            sa.select(Case.state, sa.func.count()).where(visible_to(current_user)).group_by(Case.state)
-        ).all()
-    )
-    recent = db.session.scalars(base.order_by(Case.updated_at.desc()).limit(8)).all()
+    me = current_user._get_current_object()
+    counts = visibility.bounded_counts(me, DASHBOARD_STATES)
+    recent = visibility.first(me, order_by=[Case.updated_at.desc(), Case.id.desc()], limit=8)
     awaiting_answer = db.session.scalars(
         sa.select(Case)
         .join(CaseParty)
@@ -69,19 +65,36 @@ def dashboard():
             Case.state == CaseState.AWAITING_RESPONDENT,
             CaseParty.answer == "pending",
         )
+        .order_by(Case.respondent_due_at, Case.id)
+        .limit(20)
     ).all()
-    intake = 0
-    if current_user.has_role(Role.CLERK):
-        intake = counts.get(CaseState.SUBMITTED, 0)
+    from odr.arbitration.desk import is_commission_clerk
+
+    intake = None
+    mediation_counters = not is_commission_clerk(current_user)  # the commission counts arbitrations
+    if current_user.has_role(Role.CLERK) and mediation_counters:
+        intake = counts[CaseState.SUBMITTED]
     return render_template(
         "cases/dashboard.html",
         counts=counts,
         recent=recent,
         awaiting_answer=awaiting_answer,
         intake=intake,
+        mediation_counters=mediation_counters,
         states=CaseState,
+        dashboard_states=DASHBOARD_STATES,
         widgets=panels.for_dashboard(current_user),
     )
+
+
+# The states whose cases the dashboard counts, each linking to the list of them.
+DASHBOARD_STATES = (
+    CaseState.SUBMITTED,
+    CaseState.AWAITING_RESPONDENT,
+    CaseState.AWAITING_MEDIATOR,
+    CaseState.MEDIATING,
+    CaseState.SETTLED,
+)
 
 
 @bp.route("/cases")
@@ -97,29 +110,38 @@ def intake():
 
 
 def _case_list(intake):
+    """A page of the cases the user may see, filtered; paged by keyset (``after``/``before``)."""
+    me = current_user._get_current_object()
     form = CaseFilterForm(request.args)
-    query = sa.select(Case).where(visible_to(current_user))
+    filters = []
     if intake:
-        query = query.where(
+        filters += [
             Case.state == CaseState.SUBMITTED,
             Case.organisation_id == current_user.organisation_id,
             Case.channel != Channel.ARBITRATION,  # the arbitration commission accepts those itself
-        )
+        ]
     if form.validate():
         if form.state.data:
-            query = query.where(Case.state == form.state.data)
+            filters.append(Case.state == form.state.data)
         if form.ip_type.data:
-            query = query.where(Case.ip_type == form.ip_type.data)
+            filters.append(Case.ip_type == form.ip_type.data)
         if form.track.data:
-            query = query.where(Case.track == form.track.data)
-        if form.q.data:
-            like = f"%{form.q.data.strip()}%"
-            query = query.where(sa.or_(Case.number.ilike(like), Case.title.ilike(like)))
-    order = Case.submitted_at.asc() if intake else Case.updated_at.desc()
-    page = db.paginate(
-        query.order_by(order, Case.id), per_page=current_app.config["CASES_PER_PAGE"], error_out=False
+            filters.append(Case.track == form.track.data)
+        if form.q.data and form.q.data.strip():
+            filters.append(visibility.matching(form.q.data.strip()))
+    # The intake queue serves the oldest filing first; other lists the most recently changed.
+    keys = [Case.submitted_at, Case.id] if intake else [Case.updated_at, Case.id]
+    page = paging.fetch(
+        visibility.case_runner(me, *filters),
+        keys,
+        per_page=current_app.config["CASES_PER_PAGE"],
+        descending=not intake,
+        after_cursor=request.args.get("after"),
+        before_cursor=request.args.get("before"),
+        key_of=lambda case: [getattr(case, key.key) for key in keys],
     )
-    return render_template("cases/list.html", page=page, form=form, intake=intake)
+    total = visibility.bounded_total(me, *filters)
+    return render_template("cases/list.html", page=page, total=total, form=form, intake=intake)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -196,7 +218,9 @@ def show(case_id):
         close_form=OptionalReasonForm(prefix="close"),
         terminate_form=ReasonForm(prefix="terminate"),
         refer_form=refer_form,
-        timeline=case_timeline(case.id),
+        timeline=timeline.items(case.id, people_only=request.args.get("timeline") == "people"),
+        people_only=request.args.get("timeline") == "people",
+        steps=progress.steps_for(case),
         panels=panels.for_case(case, current_user),
         triage_labels=triage.describe(case.triage_reasons),
         is_clerk=workflow.Capacity.CLERK in held,

@@ -3,8 +3,12 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import DecimalField, FileField, MultipleFileField, SelectField
 from wtforms.validators import ValidationError
 
 from odr.core.identifiers import id_number_problem, uscc_problem
@@ -75,10 +79,44 @@ class MoneyField(DecimalField):
         if value < 0:
             self.data = None
             raise ValueError(_l("The amount cannot be negative."))
-        if value != value.quantize(Decimal("0.01")):
-            self.data = None
-            raise ValueError(_l("Amounts have at most two decimals (fen)."))
+        # the range first: rounding a huge number (1e308) to fen is itself an error
         if value >= Decimal("1000000000000"):
             self.data = None
             raise ValueError(_l("The amount is too large."))
+        if value != value.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError(_l("Amounts have at most two decimals (fen)."))
         self.data = value
+
+
+class FilterField(SelectField):
+    """A list filter: blank (or only spaces) means any; a value the list does not offer is an error
+    shown beside it, never a query for something that cannot exist."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0].strip()
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {str(choice.value) for choice in self.iter_choices()}:
+            raise ValidationError(_l("This is not one of the values offered."))
+
+
+def _posted_values(meta, form, formdata):
+    """What a form reads from the request: the posted fields as text, and uploads only for its file
+    fields. A file posted under a text field's name, or a JSON body, is not taken for the form's
+    values (Flask-WTF would hand a text field the upload object, or JSON numbers and lists)."""
+    if formdata is not _Auto:
+        return formdata
+    if not _is_submitted():
+        return None
+    names = {field.name for field in form if isinstance(field, FileField | MultipleFileField)}
+    uploads = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in names])
+    if uploads:
+        return CombinedMultiDict((uploads, request.form))
+    return request.form or None
+
+
+def init_app(app):
+    """Every Flask-WTF form of the platform reads posted values through ``_posted_values``."""
+    FlaskForm.Meta.wrap_formdata = _posted_values

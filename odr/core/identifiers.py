@@ -44,7 +44,7 @@ def id_number_problem(number: str) -> str | None:
     number = normalise(number)
     if len(number) != 18:
         return "length"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return "charset"
     try:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

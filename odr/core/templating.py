@@ -37,6 +37,16 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def bounded(count):
+    """A paging.Count as shown: the number, or "more than 1,000" past its bound."""
+    from flask_babel import format_number
+    from flask_babel import gettext as _
+
+    if getattr(count, "exceeded", False):
+        return _("more than %(num)s", num=format_number(count.bound))
+    return format_number(int(count or 0))
+
+
 def label_of(code, kind):
     """The label of a stored code (e.g. 'trademark') of an enumeration named KIND."""
     from odr.cases.models import Industry, IPType
@@ -62,6 +72,7 @@ def current_locale():
 
 def init_app(app):
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["bounded"] = bounded
     app.jinja_env.filters["dt"] = local_datetime
     app.jinja_env.filters["d"] = local_date
     app.jinja_env.filters["label"] = label

@@ -23,23 +23,41 @@ TEXTS.update(
 
 
 def _clerks_of_the_case(case):
-    """The clerks of the organisation that received the case."""
+    """The clerks of the organisation that received the case (looked up once per organisation in a
+    transaction: a sweep acting on many deadlines of one organisation asks once)."""
     from odr.accounts.models import Role, staff_of
 
-    return staff_of(case.organisation_id, Role.CLERK)
+    transaction = db.session().get_transaction()
+    held = db.session.info.get(_STAFF)
+    if held is None or held[0] is not transaction:
+        held = (transaction, {})
+        db.session.info[_STAFF] = held
+    if case.organisation_id not in held[1]:
+        held[1][case.organisation_id] = staff_of(case.organisation_id, Role.CLERK)
+    return held[1][case.organisation_id]
+
+
+_STAFF = "odr.escalation.staff"
 
 
 def _mediators_of_the_case(case):
-    """The mediators serving on the case (their seats may just have been released)."""
-    from odr.experts.models import Assignment, AssignmentState
+    """The mediators serving on the case (their seats may just have been released), in one query."""
+    from odr.accounts.models import User
+    from odr.experts.models import Assignment, AssignmentState, Seat
 
-    return [
-        a.expert
-        for a in db.session.scalars(sa.select(Assignment).where(Assignment.case_id == case.id)).all()
-        if a.seat.is_mediator
-        and a.declaration_signed_at is not None
-        and a.state in (AssignmentState.ACCEPTED, AssignmentState.RELEASED)
-    ]
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Assignment, Assignment.expert_id == User.id)
+            .where(
+                Assignment.case_id == case.id,
+                Assignment.seat.in_([seat for seat in Seat if seat.is_mediator]),
+                Assignment.declaration_signed_at.is_not(None),
+                Assignment.state.in_((AssignmentState.ACCEPTED, AssignmentState.RELEASED)),
+            )
+            .order_by(Assignment.id)
+        )
+    )
 
 
 # audience name -> function(case) giving the users to tell
@@ -50,6 +68,7 @@ ESCALATE: dict[DeadlineKind, tuple[str, ...]] = {
     DeadlineKind.RESPONDENT_ANSWER: ("clerks",),
     DeadlineKind.EXPERT_ANSWER: ("clerks",),
     DeadlineKind.MEDIATION_PERIOD: ("clerks", "mediators"),
+    DeadlineKind.INVESTIGATOR_NOTICE: ("clerks",),
 }
 
 NOTHING_DONE = "nothing to do"

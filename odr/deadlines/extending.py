@@ -13,8 +13,10 @@ from odr.cases.models import Case, CaseState
 from odr.cases.workflow import Capacity, capacities, transitioned
 from odr.core.db import utcnow
 from odr.core.failures import UserError
-from odr.core.timeutil import SHANGHAI, local, local_text
+from odr.core.timeutil import local, local_text
 from odr.deadlines import operations as deadlines
+from odr.deadlines.calendar import end_of_day, extend_by_days
+from odr.deadlines.display import lazy_until
 from odr.deadlines.models import DeadlineKind, ExtensionAnswer, ExtensionProposal, ExtensionState
 from odr.extensions import db
 from odr.notifications.operations import TEXTS, notify
@@ -71,15 +73,13 @@ def answering_parties(case: Case):
 
 
 def new_due_at(current: datetime, *, days: int | None = None, on_date: date | None = None) -> datetime:
-    """The proposed end: DAYS after the current end, or ON_DATE at the current end's time of day (Beijing)."""
+    """The proposed end: DAYS more, counted on from the current last day (a last rest day moves to
+    the next working day), or 24:00 of ON_DATE, the day the parties agree on."""
     if (days is None) == (on_date is None):
         raise ExtensionError(_l("Give either a new end date or a number of days, not both."))
     if days is not None:
-        return current + timedelta(days=days)
-    end = local(current)
-    return datetime.combine(on_date, end.timetz().replace(tzinfo=None), tzinfo=SHANGHAI).astimezone(
-        current.tzinfo
-    )
+        return extend_by_days(current, days)
+    return end_of_day(on_date)
 
 
 def _lock(obj):
@@ -112,7 +112,7 @@ def propose_extension(case: Case, mediator, *, reason: str, days=None, on_date=N
         raise ExtensionError(
             _l(
                 "The new end date must be after the current end of the mediation period (%(due)s).",
-                due=local_text(deadline.due_at),
+                due=lazy_until(deadline.due_at),
             )
         )
     limit = deadline.due_at + timedelta(days=current_app.config["MEDIATION_EXTENSION_MAX_DAYS"])
@@ -170,6 +170,8 @@ def answer_extension(
     party = case.party_of(user)
     if party is None:
         raise ExtensionError(_l("Only the parties of the case consent to an extension."))
+    # A consent after the period ran out is refused, even before the sweep has failed the mediation.
+    deadlines.check_in_time(DeadlineKind.MEDIATION_PERIOD, case, error=ExtensionError)
     _lock(proposal)  # the last of two consents given at once sees the other one
     if proposal.state != ExtensionState.OPEN or case.state != CaseState.MEDIATING:
         raise ExtensionError(_l("This proposal is no longer open."))

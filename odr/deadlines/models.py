@@ -1,6 +1,6 @@
 """A deadline: kind, the object it belongs to, when it falls due, and its state."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from odr.extensions import db
 class DeadlineKind(LabelledEnum):
     RESPONDENT_ANSWER = "respondent_answer", _l("Respondent's answer to the invitation")
     EXPERT_ANSWER = "expert_answer", _l("Expert's answer to a request")
+    INVESTIGATOR_NOTICE = "investigator_notice", _l("Telling the parties of a technical investigator")
     MEDIATION_PERIOD = "mediation_period", _l("Mediation period")
     SESSION_REMINDER_24H = "session_reminder_24h", _l("Session reminder (24 hours)")
     SESSION_REMINDER_1H = "session_reminder_1h", _l("Session reminder (1 hour)")
@@ -29,6 +30,8 @@ class DeadlineKind(LabelledEnum):
     AWARD_PERFORMANCE = "award_performance", _l("Performance of the award")
     SURVEY_REMINDER = "survey_reminder", _l("Reminder of the satisfaction survey (7 days)")
     SURVEY_CLOSE = "survey_close", _l("Close of the satisfaction survey (30 days)")
+    REGISTRY_OBJECTION = "registry_objection", _l("Objection to listing as an infringer")
+    REGISTRY_PUBLICATION = "registry_publication", _l("Publication period on the list of infringers")
 
 
 class DeadlineState(LabelledEnum):
@@ -61,6 +64,8 @@ class Deadline(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(sa.String(200))
+    # A duty (the court's, the commission's) done after its limit: allowed, and marked so.
+    late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class ExtensionState(LabelledEnum):
@@ -113,3 +118,21 @@ class ExtensionAnswer(db.Model):
     agreed: Mapped[bool]
     reason: Mapped[str | None] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RestDayKind(LabelledEnum):
+    HOLIDAY = "holiday", _l("Public holiday (rest day)")
+    WORKDAY = "workday", _l("Make-up working day")
+
+
+class RestDay(db.Model):
+    """A day the State Council's holiday schedule makes a rest day, or a weekend day it makes a
+    make-up working day (调休上班日). Days not listed follow the week: Saturday and Sunday rest."""
+
+    __tablename__ = "rest_days"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    kind: Mapped[RestDayKind] = mapped_column(enum_type(RestDayKind))
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    source: Mapped[str] = mapped_column(sa.String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -85,14 +85,82 @@ def find(kind, obj) -> list[Deadline]:
 
 
 def meet(kind, obj, outcome: str = "met"):
-    """The thing the deadline waited for happened in time."""
-    for deadline in find(kind, obj):
-        deadline.state = DeadlineState.MET
-        deadline.closed_at = utcnow()
-        deadline.outcome = outcome
-        record(
-            "deadline.met", deadline, case=_case(deadline), actor=None, details={"kind": deadline.kind.value}
+    """The thing the deadline waited for happened. In time, unless it is a duty of the court or the
+    commission done late: then it is recorded as late (it was escalated when the limit passed)."""
+    from odr.deadlines.limits import limit
+
+    now = utcnow()
+    found = list(find(kind, obj))
+    if limit(kind).duty:
+        found += [d for d in _latest(kind, obj, states=(DeadlineState.MISSED,)) if d not in found]
+    for deadline in found:
+        late = deadline.state == DeadlineState.MISSED or (
+            deadline.state == DeadlineState.PENDING and now >= deadline.due_at
         )
+        deadline.state = DeadlineState.MET
+        deadline.closed_at = now
+        deadline.late = late
+        deadline.outcome = f"{outcome} (late)" if late else outcome
+        record(
+            "deadline.met",
+            deadline,
+            case=_case(deadline),
+            actor=None,
+            details={"kind": deadline.kind.value, "late": late},
+        )
+
+
+def _latest(kind, obj, states=None, lock=False) -> list[Deadline]:
+    """The most recent deadline of KIND for OBJ (in STATES), read afresh from the database and,
+    with LOCK, locked until the transaction ends (PostgreSQL; SQLite's transactions are serial)."""
+    query = (
+        sa.select(Deadline)
+        .where(
+            Deadline.kind == DeadlineKind(kind),
+            Deadline.object_type == obj.__tablename__,
+            Deadline.object_id == obj.id,
+            Deadline.state != DeadlineState.CANCELLED,
+        )
+        .order_by(Deadline.id.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    if states:
+        query = query.where(Deadline.state.in_(states))
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.scalars(query).all()
+
+
+def check_in_time(kind, obj, *, now: datetime | None = None, error=None) -> Deadline | None:
+    """Refuse an act that comes after its time limit, in the act's own transaction.
+
+    The deadline row is locked, so an act and the sweep racing on it are served one after the
+    other: the act sees the sweep's MISSED and is refused, or the sweep finds the deadline met.
+    Limits that are duties (the court's, the commission's) never refuse: the act is recorded as
+    late when it meets the deadline. ERROR is the refusal's class (the calling package's own, so
+    its pages show the message); DeadlineError by default.
+    """
+    from odr.deadlines.display import lazy_ended
+    from odr.deadlines.limits import limit
+
+    lim = limit(kind)
+    found = _latest(kind, obj, lock=True)
+    if not found or lim.duty:
+        return found[0] if found else None
+    deadline = found[0]
+    now = now or utcnow()
+    if deadline.state == DeadlineState.MISSED or (
+        deadline.state == DeadlineState.PENDING and now >= deadline.due_at
+    ):
+        raise (error or DeadlineError)(
+            _l(
+                "Too late: the time limit (%(kind)s) ended %(when)s.",
+                kind=deadline.kind.label,
+                when=lazy_ended(deadline.due_at),
+            )
+        )
+    return deadline
 
 
 def cancel(kind, obj):
@@ -161,7 +229,16 @@ def resume(deadline: Deadline, *, actor=None):
     """Start the clock again: it falls due after the time that was left."""
     if deadline.state != DeadlineState.PAUSED:
         raise DeadlineError(_l("Only a paused time limit can be resumed."))
-    deadline.due_at = utcnow() + timedelta(seconds=deadline.remaining_seconds)
+    from odr.deadlines.calendar import Count, local_day, period_end
+    from odr.deadlines.limits import limit
+
+    now = utcnow()
+    if limit(deadline.kind).count == Count.HOURS:
+        deadline.due_at = now + timedelta(seconds=deadline.remaining_seconds)
+    else:
+        # The whole days that were left run on from today, and end as periods in days do.
+        days = deadline.remaining_seconds // 86400
+        deadline.due_at = period_end(Count.DAYS, local_day(now), days)
     deadline.remaining_seconds = None
     deadline.state = DeadlineState.PENDING
     record(
@@ -180,6 +257,10 @@ def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int
     here. If anything in a batch fails, the batch is rolled back and its deadlines are taken one
     at a time, each in its own transaction, so one broken deadline never holds up the others.
     """
+    _warn_of_uncovered_years(now or utcnow())
+    if db.session.get_bind().dialect.name == "sqlite":
+        # One writer at a time: keep each transaction short, so a page's write never waits long.
+        batch = min(batch, SQLITE_BATCH)
     done = 0
     while True:
         now_ = now or utcnow()
@@ -203,6 +284,29 @@ def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int
             progressed = progressed or acted > 0
         if not progressed:
             return done
+
+
+SQLITE_BATCH = 5
+_warned: dict[int, datetime] = {}
+
+
+def _warn_of_uncovered_years(now: datetime):
+    """Log, at most once an hour per year, that running deadlines end in a year with no holiday schedule."""
+    from odr.core.timeutil import local
+    from odr.deadlines.restdays import uncovered_years, years_in_use
+
+    try:
+        missing = uncovered_years(years_in_use(local(now)))
+    finally:
+        db.session.rollback()
+    for year in missing:
+        if year not in _warned or now - _warned[year] >= timedelta(hours=1):
+            _warned[year] = now
+            logger.warning(
+                "The rest-day table has no holiday schedule for %s: time limits ending then count "
+                "weekends only. Enter it at /admin/rest-days or with `flask odr rest-days import`.",
+                year,
+            )
 
 
 def _claim(ids, now):

@@ -33,6 +33,8 @@ def follow_the_audit_chain(entry, *, obj=None, case=None, **_):
         deadlines.meet(DeadlineKind.MEDIATION_PERIOD, obj, outcome=action.removeprefix("case."))
     elif action == "assignment.proposed":
         deadlines.create(DeadlineKind.EXPERT_ANSWER, obj, obj.answer_due_at, case=case)
+    elif action == "assignment.parties_notified":
+        deadlines.meet(DeadlineKind.INVESTIGATOR_NOTICE, obj, outcome="parties notified")
     elif action in (
         "assignment.accepted",
         "assignment.declined",
@@ -40,6 +42,8 @@ def follow_the_audit_chain(entry, *, obj=None, case=None, **_):
         "assignment.released",
     ):
         deadlines.meet(DeadlineKind.EXPERT_ANSWER, obj, outcome=action.removeprefix("assignment."))
+        if action == "assignment.accepted" and obj.seat.value == "technical_investigator":
+            deadlines.create(DeadlineKind.INVESTIGATOR_NOTICE, obj, obj.notice_due_at, case=case)
     elif action == "session.scheduled":
         deadlines.create(DeadlineKind.SESSION_REMINDER_24H, obj, obj.reminder_24h_at, case=case)
         deadlines.create(DeadlineKind.SESSION_REMINDER_1H, obj, obj.reminder_1h_at, case=case)
@@ -89,6 +93,16 @@ def mediation_period_over(deadline):
         updates={"closing_reason": "调解期限届满未达成协议"},
     )
     return "mediation period over: failed"
+
+
+@deadlines.action(DeadlineKind.INVESTIGATOR_NOTICE)
+def investigator_not_announced(deadline):
+    from odr.experts.models import Assignment
+
+    assignment = db.session.get(Assignment, deadline.object_id)
+    if assignment is None or assignment.parties_notified_at is not None:
+        return "nothing to do"
+    return "parties not told of the technical investigator in time: escalated to the clerk"
 
 
 def _remind(deadline, hours):

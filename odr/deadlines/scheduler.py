@@ -67,6 +67,7 @@ def tick(app, leadership):
                 done = sweep()
                 if done:
                     logger.info("Deadline sweep acted on %d deadlines", done)
+                _refresh_statistics()
                 from odr.notifications.mail import deliver
 
                 deliver()
@@ -74,6 +75,18 @@ def tick(app, leadership):
             logger.exception("Deadline sweep failed")
         finally:
             db.session.remove()
+
+
+def _refresh_statistics():
+    """Fold what happened since the last tick into the statistics' rollups (odr.stats)."""
+    from odr.stats.facts import refresh
+
+    try:
+        refresh()
+        db.session.commit()
+    except Exception:  # the figures lag a tick; the sweep and the mail go on
+        db.session.rollback()
+        logger.exception("Refreshing the statistics failed")
 
 
 def _schedule(scheduler, app):

@@ -132,14 +132,27 @@ def dashboard_widget(user):
     """The user's next time limits, across the cases they may see, with a countdown."""
     import sqlalchemy as sa
 
-    from odr.cases.models import Case, visible_to
+    from odr.cases.models import Case
+    from odr.cases.visibility import union_of
     from odr.deadlines.models import Deadline, DeadlineState
 
+    def next_of(condition):  # the next ten through one way of seeing cases, on its own index
+        return (
+            sa.select(Deadline.id)
+            .join(Case, Case.id == Deadline.case_id)
+            .where(condition, Deadline.state == DeadlineState.PENDING)
+            .order_by(Deadline.due_at, Deadline.id)
+            .limit(10)
+        )
+
+    ids = union_of(user, next_of)
+    if ids is None:
+        return None
     rows = db.session.execute(
         sa.select(Deadline, Case.number, Case.id)
         .join(Case, Case.id == Deadline.case_id)
-        .where(visible_to(user), Deadline.state == DeadlineState.PENDING)
-        .order_by(Deadline.due_at)
+        .where(Deadline.id.in_(sa.select(ids.c.id)))
+        .order_by(Deadline.due_at, Deadline.id)
         .limit(10)
     ).all()
     if not rows:

@@ -14,6 +14,7 @@ from odr.cases.models import Side
 from odr.cases.views import load_case, run
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.core.labels import zh
 from odr.evidence import charts, operations, preservation
 from odr.evidence.access import is_neutral, liaison_court_id, side_of, visible_exhibits_clause
@@ -255,7 +256,7 @@ def show_in_room(exhibit_id):
     from odr.rooms.models import Room
 
     exhibit = load_exhibit(exhibit_id)
-    room = db.session.get(Room, request.form.get("room_id", type=int) or 0)
+    room = db.session.get(Room, form_id("room_id", 0))
     if room is None or room.case_id != exhibit.case_id:
         abort(404)
     run(

@@ -13,12 +13,13 @@ from wtforms import SelectChoice
 from odr.accounts.auth import check_password
 from odr.accounts.decorators import roles_required
 from odr.accounts.models import Role, User
-from odr.cases import panels
-from odr.cases.models import Case, CaseState, visible_to
+from odr.cases import panels, visibility
+from odr.cases.models import Case, CaseState
 from odr.cases.views import load_case, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.experts import operations, opinions, ranking
 from odr.experts.forms import (
     AnswerForm,
@@ -73,6 +74,15 @@ def case_panel(case, user):
         "seats": seats,
         "assignments": assignments if (is_clerk or held) else [a for a in assignments if a.is_open],
         "open_by_seat": {s: operations.open_assignment(case, s) for s in seats},
+        # Who served in each seat stays on the record once the case has moved on and the seat is released.
+        "served_by_seat": {
+            s: [
+                a
+                for a in assignments
+                if a.seat == s and a.state == AssignmentState.RELEASED and a.declaration_signed_at is not None
+            ]
+            for s in seats
+        },
         "is_clerk": is_clerk,
         "party": party,
         "recusals": recusals,
@@ -118,7 +128,7 @@ def candidates(case_id, seat):
     except ValueError:
         abort(404)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         if run(
             operations.propose,
             case,
@@ -193,7 +203,7 @@ def choose_mediator(case_id):
     case = load_case(case_id)
     party = case.party_of(current_user) or abort(403)
     if request.method == "POST":
-        expert = db.session.get(User, request.form.get("expert_id", type=int) or 0) or abort(404)
+        expert = db.session.get(User, form_id("expert_id", 0)) or abort(404)
         result = run(
             operations.choose_mediator,
             case,
@@ -386,6 +396,7 @@ def caseload():
             Assignment.state.in_((AssignmentState.PROPOSED, AssignmentState.ACCEPTED)),
         )
         .order_by(Assignment.proposed_at.desc())
+        .options(selectinload(Assignment.case))  # the page reads each one's case: load them together
     ).all()
     pending = [a for a in mine if a.state == AssignmentState.PROPOSED]
     accepted = [
@@ -402,18 +413,14 @@ def caseload():
             ),
         )
     ).all()
-    counts = dict(
-        db.session.execute(
-            sa.select(Case.state, sa.func.count()).where(visible_to(me)).group_by(Case.state)
-        ).all()
-    )
+    total = visibility.bounded_total(me)
     now = utcnow()
     return render_template(
         "experts/caseload.html",
         pending=pending,
         accepted=accepted,
         questions=questions,
-        counts=counts,
+        total=total,
         now=now,
         today=date.today(),
     )

@@ -119,7 +119,7 @@ class AnswerForm(FlaskForm):
         choices=[SelectChoice("accept", _l("I accept")), SelectChoice("decline", _l("I decline"))],
         validators=[InputRequired(_l("Choose whether you accept."))],
     )
-    reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Why you decline to serve"), validators=[Optional(), Length(max=2000)])
 
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():
@@ -178,23 +178,17 @@ class ExpertSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
-    role = SelectField(
+    role = v.FilterField(
         _l("Role"),
         choices=[SelectChoice("", _l("Any")), *Role.choices(EXPERT_ROLES)],
-        validators=[Optional()],
     )
-    specialty = SelectField(
-        _l("IP specialty"), choices=[SelectChoice("", _l("Any")), *IPType.choices()], validators=[Optional()]
-    )
-    industry = SelectField(
-        _l("Industry"), choices=[SelectChoice("", _l("Any")), *Industry.choices()], validators=[Optional()]
-    )
-    status = SelectField(
+    specialty = v.FilterField(_l("IP specialty"), choices=[SelectChoice("", _l("Any")), *IPType.choices()])
+    industry = v.FilterField(_l("Industry"), choices=[SelectChoice("", _l("Any")), *Industry.choices()])
+    status = v.FilterField(
         _l("Status"),
         choices=[
             SelectChoice("", _l("Any")),
             SelectChoice("active", _l("Active")),
             SelectChoice("suspended", _l("Suspended")),
         ],
-        validators=[Optional()],
     )

@@ -101,7 +101,7 @@ def parse_row(row: dict, default_password: str | None) -> dict:
     if not password:
         raise ValueError("no password (give a password column or --default-password)")
     cap = (row.get("max_open_cases") or "8").strip()
-    if not cap.isdigit() or not 1 <= int(cap) <= 100:
+    if not (cap.isascii() and cap.isdigit()) or not 1 <= int(cap) <= 100:
         raise ValueError(f"max_open_cases {cap!r} is not a whole number from 1 to 100")
     station = _organisation(row.get("station"), "station")
     return {

@@ -1,7 +1,5 @@
 """What changes assignments: asking an expert, their answer, the parties' choice, recusal."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from blinker import ANY
 from flask import current_app
@@ -13,6 +11,9 @@ from odr.cases import workflow
 from odr.cases.models import Case, CaseState, Track
 from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core.db import utcnow
+from odr.deadlines import limits
+from odr.deadlines import operations as deadlines
+from odr.deadlines.models import DeadlineKind
 from odr.experts import ranking
 from odr.experts.models import (
     Assignment,
@@ -100,7 +101,7 @@ def propose(
         proposed_by=actor,
         chosen_by_parties=chosen_by_parties,
         proposed_at=now,
-        answer_due_at=now + timedelta(hours=current_app.config["EXPERT_ANSWER_HOURS"]),
+        answer_due_at=limits.due(DeadlineKind.EXPERT_ANSWER, now),
         ranking=ranked.candidates[position - 1].snapshot(position),
     )
     db.session.add(assignment)
@@ -135,6 +136,7 @@ def propose_next(case: Case, seat: Seat) -> Assignment | None:
 def _require_proposed(assignment: Assignment, expert: User):
     if assignment.expert_id != expert.id:
         raise AssignmentError(_l("This request was sent to someone else."))
+    deadlines.check_in_time(DeadlineKind.EXPERT_ANSWER, assignment, error=AssignmentError)
     if assignment.state != AssignmentState.PROPOSED:
         raise AssignmentError(_l("This request has already been answered."))
 
@@ -161,13 +163,13 @@ def accept(assignment: Assignment, expert: User, *, ip_address: str | None = Non
     )
     case = assignment.case
     if assignment.seat == Seat.MEDIATOR and case.state == CaseState.AWAITING_MEDIATOR:
-        days = current_app.config["MEDIATION_PERIOD_DAYS"][str(case.track)]
+        due = limits.due(DeadlineKind.MEDIATION_PERIOD, now, key=str(case.track))
         workflow.apply(
             case,
             Action.MEDIATOR_ACCEPTS,
             actor=expert,
             capacity=Capacity.MEDIATOR,
-            updates={"mediation_started_at": now, "mediation_due_at": now + timedelta(days=days)},
+            updates={"mediation_started_at": now, "mediation_due_at": due},
         )
     if assignment.seat == Seat.TECHNICAL_INVESTIGATOR:
         notify_parties_of_investigator(assignment)

@@ -11,6 +11,7 @@ from odr.accounts.decorators import roles_required
 from odr.accounts.forms import organisation_choices
 from odr.accounts.models import OrgKind, Role, User, UserRole
 from odr.accounts.operations import AccountError
+from odr.core.inputs import paginate
 from odr.experts import pool
 from odr.experts.forms import (
     AffiliationForm,
@@ -57,7 +58,7 @@ def index():
             )
         if form.industry.data:
             query = query.where(sa.cast(ExpertProfile.industries, sa.Text).like(f'%"{form.industry.data}"%'))
-    page = db.paginate(query.order_by(User.name), per_page=25, error_out=False)
+    page = paginate(query.order_by(User.name), per_page=25)
     loads = open_loads([p.user_id for p in page.items])
     return render_template(
         "experts/index.html",

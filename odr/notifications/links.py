@@ -8,6 +8,7 @@ for the code here, as they register the notification's text.
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import url_for
 
 from odr.extensions import db
@@ -25,14 +26,29 @@ def register(code: str, link: Callable):
     _LINKS[code] = link
 
 
-def link_for(notification, user) -> str | None:
-    """The page NOTIFICATION speaks of, for USER; None when there is no page to open."""
+def visible_cases(notifications, user) -> set[int]:
+    """The ids of the cases NOTIFICATIONS speak of that USER may see, decided in one query."""
+    from odr.cases.models import Case, visible_to
+
+    ids = {n.case_id for n in notifications if n.case_id is not None}
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(Case.id).where(Case.id.in_(ids), visible_to(user))))
+
+
+def link_for(notification, user, visible: set[int] | None = None) -> str | None:
+    """The page NOTIFICATION speaks of, for USER; None when there is no page to open.
+
+    VISIBLE, when given, is visible_cases() of the notifications shown together."""
     special = _LINKS.get(notification.code)
     if special is not None:
         url = special(notification, user)
         if url:
             return url
-    if notification.case_id is not None:
+    if notification.case_id is not None and visible is not None:
+        if notification.case_id in visible:
+            return url_for("cases.show", case_id=notification.case_id)
+    elif notification.case_id is not None:
         from odr.cases.models import Case
 
         case = db.session.get(Case, notification.case_id)

@@ -53,23 +53,32 @@ def _param_label(value):
 
 
 def notify(users, code: str, case=None, **params):
-    """Tell USERS (each once) of CODE; pushed to their open pages after the commit."""
-    seen = set()
+    """Tell USERS (each once) of CODE; pushed to their open pages after the commit.
+
+    The notifications are written together (one flush for all of them), so telling a whole
+    organisation, or a sweep telling many, costs a statement, not one per person."""
+    from odr.notifications.mail import queue_for
+
+    recipients = {}
     for user in users:
-        if user is None or user.id in seen:
-            continue
-        seen.add(user.id)
-        note = Notification(
+        if user is not None and user.id not in recipients:
+            recipients[user.id] = user
+    if not recipients:
+        return
+    now = utcnow()
+    notes = [
+        Notification(
             user_id=user.id,
             case_id=case.id if case is not None else None,
             code=code,
             params=params,
-            created_at=utcnow(),
+            created_at=now,
         )
-        db.session.add(note)
-        db.session.flush()
-        from odr.notifications.mail import queue_for
-
+        for user in recipients.values()
+    ]
+    db.session.add_all(notes)
+    db.session.flush()
+    for user, note in zip(recipients.values(), notes, strict=True):
         queue_for(user, lambda note=note: text_of(note))
         emit_after_commit(
             db.session, "notification", {"id": note.id, "case_id": note.case_id}, f"user:{user.id}"

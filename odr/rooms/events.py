@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from odr.accounts import sessions
 from odr.core.db import reading
 from odr.extensions import db, socketio
 from odr.rooms import operations, payloads, presence, ratelimits
@@ -129,7 +130,8 @@ def on_connect(auth=None):
     # Kept with the connection (its own copy of the session) for the events that follow.
     session["odr_name"] = current_user.name
     session["odr_locale"] = str(get_locale())
-    db.session.commit()
+    if not sessions.socket_connected(request.sid):
+        return False  # the login session ended meanwhile
     with _joined_lock:
         _joined[request.sid] = set()
     join_room(f"user:{current_user.id}")  # the user's own channel: notifications reach every open page
@@ -138,6 +140,9 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
+    with current_app.app_context():
+        sessions.socket_disconnected(request.sid)
+        db.session.remove()
     with _joined_lock:
         rooms = _joined.pop(request.sid, set())
     _doors.pop(request.sid, None)

@@ -19,6 +19,9 @@ SYSTEM_TEXTS = {
     "session_scheduled": _l("Session scheduled for %(when)s: %(agenda)s"),
     "session_started": _l("The session has started."),
     "minutes_written": _l("The minutes of the session are ready for confirmation."),
+    "session_cancelled_mediation_over": _l(
+        "Mediation has ended: the session of %(when)s is cancelled, and no reminders will be sent for it."
+    ),
     "session_reminder": _l("Reminder: the session starts at %(when)s (in %(hours)s hours or less)."),
 }
 

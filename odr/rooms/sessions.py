@@ -8,11 +8,21 @@ from flask_babel import lazy_gettext as _l
 
 from odr.accounts.models import User
 from odr.audit.operations import record, recorded
+from odr.cases import workflow
+from odr.cases.models import CaseState
 from odr.core.db import utcnow
 from odr.core.timeutil import local_text
 from odr.extensions import db
 from odr.rooms import operations
-from odr.rooms.models import Attendance, MediationSession, Minutes, MinutesConfirmation, Room, SessionState
+from odr.rooms.models import (
+    MEDIATION_ROOMS,
+    Attendance,
+    MediationSession,
+    Minutes,
+    MinutesConfirmation,
+    Room,
+    SessionState,
+)
 from odr.rooms.operations import RoomError, is_mediator
 
 
@@ -75,6 +85,30 @@ def cancel(session: MediationSession, mediator: User):
         raise RoomError(_l("Only the mediator cancels sessions."), "forbidden")
     session.state = SessionState.CANCELLED
     record("session.cancelled", session, case=session.case, actor=mediator)
+
+
+@workflow.transitioned.connect_via(ANY, weak=False)
+def cancel_when_mediation_ends(case, *, source, target, **_):
+    """Mediation is over (settled, failed, withdrawn...): its sessions still to come are cancelled,
+    and so are their reminders; the room says so."""
+    if source != CaseState.MEDIATING or target == CaseState.MEDIATING:
+        return
+    now = utcnow()
+    upcoming = db.session.scalars(
+        sa.select(MediationSession).where(
+            MediationSession.case_id == case.id,
+            MediationSession.state == SessionState.SCHEDULED,
+            MediationSession.starts_at > now,
+        )
+    ).all()
+    for session in upcoming:
+        if session.room.kind not in MEDIATION_ROOMS:
+            continue
+        session.state = SessionState.CANCELLED
+        record("session.cancelled", session, case=case, actor=None, details={"case_state": target.value})
+        operations.post_system(
+            session.room, "session_cancelled_mediation_over", when=local_text(session.starts_at)
+        )
 
 
 def record_attendance(session: MediationSession, mediator: User, present_ids):

@@ -13,6 +13,7 @@ from odr.cases.views import flash_form_errors, run
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.inputs import form_id
 from odr.core.labels import zh
 from odr.extensions import db
 from odr.rooms import labels, operations, sessions
@@ -285,7 +286,7 @@ def transcript(room_id):
 @bp.route("/rooms/<int:room_id>/sessions", methods=["POST"])
 @login_required
 def schedule(room_id):
-    room = db.session.get(Room, request.form.get("room_id", type=int) or room_id) or abort(404)
+    room = db.session.get(Room, form_id("room_id", room_id)) or abort(404)
     room = _load_room(room.id)
     form = _session_form(room, formdata=request.form)
     if form.validate_on_submit():

@@ -73,3 +73,20 @@ def comments(where=(), limit=200) -> list[tuple]:
         .order_by(SurveyAnswer.answered_on.desc(), SurveyAnswer.id.desc())
         .limit(limit)
     ).all()
+
+
+def case_sums(case_ids) -> dict[int, tuple[int, ...]]:
+    """Per case: the number of answers and the sum of each question's ratings (for the statistics,
+    which add them up further and never show fewer than MIN_ANSWERS)."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            SurveyAnswer.case_id,
+            sa.func.count(),
+            *(sa.func.sum(getattr(SurveyAnswer, q)) for q in QUESTIONS),
+        )
+        .where(SurveyAnswer.case_id.in_(case_ids))
+        .group_by(SurveyAnswer.case_id)
+    ).all()
+    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}

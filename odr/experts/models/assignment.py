@@ -1,6 +1,6 @@
 """Seats on a case and the experts asked to fill them; recusal requests; the parties' choice."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -93,9 +93,11 @@ class Assignment(db.Model):
 
     @property
     def notice_due_at(self) -> datetime:
-        from flask import current_app
+        """3 days from the assignment taking effect (the expert's acceptance), on the legal calendar."""
+        from odr.deadlines import limits
+        from odr.deadlines.models import DeadlineKind
 
-        return self.proposed_at + timedelta(days=current_app.config["INVESTIGATOR_NOTICE_DAYS"])
+        return limits.due(DeadlineKind.INVESTIGATOR_NOTICE, self.answered_at or self.proposed_at)
 
     @property
     def notice_late(self) -> bool:
@@ -106,8 +108,8 @@ class Assignment(db.Model):
         ):
             return False
         if self.state == AssignmentState.PROPOSED and self.parties_notified_at is None:
-            return utcnow() > self.notice_due_at
-        return (self.parties_notified_at or utcnow()) > self.notice_due_at
+            return False
+        return (self.parties_notified_at or utcnow()) >= self.notice_due_at
 
 
 class RecusalState(LabelledEnum):

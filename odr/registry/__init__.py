@@ -1,0 +1,1 @@
+"""The public list of repeat and willful IP infringers, kept by the market regulator's credit officers."""

@@ -1,0 +1,130 @@
+"""The inputs that once failed with a server error: each is now refused with a clear message or a
+404, and nothing is saved."""
+
+import pytest
+import sqlalchemy as sa
+
+from odr import seed
+from odr.accounts.models import User
+from odr.arbitration.models import ArbitrationCase
+from odr.cases.models import Case, CaseState
+from odr.experts.models import Assignment
+from odr.rooms.models import MediationSession, Room
+from tests.test_cases import EN, count_cases, filing
+
+HUGE = ["99999999999999999999", str(2**31), str(2**63), "1e308"]
+
+
+def test_a_huge_claim_amount_is_refused_on_filing(client, db, claimant, mediation_org):
+    client.login(claimant)
+    before = count_cases(db)
+    response = client.post("/cases/new", data=filing(mediation_org, claim_amount="1e308"), headers=EN)
+    assert response.status_code == 200
+    assert "The amount is too large." in response.text
+    assert count_cases(db) == before
+
+
+def test_a_huge_claim_amount_is_refused_on_the_arbitration_application(
+    db, claimant, respondent, commission, make_client
+):
+    client = make_client(claimant)
+    data = {
+        "title": "许可使用费纠纷",
+        "ip_type": "trademark",
+        "dispute_kind": "licence_contract",
+        "industry": "liubao_tea",
+        "place": "offline",
+        "claim_amount": "1e308",
+        "remedies": "支付许可使用费",
+        "facts": "未按约付费。",
+        "organisation_id": str(commission.id),
+        "respondents-0-kind": "company",
+        "respondents-0-name": respondent.name,
+        "respondents-0-credit_code": respondent.credit_code,
+        "respondents-0-phone": "13900000000",
+        "online_consent": "y",
+        "arbitration_basis": "合同第九条约定提交梧州仲裁委员会仲裁。",
+    }
+    response = client.post("/arbitration/apply", data=data, headers=EN)
+    assert response.status_code == 200 and "The amount is too large." in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ArbitrationCase)) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["state=%20", "ip_type=%20", "track=%20", "state=", "state=bogus", "ip_type=%00", "track=simple&track=x"],
+)
+def test_blank_or_unknown_case_filters_are_not_errors(client, clerk, make_case, query):
+    make_case()
+    client.login(clerk)
+    for path in ("/cases", "/cases/intake"):
+        response = client.get(f"{path}?{query}", headers=EN)
+        assert response.status_code == 200, (path, query)
+
+
+def test_an_unknown_filter_is_named_and_the_list_shown_unfiltered(client, clerk, make_case):
+    case = make_case()
+    client.login(clerk)
+    page = client.get("/cases/intake?ip_type=bogus", headers=EN).text
+    assert 'data-testid="filter-errors"' in page and "IP type: This is not one of the values offered." in page
+    assert case.title in page
+    page = client.get("/cases/intake?ip_type=%20%20", headers=EN).text
+    assert 'data-testid="filter-errors"' not in page and case.title in page
+
+
+@pytest.mark.parametrize("query", ["status=%20", "role=%20", "status=bogus", "role=party", "specialty=%00"])
+def test_blank_or_unknown_expert_filters_are_not_errors(client, clerk, query):
+    client.login(clerk)
+    assert client.get(f"/experts?{query}", headers=EN).status_code == 200
+
+
+@pytest.mark.parametrize("page", [*HUGE, "-1", "0", "abc", "1.5", "2"])
+@pytest.mark.parametrize("path", ["/cases", "/cases/intake", "/experts", "/admin/users", "/admin/outbox"])
+def test_a_page_number_beyond_the_list_is_not_found(client, make_user, clerk, path, page):
+    from odr.accounts.models import Role
+
+    client.login(make_user(Role.ADMIN) if path.startswith("/admin") else clerk)
+    assert client.get(f"{path}?page=1").status_code == 200
+    assert client.get(path + "?page=").status_code == 200
+    assert client.get(f"{path}?page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("number", HUGE[:3])
+def test_an_id_no_record_can_have_is_not_found(client, claimant, number):
+    client.login(claimant)
+    for path in (
+        f"/cases/{number}",
+        f"/rooms/{number}",
+        f"/agreements/{number}/compare",
+        f"/sessions/{number}",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/cases/{number}/withdraw", data={"reason": "x"}).status_code == 404
+
+
+def test_huge_ids_in_forms_are_refused_and_change_nothing(db, make_client):
+    seed.run()
+    clerk = make_client(db.session.scalar(sa.select(User).where(User.email == "clerk@demo.odr")))
+    case = db.session.scalar(sa.select(Case).where(Case.state == CaseState.AWAITING_MEDIATOR))
+    assignments = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment))
+    for expert_id in HUGE:
+        response = clerk.post(f"/cases/{case.id}/experts/mediator", data={"expert_id": expert_id})
+        assert response.status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == assignments
+
+    mediator = make_client(db.session.scalar(sa.select(User).where(User.email == "mediator1@demo.odr")))
+    room = db.session.scalar(
+        sa.select(Room).join(Case, Case.id == Room.case_id).where(Case.state == CaseState.MEDIATING)
+    )
+    sessions = db.session.scalar(sa.select(sa.func.count()).select_from(MediationSession))
+    for room_id in HUGE:
+        response = mediator.post(f"/rooms/{room.id}/sessions", data={"room_id": room_id, "agenda": ""})
+        assert response.status_code in (302, 400, 404), response.status_code
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MediationSession)) == sessions
+
+
+def test_the_filter_message_in_chinese(client, clerk):
+    clerk.locale = "zh_CN"
+    client.login(clerk)
+    page = client.get("/cases/intake?ip_type=bogus", headers={"Accept-Language": "zh-CN"}).text
+    assert "以下筛选条件无法使用" in page and "不是可选的值" in page
