@@ -432,9 +432,16 @@ def main():
             print(line("platform, no flood", results["base"]), flush=True)
             for event in floods:
                 flooder = socketio.AsyncClient(reconnection=False)
-                await flooder.connect(
-                    bases[0], headers={"Cookie": cookies[flooder_emails[0]]}, transports=["websocket"]
-                )
+                for attempt in range(5):
+                    try:
+                        await flooder.connect(
+                            bases[0], headers={"Cookie": cookies[flooder_emails[0]]}, transports=["websocket"]
+                        )
+                        break
+                    except socketio.exceptions.ConnectionError:
+                        if attempt == 4:
+                            raise
+                        await asyncio.sleep(3)
                 results[event] = await load.phase_run(
                     f"flood-{event}", args.rate, args.duration, flood=event, flooder=(flooder, flooder_room)
                 )
