@@ -31,7 +31,7 @@ NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 MEDIATION_ORGS = 4  # ids 1..4; the first receives 70% of the cases
 COURTS = 10  # ids 5..14; 5 is the intermediate court
 COMMISSION = 15
-FIRST_PARTY = 1000  # party users' ids start here
+FIRST_PARTY = 10000  # party users' ids start here (after up to 9,900 experts)
 
 # The tables the pages read, loaded here; their secondary indexes are rebuilt after the load.
 TABLES = [

@@ -99,8 +99,13 @@ def plan(conn):
     liaison = conn.execute(
         sa.text("SELECT id FROM users WHERE organisation_id = :c ORDER BY id LIMIT 1"), {"c": liaison_case[1]}
     ).scalar()
+    big = conn.execute(  # the claimant who files 1% of the cases
+        sa.text(
+            "SELECT filed_by_id FROM cases WHERE mod(id, 100) = 0 GROUP BY filed_by_id ORDER BY count(*) DESC LIMIT 1"
+        )
+    ).scalar()
     big_case = conn.execute(
-        sa.text("SELECT id FROM cases WHERE filed_by_id = 1000 ORDER BY id DESC LIMIT 1")
+        sa.text(f"SELECT id FROM cases WHERE filed_by_id = {int(big)} ORDER BY id DESC LIMIT 1")
     ).scalar()
     respondent = conn.execute(
         sa.text(
@@ -146,7 +151,7 @@ def plan(conn):
         ),
         (
             "party",
-            "party1000@bench.odr",
+            f"party{big}@bench.odr",
             [
                 ("party dashboard (1% filer)", "/dashboard"),
                 ("party case list (1% filer)", "/cases"),
