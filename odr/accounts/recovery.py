@@ -74,14 +74,16 @@ def request_reset(email: str, ip: str | None = None) -> PasswordReset | None:
         body = "\n\n".join(
             [
                 _(
-                    "Someone (we hope you) asked to reset the password of your account %(email)s on the"
-                    " Wuzhou IP Dispute Resolution platform. Open this link within %(minutes)d minutes to"
-                    " choose a new password; it works once:",
+                    "Open this link within %(minutes)d minutes to choose a new password for %(email)s;"
+                    " it works once:",
                     email=user.email,
                     minutes=minutes,
                 ),
                 external_url("accounts.reset_password", token=token),
-                _("If you did not ask for it, ignore this mail: your password stays as it is."),
+                _(
+                    "Someone (we hope you) asked for it on the Wuzhou IP Dispute Resolution platform. If it"
+                    " was not you, ignore this mail: your password stays as it is."
+                ),
             ]
         )
     queue_mail(user.email, subject, body)
