@@ -291,12 +291,31 @@ def test_confirmation_makes_the_agreement_enforceable_with_a_ruling(
             confirmation.decide(application, liaison, confirm=True, ruling_number=" ", judge_name="黄法官")
         with pytest.raises(AgreementError, match="name of the judge"):
             confirmation.decide(application, liaison, confirm=True, ruling_number="R2", judge_name=" ")
+        # The number is checked against the court's pattern, with an error that shows the pattern.
+        for wrong, message in (
+            ("R2", "reads like （2026）桂0403民特17号"),
+            ("2026桂0403民特88号", "not a ruling number of the special procedure"),
+            ("（2026）桂0403民初88号", "not a ruling number of the special procedure"),
+            ("（2025）桂0403民特88号", "not the year the court took the case on"),
+            ("（2026）桂0405民特88号", "court code in the ruling number .桂0405. is not"),
+        ):
+            with pytest.raises(AgreementError, match=message):
+                confirmation.decide(
+                    application, liaison, confirm=True, ruling_number=wrong, judge_name="黄法官"
+                )
         confirmation.decide(
-            application, liaison, confirm=True, ruling_number="（2026）桂0403民特88号", judge_name="黄法官"
+            application,
+            liaison,
+            confirm=True,
+            ruling_number="(2026)桂0403民特88号",  # half-width brackets, as typed: set right
+            judge_name="黄法官",
+            clerk_name="韦书记",
         )
     assert effective.state == AgreementState.ENFORCEABLE
+    assert application.ruling_number == "（2026）桂0403民特88号"
     ruling = text_of(application.ruling_pdf_sha256)
     assert "（2026）桂0403民特88号" in ruling and "有效" in ruling and "审判员黄法官" in ruling
+    assert "书记员韦书记" in ruling and "二〇二六年十二月十一日" in ruling
     assert deadline(DeadlineKind.COURT_DECISION, application).state == DeadlineState.MET
 
 

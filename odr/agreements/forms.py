@@ -146,6 +146,7 @@ class DecisionForm(FlaskForm):
         _l("Judge who made the ruling"),
         validators=[InputRequired(_l("Enter the name of the judge who made the ruling.")), Length(max=100)],
     )
+    clerk_name = StringField(_l("Court clerk (书记员)"), validators=[Optional(), Length(max=100)])
     grounds = MultiCheckboxField(
         _l("Statutory grounds for rejecting"),
         choices=[

@@ -242,6 +242,7 @@ class ConfirmationApplication(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     judge_name: Mapped[str | None] = mapped_column(sa.String(100))  # the judge who ruled (审判员)
+    clerk_name: Mapped[str | None] = mapped_column(sa.String(100))  # the court clerk (书记员)
     ruling_number: Mapped[str | None] = mapped_column(sa.String(60))
     rejection_grounds: Mapped[list] = mapped_column(sa.JSON, default=list)
     rejection_explanation: Mapped[str | None] = mapped_column(sa.Text)
