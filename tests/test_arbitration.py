@@ -125,6 +125,66 @@ def test_a_direct_application_numbers_the_dispute_on_acceptance(
     assert case.respondents[0].user == respondent
 
 
+def test_periods_run_from_the_recorded_service_on_a_respondent_without_an_account(
+    client, db, claimant, commission, commission_clerk
+):
+    from decimal import Decimal
+
+    from tests.conftest import respondent_data
+
+    with freeze_time(T0):  # Tuesday 1 Dec 2026
+        arbitration = arb_ops.apply_directly(
+            claimant,
+            commission_id=commission.id,
+            basis="合同第九条：提交梧州仲裁委员会仲裁。",
+            respondents=[respondent_data()],  # a company with no account on the platform
+            title="商标许可使用费纠纷",
+            ip_type="trademark",
+            dispute_kind="licence_contract",
+            industry="liubao_tea",
+            place="offline",
+            claim_amount=Decimal("90000"),
+            remedies="支付许可使用费90000元",
+            facts="被申请人未按约支付许可使用费。",
+            online_consent=True,
+        )
+        arb_ops.accept(arbitration, commission_clerk)
+    # Not served yet: no period runs, and the commission may not appoint in the parties' place.
+    assert arbitration.served_at is None and arbitration.answer_due_at is None
+    assert not db.session.scalars(deadline(DeadlineKind.ARBITRATION_ANSWER, arbitration)).all()
+    EN = {"Accept-Language": "en"}
+    with freeze_time(T0 + timedelta(days=5)):  # Sunday 6 Dec: served by post on Friday 4 Dec
+        client.login(commission_clerk)
+        page = client.get(f"/cases/{arbitration.case_id}", headers=EN).get_data(as_text=True)
+        assert "not yet served" in page
+        refused = client.post(
+            f"/arbitrations/{arbitration.id}/service",
+            data={"srv-served_on": "2026-12-09", "srv-method": "post"},
+            headers=EN,
+            follow_redirects=True,
+        )
+        assert "between the acceptance and today" in refused.get_data(as_text=True)
+        client.post(
+            f"/arbitrations/{arbitration.id}/service",
+            data={"srv-served_on": "2026-12-04", "srv-method": "post"},
+        )
+    db.session.expire_all()
+    assert arbitration.service_method == "post"
+    # 15 days from Friday 4 Dec end on Saturday 19 Dec, a rest day: 24:00 on Monday 21 Dec.
+    assert arbitration.answer_due_at == end_of("2026-12-21")
+    assert arbitration.nomination_due_at == end_of("2026-12-21")
+    assert db.session.scalar(deadline(DeadlineKind.ARBITRATION_ANSWER, arbitration)).due_at == end_of(
+        "2026-12-21"
+    )
+    with freeze_time(T0 + timedelta(days=6)):
+        page = (
+            client.login(commission_clerk)
+            .get(f"/cases/{arbitration.case_id}", headers=EN)
+            .get_data(as_text=True)
+        )
+    assert "By post (EMS), with the receipt" in page and "until 24:00 on 21 Dec 2026" in page
+
+
 def test_sole_arbitrator_named_by_the_parties_or_appointed_after_the_limit(
     db, failed_case, claimant, respondent, commission, commission_clerk, panel, in_mediation
 ):

@@ -85,6 +85,64 @@ def test_court_selection_rule(db, in_mediation, courts, make_org):
     ]
 
 
+def test_the_subject_matter_connects_a_court_and_unconnected_courts_are_never_offered(
+    db, in_mediation, courts, mediation_org
+):
+    case = in_mediation["case"]
+    case.subject_matter_place = "梧州市岑溪市南渡镇某仓库"
+    options = competence.competent_courts(case)
+    assert [(o.court, o.basis) for o in options] == [
+        (courts["wanxiu"], CourtBasis.MEDIATION_ORGANISATION),
+        (courts["cenxi"], CourtBasis.SUBJECT_MATTER),
+    ]
+    # Nothing on file points at a court on the platform: none is proposed, least of all every court.
+    case.subject_matter_place = "南宁市青秀区某仓库"
+    mediation_org.region, mediation_org.address = "广西壮族自治区南宁市", "南宁市青秀区民族大道1号"
+    for party in case.parties:
+        party.address = None
+    assert competence.competent_courts(case) == []
+
+
+def test_the_clerk_names_the_court_when_none_is_connected(
+    client, db, effective, claimant, clerk, courts, mediation_org
+):
+    case = effective.case
+    mediation_org.region, mediation_org.address = "广西壮族自治区南宁市", "南宁市青秀区民族大道1号"
+    for party in case.parties:
+        party.address = None
+    EN = {"Accept-Language": "en"}
+    with freeze_time(T0 + timedelta(days=1)):
+        page = client.login(claimant).get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
+        assert "No court on the platform is connected to this dispute" in page
+        assert courts["wanxiu"].name not in page and courts["cenxi"].name not in page
+        # A party cannot name the court; the clerk must give a reason.
+        client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": "x"},
+        )
+        assert case.named_court is None
+        client.login(clerk)
+        assert "Name the competent court" in client.get(f"/cases/{case.id}", headers=EN).get_data(
+            as_text=True
+        )
+        refused = client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": " "},
+            headers=EN,
+            follow_redirects=True,
+        )
+        assert "Say why this court is competent" in refused.get_data(as_text=True)
+        client.post(
+            f"/agreements/{effective.id}/competent-court",
+            data={"court-court_id": courts["cenxi"].id, "court-reason": "被申请人实际经营地在岑溪市"},
+        )
+    db.session.expire_all()
+    assert case.named_court == courts["cenxi"]
+    assert [(o.court, o.basis, o.detail) for o in competence.competent_courts(case)] == [
+        (courts["cenxi"], CourtBasis.NAMED_BY_CLERK, "被申请人实际经营地在岑溪市")
+    ]
+
+
 def test_an_incompetent_court_is_refused(db, effective, claimant, courts):
     with freeze_time(T0 + timedelta(days=1)), pytest.raises(AgreementError, match="not competent"):
         confirmation.apply_for_confirmation(
@@ -233,12 +291,31 @@ def test_confirmation_makes_the_agreement_enforceable_with_a_ruling(
             confirmation.decide(application, liaison, confirm=True, ruling_number=" ", judge_name="黄法官")
         with pytest.raises(AgreementError, match="name of the judge"):
             confirmation.decide(application, liaison, confirm=True, ruling_number="R2", judge_name=" ")
+        # The number is checked against the court's pattern, with an error that shows the pattern.
+        for wrong, message in (
+            ("R2", "reads like （2026）桂0403民特17号"),
+            ("2026桂0403民特88号", "not a ruling number of the special procedure"),
+            ("（2026）桂0403民初88号", "not a ruling number of the special procedure"),
+            ("（2025）桂0403民特88号", "not the year the court took the case on"),
+            ("（2026）桂0405民特88号", "court code in the ruling number .桂0405. is not"),
+        ):
+            with pytest.raises(AgreementError, match=message):
+                confirmation.decide(
+                    application, liaison, confirm=True, ruling_number=wrong, judge_name="黄法官"
+                )
         confirmation.decide(
-            application, liaison, confirm=True, ruling_number="（2026）桂0403民特88号", judge_name="黄法官"
+            application,
+            liaison,
+            confirm=True,
+            ruling_number="(2026)桂0403民特88号",  # half-width brackets, as typed: set right
+            judge_name="黄法官",
+            clerk_name="韦书记",
         )
     assert effective.state == AgreementState.ENFORCEABLE
+    assert application.ruling_number == "（2026）桂0403民特88号"
     ruling = text_of(application.ruling_pdf_sha256)
     assert "（2026）桂0403民特88号" in ruling and "有效" in ruling and "审判员黄法官" in ruling
+    assert "书记员韦书记" in ruling and "二〇二六年十二月十一日" in ruling
     assert deadline(DeadlineKind.COURT_DECISION, application).state == DeadlineState.MET
 
 
@@ -267,11 +344,18 @@ def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
             confirm=False,
             judge_name="黄法官",
             ruling_number="（2026）桂0403民特89号",
-            grounds=["not_suitable"],
-            explanation="协议第三条约定确认商标无效，超出司法确认范围。",
+            grounds=["not_suitable", "involuntary"],
+            explanation="协议第三条约定确认商标无效，超出司法确认范围；被申请人称签署时受到胁迫。",
         )
     assert effective.state == AgreementState.REJECTED
-    assert "超出司法确认范围" in text_of(application.ruling_pdf_sha256)
+    ruling = "".join(text_of(application.ruling_pdf_sha256).split())
+    assert "超出司法确认范围" in ruling
+    # Each ground with its basis (SPC interpretation art. 358), voluntariness among them.
+    assert (
+        "违反自愿原则（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十八条第四项）"
+        in ruling
+    )
+    assert "第三百五十八条第六项" in ruling
     case = effective.case
     assert case.state == CaseState.SETTLED
     with freeze_time(T0 + timedelta(days=4)):

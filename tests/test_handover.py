@@ -241,3 +241,38 @@ def test_the_evidence_list_carries_shared_exhibits_and_leaves_private_ones(db, d
     items = evidence_list(d["case"])
     assert [i["sha256"] for i in items] == [shared.sha256]
     assert items[0]["name"].startswith("申请人证据1 公证购买的被诉产品")
+
+
+def test_the_package_lists_every_session_and_marks_unconfirmed_minutes(
+    db, make_case, make_user, clerk, claimant, respondent, court, liaison
+):
+    """A session that took place and has minutes is in the package even when the mediator never
+    marked it as held; minutes not every participant confirmed are marked so, not left out."""
+    from odr.rooms import operations as rooms
+    from odr.rooms import sessions
+    from odr.rooms.models import Room, RoomKind
+
+    case, mediator = mediating_case(
+        db, make_case, make_user, clerk, respondent, channel="court_delegated", delegating_court=court
+    )
+    joint = db.session.scalar(sa.select(Room).where(Room.case_id == case.id, Room.kind == RoomKind.JOINT))
+    with freeze_time(T0 + timedelta(days=1)):
+        rooms.set_open(joint, mediator, True)
+        first = sessions.schedule(
+            joint,
+            mediator,
+            starts_at=T0 + timedelta(days=2),
+            duration_minutes=60,
+            agenda="第一次调解：赔偿数额",
+            participant_ids=[claimant.id, respondent.id],
+        )
+    with freeze_time(T0 + timedelta(days=2, hours=2)):
+        minutes = sessions.write_minutes(first, mediator, "双方就赔偿数额分歧较大，被申请人愿赔偿一万元。")
+        sessions.answer_minutes(minutes, claimant, agreed=True)  # the respondent never answers
+    assert sweep_at(db, end_of("2026-11-17")) >= 1  # the period runs out: failed and handed over
+    db.session.expire_all()
+    assert case.state == CaseState.FAILED
+    text = pdf_text(storage.read(handover_of(db, case).pdf_sha256)).replace("\n", "")
+    assert "未举行调解会议" not in text
+    assert "第一次调解：赔偿数额" in text and "未标记为已举行，有笔录" in text
+    assert "被申请人愿赔偿一万元" in text and "（未经全部参会人员确认）" in text

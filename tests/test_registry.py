@@ -153,8 +153,9 @@ def test_the_objection_period_ends_at_24_00_of_its_last_day_and_then_the_entry_i
     assert entry.state == EntryState.PUBLISHED
     assert entry.published_at == entry.objection_due_at
     assert entry.publishing_authority == "梧州市市场监督管理局"
-    # Published 17 March 2027 (Beijing): three years to the corresponding date.
-    assert public.export_row(entry)["publication_end"] == "2030-03-17"
+    # Published 17 March 2027 (Beijing): three years to the corresponding date, Sunday 17 March 2030,
+    # so the period runs to the next working day.
+    assert public.export_row(entry)["publication_end"] == "2030-03-18"
     [change] = db.session.scalars(sa.select(Change).where(Change.entry_id == entry.id)).all()
     assert change.kind == ChangeKind.PUBLISHED and change.record["status"] == "published"
 
@@ -399,3 +400,17 @@ def test_a_last_day_on_a_weekend_moves_the_end_to_the_next_working_day(db, offic
         operations.start_review(entry, officer)
         operations.notify_entity(entry, officer)
     assert entry.objection_due_at.isoformat() == "2027-03-22T16:00:00+00:00"
+
+
+def test_an_objection_period_ending_on_national_day_runs_to_the_end_of_the_holiday(db, officer, entity):
+    # Noticed Wednesday 16 September 2026: the 15th day is 1 October, National Day; the holiday runs
+    # to 7 October, so the entity may object until 24:00 on Thursday 8 October.
+    with freeze_time(datetime(2026, 9, 16, 2, 0, tzinfo=UTC)):
+        external(officer, credit_code=entity.credit_code, name=entity.name, willful=True, on=date(2026, 5, 1))
+        entry = _candidate(db, entity)
+        operations.start_review(entry, officer)
+        operations.notify_entity(entry, officer)
+    assert entry.objection_due_at.isoformat() == "2026-10-08T16:00:00+00:00"
+    with freeze_time(datetime(2026, 10, 8, 15, 59, tzinfo=UTC)):
+        operations.object_to(entry, entity, text="节后最后一日提出异议")
+    assert entry.state == EntryState.OBJECTED

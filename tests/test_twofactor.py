@@ -120,3 +120,19 @@ def test_production_requires_it_for_administrators_and_court_liaison_the_demo_do
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://example/odr")
     assert config_module.Production().TWO_FACTOR_REQUIRED_ROLES == ["admin", "court_liaison"]
+
+
+def test_an_administrator_resets_a_lost_second_factor(app, client, db, make_user, make_client):
+    user = make_user()
+    client.login(user)
+    turn_on(client)
+    admin = make_user(Role.ADMIN)
+    page = make_client(admin).get("/admin/users", headers=EN).get_data(as_text=True)
+    assert f'action="/admin/users/{user.id}/two-factor/reset"' in page
+    make_client(admin).post(f"/admin/users/{user.id}/two-factor/reset")
+    assert user.totp_secret is None
+    assert client.get("/dashboard").status_code == 302  # its sessions ended too
+    _, response = password_step(app, user)
+    assert response.headers["Location"].endswith("/dashboard")
+    # Only an administrator may do it.
+    assert make_client(make_user()).post(f"/admin/users/{admin.id}/two-factor/reset").status_code == 403

@@ -85,6 +85,23 @@ def sign_out_everywhere(user_id):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_two_factor(user_id):
+    """A user lost both the phone and the recovery codes: an administrator turns two-factor sign-in
+    off (a required role sets it up again at the next sign-in) and ends the user's sessions."""
+    from odr.accounts import sessions, twofactor
+
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id or not twofactor.enabled(user):
+        abort(400)
+    twofactor.disable(user, current_user._get_current_object())
+    sessions.end_all(user, "two_factor_reset", actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Two-factor sign-in of %(email)s has been reset.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/organisations", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def organisations():

@@ -64,6 +64,7 @@ def _ground_label(value):
     from odr.agreements.models import RejectionGround
 
     try:
-        return RejectionGround(value).label
+        ground = RejectionGround(value)
     except ValueError:
         return value
+    return f"{ground.label} ({ground.basis})"

@@ -1,9 +1,11 @@
-"""Which court is competent to confirm an agreement (DESIGN §5; Civil Procedure Law art. 205).
+"""Which court is competent to confirm an agreement (DESIGN §5; Civil Procedure Law 2023 art. 205).
 
-The court that delegated the mediation; otherwise, where the dispute belongs to an intermediate
-court (settings map IP types and claim amounts to that level), the intermediate court; otherwise a
-basic court where a party is domiciled or where the mediation organisation is. Every proposal says
-on what basis it was made.
+The court that delegated the mediation; otherwise a court connected to the dispute by where a party
+is domiciled, where the subject matter is (标的物所在地) or where the mediation organisation is — the
+intermediate court with that connection where the dispute belongs to an intermediate court (settings
+map IP types and claim amounts to that level), else the basic court. Every proposal says on what
+basis it was made. When no court on file is connected, none is proposed: the clerk names the
+competent court with a reason, and that is the only option.
 """
 
 from dataclasses import dataclass
@@ -22,8 +24,13 @@ class CourtBasis(LabelledEnum):
     DELEGATED = "delegated", _l("The court delegated the mediation")
     INTERMEDIATE = "intermediate", _l("The dispute is within the intermediate court's jurisdiction")
     PARTY_DOMICILE = "party_domicile", _l("A party is domiciled in the court's area")
+    SUBJECT_MATTER = "subject_matter", _l("The subject matter is in the court's area")
     MEDIATION_ORGANISATION = "mediation_organisation", _l("The mediation organisation is in the court's area")
-    NONE_MATCHED = "none_matched", _l("No court matched the addresses on file: the parties choose")
+    NAMED_BY_CLERK = "named_by_clerk", _l("Named by the clerk: no court on file is connected to the dispute")
+    NONE_MATCHED = (
+        "none_matched",
+        _l("No court matched the addresses on file: the parties choose"),
+    )  # old rows
 
 
 @dataclass(frozen=True)
@@ -72,31 +79,52 @@ def in_area(court: Organisation, place: str | None) -> bool:
     return any(name in place for name in _area_names(court))
 
 
-def competent_courts(case) -> list[CourtOption]:
-    """The courts competent to confirm CASE's agreement, the proposal first."""
-    if case.delegating_court is not None and case.delegating_court.active:
-        return [CourtOption(case.delegating_court, CourtBasis.DELEGATED)]
+def connections(case) -> list[tuple[CourtBasis, str, str]]:
+    """What ties the dispute to a place: (basis, the place, whose or what it is)."""
     organisation = case.organisation
+    found = [(CourtBasis.PARTY_DOMICILE, p.address or "", p.name) for p in case.parties]
+    found.append((CourtBasis.SUBJECT_MATTER, case.subject_matter_place or "", "标的物所在地"))
     org_place = " ".join(filter(None, [organisation.region, organisation.address]))
-    if needs_intermediate_court(case):
-        courts = _courts(OrgKind.INTERMEDIATE_COURT)
-        local_ones = [c for c in courts if in_area(c, org_place)]
-        return [CourtOption(c, CourtBasis.INTERMEDIATE, c.region or "") for c in (local_ones or courts)]
+    found.append((CourtBasis.MEDIATION_ORGANISATION, org_place, organisation.name))
+    return [(basis, place, who) for basis, place, who in found if place.strip()]
+
+
+def connected_courts(case) -> list[CourtOption]:
+    """The courts the rule connects to CASE, each once, with the first connection found."""
+    kind = OrgKind.INTERMEDIATE_COURT if needs_intermediate_court(case) else OrgKind.BASIC_COURT
     options: list[CourtOption] = []
     seen = set()
-    for court in _courts(OrgKind.BASIC_COURT):
-        for party in case.parties:
-            if court.id not in seen and in_area(court, party.address):
-                options.append(CourtOption(court, CourtBasis.PARTY_DOMICILE, party.name))
+    for court in _courts(kind):
+        for basis, place, who in connections(case):
+            if court.id not in seen and in_area(court, place):
+                if kind == OrgKind.INTERMEDIATE_COURT:
+                    detail = f"{basis.label}: {who}"
+                    basis = CourtBasis.INTERMEDIATE
+                else:
+                    detail = who
+                options.append(CourtOption(court, basis, detail))
                 seen.add(court.id)
-        if court.id not in seen and in_area(court, org_place):
-            options.append(CourtOption(court, CourtBasis.MEDIATION_ORGANISATION, organisation.name))
-            seen.add(court.id)
     # The mediation organisation's own court is the usual choice; put it first.
     options.sort(key=lambda o: o.basis != CourtBasis.MEDIATION_ORGANISATION)
+    return options
+
+
+def competent_courts(case) -> list[CourtOption]:
+    """The courts competent to confirm CASE's agreement, the proposal first; [] when none is
+    connected and the clerk has not named one yet."""
+    if case.delegating_court is not None and case.delegating_court.active:
+        return [CourtOption(case.delegating_court, CourtBasis.DELEGATED)]
+    options = connected_courts(case)
     if options:
         return options
-    return [CourtOption(c, CourtBasis.NONE_MATCHED) for c in _courts(OrgKind.BASIC_COURT)]
+    if case.named_court is not None and case.named_court.active:
+        return [CourtOption(case.named_court, CourtBasis.NAMED_BY_CLERK, case.named_court_reason or "")]
+    return []
+
+
+def nameable_courts() -> list[Organisation]:
+    """The courts a clerk may name when the rule connects none."""
+    return _courts(OrgKind.BASIC_COURT) + _courts(OrgKind.INTERMEDIATE_COURT)
 
 
 def option_for(case, court_id: int) -> CourtOption | None:

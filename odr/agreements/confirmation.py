@@ -1,6 +1,7 @@
 """Judicial confirmation (司法确认): the parties' joint application within 30 days, and the court's
 acceptance (3 days), review (15 days, once +10), requests for materials and ruling."""
 
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from odr.cases import attorneys
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.timeutil import year_in_shanghai
 from odr.deadlines import limits
 from odr.deadlines import operations as deadlines
 from odr.deadlines.calendar import extend_by_days
@@ -71,6 +73,33 @@ def _check_window(agreement: Agreement):
                 when=lazy_ended(closes),
             )
         )
+
+
+def name_court(case, clerk, *, court_id: int | None, reason: str):
+    """The clerk names the competent court, with a reason, when the rule connects none to the dispute."""
+    from odr.accounts.models import Organisation
+    from odr.cases.workflow import capacities
+
+    if Capacity.CLERK not in capacities(case, clerk):
+        raise AgreementError(_l("Only the clerk of the case names the competent court."))
+    if case.delegating_court is not None or competence.connected_courts(case):
+        raise AgreementError(
+            _l("The rule connects a court to this dispute; the parties apply to the court it proposes.")
+        )
+    court = db.session.get(Organisation, court_id) if court_id else None
+    if court is None or court not in competence.nameable_courts():
+        raise AgreementError(_l("Choose a court."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AgreementError(_l("Say why this court is competent; the parties and the court will see it."))
+    case.named_court = court
+    case.named_court_reason = reason[:2000]
+    record(
+        "case.court_named",
+        case,
+        actor=clerk,
+        details={"court_id": court.id, "reason": case.named_court_reason},
+    )
 
 
 def _party(agreement, user):
@@ -349,6 +378,47 @@ def paused_total(application) -> timedelta:
     return total
 
 
+# （2026）桂0403民特17号: the year, the province's abbreviation and the court's code, 民特 (special
+# procedure), the sequence number.
+RULING_NUMBER = re.compile(r"^（(\d{4})）([\u4e00-\u9fff])(\d{2,6})民特(\d{1,6})号$")
+
+
+def check_ruling_number(number: str, application) -> str:
+    """NUMBER normalised (half-width brackets made full-width, spaces dropped) if it reads as a ruling of
+    the special procedure of APPLICATION's court; a clear refusal otherwise."""
+    normal = re.sub(r"\s+", "", number).replace("(", "（").replace(")", "）")
+    match = RULING_NUMBER.match(normal)
+    if match is None:
+        raise AgreementError(
+            _l(
+                "“%(number)s” is not a ruling number of the special procedure: it reads like "
+                "（2026）桂0403民特17号 — the year in brackets, the court's code, 民特 and the sequence number.",
+                number=number,
+            )
+        )
+    years = {year_in_shanghai(application.accepted_at or utcnow()), year_in_shanghai(utcnow())}
+    if int(match.group(1)) not in years:
+        raise AgreementError(
+            _l(
+                "The year in the ruling number (%(year)s) is not the year the court took the case on.",
+                year=match.group(1),
+            )
+        )
+    own = RULING_NUMBER.match(re.sub(r"\s+", "", application.court_case_number or ""))
+    if own is not None and own.group(2, 3) != match.group(2, 3):
+        raise AgreementError(
+            _l(
+                "The court code in the ruling number (%(code)s) is not %(court)s's (%(own)s, as in its case "
+                "number %(case_number)s).",
+                code=match.group(2) + match.group(3),
+                court=application.court.name,
+                own=own.group(2) + own.group(3),
+                case_number=application.court_case_number,
+            )
+        )
+    return normal
+
+
 def decide(
     application: ConfirmationApplication,
     officer,
@@ -358,6 +428,7 @@ def decide(
     judge_name: str = "",
     grounds=(),
     explanation: str = "",
+    clerk_name: str = "",
 ):
     """The court confirms the agreement (it becomes enforceable) or rejects it on statutory grounds;
     either way a ruling (民事裁定书) is issued as a PDF."""
@@ -379,11 +450,14 @@ def decide(
             raise AgreementError(_l("Choose the statutory grounds for refusing confirmation."))
         if not explanation:
             raise AgreementError(_l("Explain the grounds; the parties will read this."))
+    number = check_ruling_number(number, application)
+    clerk_name = (clerk_name or "").strip()[:100]
     now = utcnow()
     application.decision = "confirmed" if confirm else "rejected"
     application.decided_at = now
     application.decided_by = officer
     application.judge_name = judge_name
+    application.clerk_name = clerk_name or None
     application.ruling_number = number
     application.rejection_grounds = [g.value for g in grounds]
     application.rejection_explanation = None if confirm else explanation[:10000]
@@ -422,8 +496,11 @@ def ruling_data(application: ConfirmationApplication) -> dict:
             {"title": c["title"], "text": c["text"]}
             for c in documents.rendered_clauses(case, agreement.final_version.content)
         ],
-        "grounds": [RejectionGround(g).zh for g in application.rejection_grounds or []],
+        "grounds": [
+            f"{RejectionGround(g).zh}（{RejectionGround(g).basis_zh}）"
+            for g in application.rejection_grounds or []
+        ],
         "explanation": application.rejection_explanation or "",
         "officer_name": application.judge_name or "",
-        "clerk_name": None,
+        "clerk_name": application.clerk_name,
     }

@@ -10,6 +10,7 @@ from odr.agreements import competence, confirmation, operations
 from odr.agreements.forms import (
     ApplyForm,
     MaterialsForm,
+    NameCourtForm,
 )
 from odr.agreements.models import (
     ConfirmationApplication,
@@ -62,6 +63,26 @@ def apply(agreement_id):
         facts_and_reasons=form.facts_and_reasons.data,
         ip_address=client_ip(),
         success=_("Your application is recorded. It goes to the court when the other side joins it."),
+    )
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/competent-court")
+@login_required
+def name_court(agreement_id):
+    agreement = _load(agreement_id)
+    form = NameCourtForm(prefix="court")
+    form.court_id.choices = [SelectChoice(c.id, c.name) for c in competence.nameable_courts()]
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(agreement)
+    run(
+        confirmation.name_court,
+        agreement.case,
+        _me(),
+        court_id=form.court_id.data,
+        reason=form.reason.data,
+        success=_("The court is named; the parties may now apply to it."),
     )
     return _back(agreement)
 

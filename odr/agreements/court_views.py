@@ -176,6 +176,7 @@ def decide(application_id):
         confirm=confirm,
         ruling_number=form.ruling_number.data,
         judge_name=form.judge_name.data,
+        clerk_name=form.clerk_name.data,
         grounds=[] if confirm else form.grounds.data,
         explanation=form.explanation.data,
         success=_("The ruling was issued and the parties informed."),

@@ -58,6 +58,19 @@ class ApplyForm(FlaskForm):
     )
 
 
+class NameCourtForm(FlaskForm):
+    court_id = SelectField(
+        _l("Competent court"), coerce=int, validators=[InputRequired(_l("Choose a court."))]
+    )
+    reason = TextAreaField(
+        _l("Why this court is competent"),
+        validators=[
+            InputRequired(_l("Say why this court is competent; the parties and the court will see it.")),
+            Length(max=2000),
+        ],
+    )
+
+
 class MaterialsForm(FlaskForm):
     reply = TextAreaField(_l("What you supply"), validators=[Optional(), Length(max=5000)])
     file = FileField(_l("File (PDF, PNG or JPEG)"))
@@ -133,7 +146,14 @@ class DecisionForm(FlaskForm):
         _l("Judge who made the ruling"),
         validators=[InputRequired(_l("Enter the name of the judge who made the ruling.")), Length(max=100)],
     )
-    grounds = MultiCheckboxField(_l("Statutory grounds for rejecting"), choices=RejectionGround.choices())
+    clerk_name = StringField(_l("Court clerk (书记员)"), validators=[Optional(), Length(max=100)])
+    grounds = MultiCheckboxField(
+        _l("Statutory grounds for rejecting"),
+        choices=[
+            SelectChoice(g.value, _l("%(ground)s (%(basis)s)", ground=g.label, basis=g.basis))
+            for g in RejectionGround
+        ],
+    )
     explanation = TextAreaField(_l("Explanation of the grounds"), validators=[Optional(), Length(max=10000)])
 
 

@@ -163,8 +163,12 @@ class Signature(db.Model):
 
 
 class RejectionGround(LabelledEnum):
-    HARMS_INTERESTS = "harms_interests", _l("Harms the interests of the state, the public or a third party")
+    """The grounds on which a court rejects an application for confirmation, each with its basis: the
+    SPC's Interpretation of the Civil Procedure Law (2022) art. 358."""
+
     VIOLATES_LAW = "violates_law", _l("Breaks mandatory provisions of law or public order and good customs")
+    HARMS_INTERESTS = "harms_interests", _l("Harms the interests of the state, the public or a third party")
+    INVOLUNTARY = "involuntary", _l("Violates the principle of voluntariness")
     UNCLEAR = "unclear", _l("Its content is unclear and cannot be confirmed")
     NOT_SUITABLE = (
         "not_suitable",
@@ -175,9 +179,32 @@ class RejectionGround(LabelledEnum):
     def zh(self) -> str:
         return {
             "harms_interests": "损害国家利益、社会公共利益或者他人合法权益",
-            "violates_law": "违反法律、行政法规强制性规定或者违背公序良俗",
-            "unclear": "调解协议内容不明确，无法确认",
-            "not_suitable": "不属于可以确认的范围（如涉及专利权、商标权等权利效力的确认）",
+            "violates_law": "违反法律强制性规定或者违背公序良俗",
+            "involuntary": "违反自愿原则",
+            "unclear": "调解协议内容不明确",
+            "not_suitable": "其他不能进行司法确认的情形（如涉及专利权、商标权等知识产权确权）",
+        }[self.value]
+
+    @property
+    def basis_zh(self) -> str:
+        """The provision, as a ruling cites it."""
+        items = {
+            "violates_law": "第一项、第三项",
+            "harms_interests": "第二项",
+            "involuntary": "第四项",
+            "unclear": "第五项",
+            "not_suitable": "第六项",
+        }[self.value]
+        return f"《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十八条{items}"
+
+    @property
+    def basis(self):
+        return {
+            "violates_law": _l("SPC Interpretation of the Civil Procedure Law art. 358 (1) and (3)"),
+            "harms_interests": _l("SPC Interpretation of the Civil Procedure Law art. 358 (2)"),
+            "involuntary": _l("SPC Interpretation of the Civil Procedure Law art. 358 (4)"),
+            "unclear": _l("SPC Interpretation of the Civil Procedure Law art. 358 (5)"),
+            "not_suitable": _l("SPC Interpretation of the Civil Procedure Law art. 358 (6)"),
         }[self.value]
 
 
@@ -215,6 +242,7 @@ class ConfirmationApplication(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     judge_name: Mapped[str | None] = mapped_column(sa.String(100))  # the judge who ruled (审判员)
+    clerk_name: Mapped[str | None] = mapped_column(sa.String(100))  # the court clerk (书记员)
     ruling_number: Mapped[str | None] = mapped_column(sa.String(60))
     rejection_grounds: Mapped[list] = mapped_column(sa.JSON, default=list)
     rejection_explanation: Mapped[str | None] = mapped_column(sa.Text)

@@ -33,6 +33,7 @@ from odr.core.pdf import (
     PdfFont,
     build_document,
     chinese_date,
+    chinese_numeral_date,
     markup,
     styles,
 )
@@ -130,8 +131,35 @@ def _agreement_story(data, s):
             ],
             s,
         ),
+        _organisation_seal(data, s),
     ]
     return story
+
+
+def _organisation_seal(data, s):
+    """The mediation organisation's seal (People's Mediation Law art. 29: the agreement takes effect
+    when the parties have signed, the mediator has signed and the committee's seal is affixed)."""
+    plain = extra_styles(s).plain
+    # Plain strings, not paragraphs, so that the ideographic spaces left to write the date in stay.
+    block = Table(
+        [
+            [CJKParagraph(markup(data["organisation_name"]), plain)],
+            ["（调解组织印章）"],
+            ["　　年　　月　　日"],
+        ],
+        colWidths=(90 * mm,),
+        hAlign="RIGHT",
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 1), (0, -1), plain.fontName, plain.fontSize, plain.leading),
+                ("TOPPADDING", (0, 0), (-1, 0), 12),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(1, 6 * mm), block])
 
 
 def _closing(data):
@@ -159,6 +187,11 @@ def _digest(sha256, s):
 
 def _party_signers(party):
     rows = [(party["side_label"], party["name"])]
+    if party.get("kind_label") == "法人或其他组织":
+        # A company signs through a natural person: its legal representative or an authorised agent.
+        rows.append(
+            (f"{party['side_label']}法定代表人（负责人）或授权代表", party.get("representative") or "")
+        )
     if party.get("agent_name"):
         rows.append((f"{party['side_label']}委托代理人", party["agent_name"]))
     return rows
@@ -361,30 +394,55 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
         ]
         story += [
             *text_paras(data.get("explanation") or "", s.body),
-            CJKParagraph(f"依照{CIVIL_PROCEDURE_LAW}第二百零五条、第二百零六条规定，裁定如下：", s.body),
+            CJKParagraph(
+                f"依照{CIVIL_PROCEDURE_LAW}第二百零六条，《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》"
+                "第三百五十八条规定，裁定如下：",
+                s.body,
+            ),
             CJKParagraph(f"驳回申请人{names}的司法确认申请。", s.body),
             CJKParagraph(
                 "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。", s.body
             ),
         ]
     story.append(_court_signature(data, s, after=CJKParagraph("本裁定书自即日起发生法律效力。", s.body)))
+    # The court's own document: no platform running head.
     return build_document(
-        "民事裁定书", data["ruling_number"], story, created_at=data["decided_at"], font=font
+        "民事裁定书",
+        data["ruling_number"],
+        story,
+        created_at=data["decided_at"],
+        font=font,
+        header=False,
+        author=data["court_name"],
     )
 
 
 def _court_signature(data, s, *, after):
-    """The judge, the date and the clerk, set as a block at the right, kept on the page of AFTER."""
+    """审判员, the date in Chinese numerals under the court's seal, and 书记员, set as a block at the
+    right, kept on the page of AFTER."""
     plain = extra_styles(s).plain
-    rows = [["审判员", markup(data["officer_name"])], [chinese_date(data["decided_at"]), ""]]
-    if data.get("clerk_name"):
-        rows.append(["书记员", markup(data["clerk_name"])])
+    rows = [
+        ["审判员", markup(data["officer_name"])],
+        [chinese_numeral_date(data["decided_at"]), ""],
+        ["（院印）", ""],
+        ["书记员", markup(data.get("clerk_name") or "")],
+    ]
     block = Table(
         [[CJKParagraph(cell, plain) if cell else "" for cell in row] for row in rows],
-        colWidths=(22 * mm, 28 * mm),
+        colWidths=(22 * mm, 40 * mm),
         hAlign="RIGHT",
     )
-    block.setStyle(TableStyle([("SPAN", (0, 1), (1, 1)), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    block.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 1), (1, 1)),
+                ("SPAN", (0, 2), (1, 2)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 8),
+                ("BOTTOMPADDING", (0, 2), (-1, 2), 8),
+            ]
+        )
+    )
     return KeepTogether([after, Spacer(1, 10 * mm), block])
 
 

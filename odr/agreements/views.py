@@ -20,6 +20,7 @@ from odr.agreements.forms import (
     ClauseTemplateForm,
     EnforcementForm,
     MaterialsForm,
+    NameCourtForm,
     ReasonForm,
     ReportForm,
     SignForm,
@@ -135,6 +136,16 @@ def case_panel(case, user):
             if options:
                 form.court_id.data = options[0].court.id
             context.update(apply_form=form, court_options=options)
+    if (
+        Capacity.CLERK in held
+        and agreement.state == AgreementState.EFFECTIVE
+        and not competence.competent_courts(case)
+    ):
+        name_form = NameCourtForm(prefix="court")
+        name_form.court_id.choices = [
+            SelectChoice(c.id, c.display_name(current_locale())) for c in competence.nameable_courts()
+        ]
+        context.update(name_court_form=name_form)
     return "agreements/_case_panel.html", context
 
 

@@ -19,7 +19,8 @@ def follow_arbitration(entry, *, obj=None, case=None, **_):
     action = entry.action
     if obj is None or not action.startswith("arbitration."):
         return
-    if action == "arbitration.accept":
+    if action in ("arbitration.accept", "arbitration.served") and obj.served_at is not None:
+        # The defence and nomination periods run from the service on the respondent.
         deadlines.create(K.ARBITRATION_ANSWER, obj, obj.answer_due_at, case=case)
         deadlines.create(K.ARBITRATION_NOMINATION, obj, obj.nomination_due_at, case=case)
     elif action == "arbitration.answered":

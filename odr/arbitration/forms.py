@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from odr.cases.forms import CaseForm
@@ -66,6 +74,13 @@ class DirectApplicationForm(CaseForm):
             "agent_name": self.agent_name.data,
             "agent_firm": self.agent_firm.data,
         }
+
+
+class ServiceForm(FlaskForm):
+    served_on = DateField(
+        _l("Day the respondent was served"), validators=[InputRequired(_l("Enter the day of service."))]
+    )
+    method = RadioField(_l("How"), validators=[InputRequired(_l("Choose how the respondent was served."))])
 
 
 class AcceptForm(FlaskForm):

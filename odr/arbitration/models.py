@@ -67,6 +67,9 @@ class ArbitrationCase(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Service of the application on the respondent: the defence and nomination periods run from it.
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    service_method: Mapped[str | None] = mapped_column(sa.String(40))
     answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     defence: Mapped[str | None] = mapped_column(sa.Text)
     counterclaims: Mapped[str | None] = mapped_column(sa.Text)

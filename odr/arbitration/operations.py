@@ -21,6 +21,7 @@ from odr.cases.models import CaseState, Side
 from odr.cases.workflow import Action, Capacity, TransitionError
 from odr.core.db import utcnow
 from odr.core.failures import UserError
+from odr.core.labels import LabelledEnum
 from odr.core.timeutil import year_in_shanghai
 from odr.deadlines import limits
 from odr.deadlines import operations as deadlines
@@ -162,9 +163,11 @@ def accept(arbitration: ArbitrationCase, clerk, *, expedited: bool | None = None
         arbitration.expedited = bool(expedited)
     arbitration.number = f"（{year}）{prefix}字第{sequence}号"
     arbitration.accepted_at = now
-    arbitration.answer_due_at = limits.due(K.ARBITRATION_ANSWER, now)
-    arbitration.nomination_due_at = limits.due(K.ARBITRATION_NOMINATION, now)
     case = arbitration.case
+    # A respondent with an account is served through the platform at once; one without is served by
+    # the commission (post, in person...), and the periods start when that service is recorded.
+    if all(p.user_id is not None or case_ops.matching_account(p) is not None for p in case.respondents):
+        _served(arbitration, now, ServiceMethod.ELECTRONIC)
     updates = {"referred_to": arbitration.commission}
     if case.number is None:  # a direct application: the dispute gets its platform number now
         track, reasons = triage.propose_track(case)
@@ -203,6 +206,55 @@ def accept(arbitration: ArbitrationCase, clerk, *, expedited: bool | None = None
     return invitations
 
 
+class ServiceMethod(LabelledEnum):
+    ELECTRONIC = "electronic", _l("Electronic service through the platform")
+    POST = "post", _l("By post (EMS), with the receipt")
+    IN_PERSON = "in_person", _l("In person, with the receipt signed")
+    ANNOUNCEMENT = "announcement", _l("By public announcement")
+
+
+def _served(arbitration: ArbitrationCase, served_at, method: "ServiceMethod"):
+    """Service on the respondent recorded: the defence and nomination periods run from its day."""
+    arbitration.served_at = served_at
+    arbitration.service_method = ServiceMethod(method).value
+    arbitration.answer_due_at = limits.due(K.ARBITRATION_ANSWER, served_at)
+    arbitration.nomination_due_at = limits.due(K.ARBITRATION_NOMINATION, served_at)
+
+
+def record_service(arbitration: ArbitrationCase, clerk, *, served_on, method: str):
+    """The commission's clerk records when and how the respondent was served (a respondent without
+    an account on the platform); the defence and the nominations run from that day."""
+    from datetime import datetime, time
+
+    from odr.core.timeutil import SHANGHAI, local
+
+    if Capacity.ARBITRATION_CLERK not in arb_workflow.capacities(arbitration, clerk):
+        raise ArbitrationError(_l("Only the commission's clerk records the service."))
+    if arbitration.accepted_at is None or arbitration.state not in OPEN_STATES:
+        raise ArbitrationError(_l("The application is not waiting to be served."))
+    if arbitration.served_at is not None:
+        raise ArbitrationError(_l("The service on the respondent is already recorded."))
+    try:
+        method = ServiceMethod(method)
+    except ValueError as error:
+        raise ArbitrationError(_l("Choose how the respondent was served.")) from error
+    if (
+        served_on is None
+        or served_on > local(utcnow()).date()
+        or served_on < local(arbitration.accepted_at).date()
+    ):
+        raise ArbitrationError(_l("The day of service lies between the acceptance and today."))
+    served_at = datetime.combine(served_on, time(12, 0), tzinfo=SHANGHAI)
+    _served(arbitration, served_at, method)
+    record(
+        "arbitration.served",
+        arbitration,
+        case=arbitration.case,
+        actor=clerk,
+        details={"served_on": served_on.isoformat(), "method": method.value},
+    )
+
+
 def refuse(arbitration: ArbitrationCase, clerk, reason: str):
     reason = (reason or "").strip()
     if not reason:
@@ -235,7 +287,7 @@ def answer(arbitration: ArbitrationCase, user, *, defence: str, counterclaims: s
         raise ArbitrationError(_l("The arbitration is not waiting for a defence."))
     if arbitration.answered_at is not None:
         raise ArbitrationError(_l("The defence has already been filed."))
-    if utcnow() >= arbitration.answer_due_at:
+    if arbitration.answer_due_at is not None and utcnow() >= arbitration.answer_due_at:
         raise ArbitrationError(
             _l(
                 "The time for the defence ended %(when)s; the tribunal may still hear you at the hearing.",

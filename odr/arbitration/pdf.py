@@ -20,13 +20,24 @@ from odr.core.legal_pdf import (
     case_block,
     chinese_numeral,
     extra_styles,
+    fragment,
     grid,
     joined_names,
     moment,
     party_paragraphs,
     text_paras,
+    without_number,
 )
-from odr.core.pdf import PLATFORM_NAME, CJKParagraph, PdfFont, build_document, chinese_date, markup, styles
+from odr.core.pdf import (
+    PLATFORM_NAME,
+    CJKParagraph,
+    PdfFont,
+    build_document,
+    chinese_date,
+    chinese_numeral_date,
+    markup,
+    styles,
+)
 
 AWARD_TITLE = "裁决书"
 HEARING_RECORD_TITLE = "庭审笔录"
@@ -40,6 +51,7 @@ ENFORCEMENT = (
     f"{CIVIL_PROCEDURE_LAW}的有关规定，向有管辖权的人民法院申请执行。"
 )
 SECRETARY_LABEL = "仲裁秘书"
+SEAL_PLACEHOLDER = "（仲裁委员会印章）"
 
 # Role (首席仲裁员 is five characters of 12 pt) and name, set as a block at the right of the page.
 SIGNATURE_BLOCK_COLUMNS = (30 * mm, 34 * mm)
@@ -97,16 +109,26 @@ def render_award(data: dict, *, font: PdfFont | None = None) -> bytes:
     while closing and closing[-1].getKeepWithNext():
         tail.insert(0, closing.pop())
     story += [*closing, KeepTogether([*tail, Spacer(1, 10 * mm), _award_signatures(data, s)])]
-    return build_document(AWARD_TITLE, data["award_number"], story, created_at=data["issued_at"], font=font)
+    # The commission's own document: no platform running head.
+    return build_document(
+        AWARD_TITLE,
+        data["award_number"],
+        story,
+        created_at=data["issued_at"],
+        font=font,
+        header=False,
+        author=data["commission_name"],
+    )
 
 
 def _procedure(data, consent):
     """How the case came to the commission and was heard, as the paragraphs before 一、案情."""
     commission = markup(data["commission_name"])
     intake = (
-        f"{commission}（以下简称本会）根据{markup(data['arbitration_basis'])}，以及申请人{joined_names(data['claimants'])}"
-        f"于{chinese_date(data['applied_at'])}向本会提交的书面仲裁申请，受理了申请人与被申请人之间的"
-        f"{markup(data['case_title'])}一案，案号为{markup(data['arbitration_case_number'])}。"
+        f"{commission}（以下简称本会）根据{markup(fragment(data['arbitration_basis']))}，以及申请人"
+        f"{joined_names(data['claimants'])}于{chinese_date(data['applied_at'])}向本会提交的书面仲裁申请，"
+        f"受理了申请人与被申请人之间的{markup(fragment(data['case_title']))}一案，"
+        f"案号为{markup(data['arbitration_case_number'])}。"
     )
     if data.get("platform_case_number"):
         intake += f"本案纠纷曾经{PLATFORM_NAME}调解（调解案号：{markup(data['platform_case_number'])}）。"
@@ -181,7 +203,7 @@ def _decision(data, consent, s):
     items = [*data["decisions"], *([data["costs"]] if data.get("costs") else [])]
     numbered = [
         p
-        for n, item in enumerate(items, start=1)
+        for n, item in enumerate(filter(None, map(without_number, items)), start=1)
         for p in text_paras(f"{chinese_numeral(n)}、{item}", s.body)
     ]
     return [CJKParagraph(lead, _lead(s)), *numbered]
@@ -199,26 +221,29 @@ def _dissent(dissent, s):
 
 
 def _award_signatures(data, s):
-    """Each arbitrator's role and name, the date of the award and the secretary, at the right of the page."""
+    """Each arbitrator's role and name, the date in Chinese numerals under the commission's seal, and
+    the secretary, at the right of the page."""
     plain = extra_styles(s).plain
     rows = [
         [CJKParagraph(markup(sig["role_label"]), plain), CJKParagraph(markup(sig["name"]), plain)]
         for sig in data["signatures"]
     ]
-    rows.append([CJKParagraph(chinese_date(data["issued_at"]), plain), ""])
+    rows.append([CJKParagraph(chinese_numeral_date(data["issued_at"]), plain), ""])
     date_row = len(rows) - 1
-    if data.get("secretary_name"):
-        rows.append(
-            [CJKParagraph(SECRETARY_LABEL, plain), CJKParagraph(markup(data["secretary_name"]), plain)]
-        )
+    rows.append([CJKParagraph(SEAL_PLACEHOLDER, plain), ""])
+    seal_row = len(rows) - 1
+    rows.append(
+        [CJKParagraph(SECRETARY_LABEL, plain), CJKParagraph(markup(data.get("secretary_name") or ""), plain)]
+    )
     block = Table(rows, colWidths=SIGNATURE_BLOCK_COLUMNS, hAlign="RIGHT")
     block.setStyle(
         TableStyle(
             [
                 ("SPAN", (0, date_row), (1, date_row)),
+                ("SPAN", (0, seal_row), (1, seal_row)),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, date_row), (-1, date_row), 10),
-                ("BOTTOMPADDING", (0, date_row), (-1, date_row), 10),
+                ("BOTTOMPADDING", (0, seal_row), (-1, seal_row), 10),
             ]
         )
     )
@@ -226,7 +251,8 @@ def _award_signatures(data, s):
 
 
 def _items(texts, s):
-    """TEXTS numbered 1．2．… as claims are listed."""
+    """TEXTS numbered 1．2．… as claims are listed (whatever numbering the party typed is dropped)."""
+    texts = [t for t in map(without_number, texts) if t]
     return [p for n, text in enumerate(texts, start=1) for p in text_paras(f"{n}．{text}", s.body)]
 
 

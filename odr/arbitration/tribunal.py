@@ -80,9 +80,10 @@ def may_name(arbitration: ArbitrationCase, user, role) -> str | None:
     except ArbitrationError:
         return None
     now = utcnow()
-    if by == "commission" and now < arbitration.nomination_due_at:
+    due = arbitration.nomination_due_at  # None until the respondent is served
+    if by == "commission" and (due is None or now < due):
         return None
-    if by != "commission" and now >= arbitration.nomination_due_at:
+    if by != "commission" and due is not None and now >= due:
         return None
     return by
 
@@ -107,6 +108,10 @@ def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_addr
         )
     by = _nominator(arbitration, user, role)
     now = utcnow()
+    if by == "commission" and arbitration.nomination_due_at is None:
+        raise ArbitrationError(
+            _l("The respondent has not been served yet; the parties' time to name arbitrators has not begun.")
+        )
     if by == "commission" and now < arbitration.nomination_due_at:
         raise ArbitrationError(
             _l(
@@ -114,7 +119,11 @@ def nominate(arbitration: ArbitrationCase, user, role, arbitrator: User, ip_addr
                 when=lazy_until(arbitration.nomination_due_at),
             )
         )
-    if by != "commission" and now >= arbitration.nomination_due_at:
+    if (
+        by != "commission"
+        and arbitration.nomination_due_at is not None
+        and now >= arbitration.nomination_due_at
+    ):
         raise ArbitrationError(
             _l(
                 "The time for naming arbitrators ended %(when)s; the commission appoints.",

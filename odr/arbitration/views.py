@@ -22,6 +22,7 @@ from odr.arbitration.forms import (
     NoteForm,
     PerformanceForm,
     SeatAnswerForm,
+    ServiceForm,
     SettlementForm,
     SignAwardForm,
 )
@@ -124,8 +125,12 @@ def case_panel(case, user):
         and party.side.value == "respondent"
         and arbitration.answered_at is None
         and arbitration.answer_due_at is not None
-        and now <= arbitration.answer_due_at,
+        and now < arbitration.answer_due_at,
         "accept_form": AcceptForm(prefix="acc", expedited="1" if arbitration.expedited else "0"),
+        "service_form": _service_form(),
+        "service_method": arb_ops.ServiceMethod(arbitration.service_method).label
+        if arbitration.service_method
+        else None,
         "refuse_form": ChallengeForm(prefix="ref"),
         "answer_form": AnswerForm(prefix="ans"),
         "seat_form": SeatAnswerForm(prefix="seat"),
@@ -226,6 +231,33 @@ def accept(arbitration_id):
             ),
             "info",
         )
+    return _back(arbitration)
+
+
+def _service_form():
+    form = ServiceForm(prefix="srv")
+    form.method.choices = [
+        SelectChoice(m.value, m.label) for m in arb_ops.ServiceMethod if m != arb_ops.ServiceMethod.ELECTRONIC
+    ]
+    return form
+
+
+@bp.post("/arbitrations/<int:arbitration_id>/service")
+@login_required
+def record_service(arbitration_id):
+    arbitration = _load(arbitration_id)
+    form = _service_form()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(arbitration)
+    run(
+        arb_ops.record_service,
+        arbitration,
+        _me(),
+        served_on=form.served_on.data,
+        method=form.method.data,
+        success=_("The service is recorded; the defence and the nominations run from that day."),
+    )
     return _back(arbitration)
 
 

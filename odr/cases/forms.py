@@ -89,6 +89,9 @@ class CaseForm(FlaskForm):
         choices=InfringementPlace.choices(),
         validators=[DataRequired(REQUIRED)],
     )
+    subject_matter_place = StringField(
+        _l("Where the subject matter is (标的物所在地)"), validators=[Optional(), Length(max=200)]
+    )
     right_number = StringField(
         _l("Registration or certificate number of the right"), validators=[Optional(), Length(max=100)]
     )

@@ -137,6 +137,8 @@ class Case(db.Model):
     dispute_kind: Mapped[DisputeKind] = mapped_column(enum_type(DisputeKind))
     industry: Mapped[Industry] = mapped_column(enum_type(Industry))
     place: Mapped[InfringementPlace] = mapped_column(enum_type(InfringementPlace))
+    # 标的物所在地: where the subject matter is (the goods, the tools, the premises); it connects a court.
+    subject_matter_place: Mapped[str | None] = mapped_column(sa.String(200))
     right_number: Mapped[str | None] = mapped_column(sa.String(100))
     claim_amount: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2))
     remedies: Mapped[str] = mapped_column(sa.Text)
@@ -152,6 +154,9 @@ class Case(db.Model):
     closing_reason: Mapped[str | None] = mapped_column(sa.Text)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     delegating_court_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    # When no court on file is connected to the dispute, the clerk names the competent one, with a reason.
+    named_court_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    named_court_reason: Mapped[str | None] = mapped_column(sa.Text)
     referred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     filed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -166,6 +171,7 @@ class Case(db.Model):
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     delegating_court: Mapped[Organisation | None] = relationship(foreign_keys=[delegating_court_id])
+    named_court: Mapped[Organisation | None] = relationship(foreign_keys=[named_court_id])
     referred_to: Mapped[Organisation | None] = relationship(foreign_keys=[referred_to_id])
     filed_by: Mapped[User] = relationship()
     parties: Mapped[list["CaseParty"]] = relationship(

@@ -166,6 +166,7 @@ def new():
             dispute_kind=form.dispute_kind.data,
             industry=form.industry.data,
             place=form.place.data,
+            subject_matter_place=(form.subject_matter_place.data or "").strip() or None,
             right_number=(form.right_number.data or "").strip() or None,
             claim_amount=form.claim_amount.data,
             remedies=form.remedies.data.strip(),

@@ -3,6 +3,7 @@ signing lines, dates and sizes written the Chinese way. The agreement, ruling, a
 layouts are built from them, so that they look alike."""
 
 import functools
+import re
 from datetime import date, datetime
 
 from reportlab.lib import colors
@@ -54,6 +55,9 @@ def party_paragraphs(party, s, *, side_label=None):
     if party.get("address"):
         text += f"，住所：{markup(party['address'])}"
     paragraphs = [CJKParagraph(text + "。", x.party)]
+    if party.get("representative"):
+        title = party.get("representative_title") or "法定代表人"
+        paragraphs.append(CJKParagraph(f"{markup(title)}：{markup(party['representative'])}。", x.party))
     if party.get("agent_name"):
         agent = f"委托代理人：{markup(party['agent_name'])}"
         if party.get("agent_firm"):
@@ -167,3 +171,18 @@ class ExtraStyles:
 @functools.cache
 def extra_styles(s) -> ExtraStyles:
     return ExtraStyles(s)
+
+
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:[（(]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]|(?:\d+|[一二三四五六七八九十]+)\s*[.．、,，)）])\s*"
+)
+
+
+def without_number(text: str) -> str:
+    """TEXT without the numbering a user typed before it ("1. 赔偿…" → "赔偿…"): the document numbers it."""
+    return _LEADING_NUMBER.sub("", text or "", count=1).strip()
+
+
+def fragment(text: str) -> str:
+    """TEXT without closing punctuation, to be set inside a sentence ("……仲裁。" → "……仲裁")."""
+    return (text or "").strip().rstrip("。．.，,；;：:！!？? ")

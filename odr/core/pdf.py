@@ -346,6 +346,24 @@ def text_paragraphs(text: str, style: ParagraphStyle) -> list[CJKParagraph]:
     return paragraphs
 
 
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral_date(value: datetime) -> str:
+    """VALUE (aware) as the date in Beijing in Chinese numerals, as courts and commissions sign their
+    documents: 二〇二六年十二月六日."""
+    day = local(value)
+
+    def small(n: int) -> str:
+        tens, units = divmod(n, 10)
+        return ("" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")) + (
+            CN_DIGITS[units] if units or tens == 0 else ""
+        )
+
+    year = "".join(CN_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{small(day.month)}月{small(day.day)}日"
+
+
 def chinese_date(value: datetime) -> str:
     """VALUE (aware) as the date in Beijing, written the Chinese way: 2026年11月26日."""
     day = local(value)
@@ -359,8 +377,13 @@ def build_document(
     *,
     created_at: datetime,
     font: PdfFont | None = None,
+    header: bool = True,
+    author: str | None = None,
 ) -> bytes:
     """STORY laid out on A4 pages headed with REFERENCE and numbered 第 X 页 共 Y 页, as PDF bytes.
+
+    HEADER False leaves out the platform's running head: a court's ruling or a commission's award is
+    that body's own document, not the platform's. AUTHOR is the issuing body (the platform by default).
 
     CREATED_AT (aware) is written as the creation date; with everything else in invariant mode the
     same arguments always give the same bytes (unless SOURCE_DATE_EPOCH changes, which reportlab
@@ -372,8 +395,8 @@ def build_document(
         out,
         pagesize=PAGE_SIZE,
         title=title,
-        author=PLATFORM_NAME,
-        creator=PLATFORM_NAME,
+        author=author or PLATFORM_NAME,
+        creator=author or PLATFORM_NAME,
         subject=reference,
         lang="zh-CN",
         displayDocTitle=True,
@@ -383,7 +406,9 @@ def build_document(
     pdf_date = local(created_at).strftime("D:%Y%m%d%H%M%S+08'00'")
 
     def make_canvas(*args, **kwargs):
-        return _FramedCanvas(*args, reference=reference, font_name=font.name, pdf_date=pdf_date, **kwargs)
+        return _FramedCanvas(
+            *args, reference=reference, font_name=font.name, pdf_date=pdf_date, header=header, **kwargs
+        )
 
     doc.build(list(story), canvasmaker=make_canvas)
     return out.getvalue()
@@ -392,8 +417,9 @@ def build_document(
 class _FramedCanvas(Canvas):
     """Holds pages back until the document is complete, then draws header and 第 X 页 共 Y 页 on each."""
 
-    def __init__(self, *args, reference: str, font_name: str, pdf_date: str, **kwargs):
+    def __init__(self, *args, reference: str, font_name: str, pdf_date: str, header: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self._header = header
         self._reference = reference
         self._font_name = font_name
         self.setDateFormatter(lambda *_: pdf_date)
@@ -417,10 +443,11 @@ class _FramedCanvas(Canvas):
         self.saveState()
         self.setFont(self._font_name, 9)
         self.setFillColor(colors.HexColor("#555555"))
-        self.drawString(left, height - 20 * mm, PLATFORM_NAME)
-        self.drawRightString(right, height - 20 * mm, self._reference)
-        self.setStrokeColor(colors.HexColor("#999999"))
-        self.setLineWidth(0.5)
-        self.line(left, height - 22 * mm, right, height - 22 * mm)
+        if self._header:
+            self.drawString(left, height - 20 * mm, PLATFORM_NAME)
+            self.drawRightString(right, height - 20 * mm, self._reference)
+            self.setStrokeColor(colors.HexColor("#999999"))
+            self.setLineWidth(0.5)
+            self.line(left, height - 22 * mm, right, height - 22 * mm)
         self.drawCentredString(width / 2, 15 * mm, f"第 {number} 页 共 {total} 页")
         self.restoreState()

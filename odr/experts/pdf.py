@@ -6,7 +6,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from odr.core.legal_pdf import size_text
+from odr.core.legal_pdf import size_text, without_number
 from odr.core.pdf import (
     MARGINS,
     PAGE_SIZE,
@@ -38,7 +38,10 @@ def render_technical_opinion(data: dict, *, font: PdfFont | None = None) -> byte
         CJKParagraph(TITLE, s.title),
         _case_block(data, s),
         CJKParagraph("一、技术问题", s.heading),
-        *[CJKParagraph(f"{n}．{markup(q)}", s.body) for n, q in enumerate(data["questions"], start=1)],
+        *[
+            CJKParagraph(f"{n}．{markup(q)}", s.body)
+            for n, q in enumerate(filter(None, map(without_number, data["questions"])), start=1)
+        ],
         CJKParagraph("二、分析意见", s.heading),
         *text_paragraphs(data["analysis"], s.body),
         CJKParagraph("三、结论", s.heading),

@@ -21,11 +21,17 @@ def package_data(case: Case, *, reason: str, evidence: list[dict], generated_at)
     opinions = db.session.scalars(
         sa.select(TechnicalOpinion).where(TechnicalOpinion.case_id == case.id).order_by(TechnicalOpinion.id)
     ).all()
-    held = db.session.scalars(
-        sa.select(MediationSession)
-        .where(MediationSession.case_id == case.id, MediationSession.state == SessionState.HELD)
-        .order_by(MediationSession.starts_at)
-    ).all()
+    # Every session that took place or has minutes, held-marked or not: a session the mediator never
+    # marked as held but wrote minutes for still happened, and the court must see it.
+    held = [
+        s
+        for s in db.session.scalars(
+            sa.select(MediationSession)
+            .where(MediationSession.case_id == case.id, MediationSession.state != SessionState.CANCELLED)
+            .order_by(MediationSession.starts_at)
+        ).all()
+        if s.state == SessionState.HELD or s.minutes is not None or s.starts_at <= generated_at
+    ]
     people_ids = {uid for s in held for uid in (s.participants or [])}
     names = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(people_ids or {0})))}
     minutes = []
@@ -39,6 +45,7 @@ def package_data(case: Case, *, reason: str, evidence: list[dict], generated_at)
                 "room": zh(session.room.kind),
                 "version": session.minutes.version,
                 "text": session.minutes.text,
+                "confirmed": bool(status) and all(a is not None and a.agreed for a in status.values()),
                 "confirmations": [
                     (
                         names.get(uid, str(uid)),
@@ -91,6 +98,8 @@ def package_data(case: Case, *, reason: str, evidence: list[dict], generated_at)
                 "starts_at": s.starts_at,
                 "room": zh(s.room.kind),
                 "agenda": s.agenda,
+                "state": "已举行" if s.state == SessionState.HELD else "未标记为已举行",
+                "has_minutes": s.minutes is not None,
                 "present": [names.get(a.user_id, "") for a in s.attendance if a.present],
             }
             for s in held

@@ -119,12 +119,18 @@ def _tried(data, s):
         parts.append(_label("调解会议：", s))
         parts.append(
             _grid(
-                ["时间", "调解室", "议程", "出席人员"],
+                ["时间", "调解室", "议程", "状态", "出席人员"],
                 [
-                    [_when(x["starts_at"]), x["room"], x["agenda"], "、".join(x["present"]) or "—"]
+                    [
+                        _when(x["starts_at"]),
+                        x["room"],
+                        x["agenda"],
+                        x["state"] + ("，有笔录" if x["has_minutes"] else "，无笔录"),
+                        "、".join(x["present"]) or "—",
+                    ]
                     for x in data["sessions"]
                 ],
-                (32 * mm, 28 * mm, TEXT_WIDTH - 102 * mm, 42 * mm),
+                (30 * mm, 24 * mm, TEXT_WIDTH - 122 * mm, 30 * mm, 38 * mm),
                 s,
             )
         )
@@ -180,7 +186,11 @@ def _minutes(minutes, s, heading):
                 [
                     *([heading] if n == 1 else []),
                     CJKParagraph(
-                        markup(f"（{n}）{_when(m['starts_at'])} {m['room']}，第 {m['version']} 稿"), s.body
+                        markup(
+                            f"（{n}）{_when(m['starts_at'])} {m['room']}，第 {m['version']} 稿"
+                            + ("" if m.get("confirmed") else "（未经全部参会人员确认）")
+                        ),
+                        s.body,
                     ),
                     *text_paragraphs(m["text"], s.body),
                     CJKParagraph(markup(f"确认情况：{answers}"), s.small),

@@ -4,7 +4,7 @@ Each operation checks the move against the transition table, changes the entry, 
 audit chain and queues the notices; the request commits once.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from odr.accounts.models import PartyKind, Role, User, UserRole
 from odr.core import storage
 from odr.core.db import utcnow
-from odr.core.timeutil import SHANGHAI, local, local_text
+from odr.core.timeutil import local_text
+from odr.deadlines import limits
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import DeadlineKind
 from odr.extensions import db
@@ -61,40 +62,19 @@ NOTICE_CODES = (
 )
 
 
-# ---- periods (DESIGN §7) -------------------------------------------------------------------
-
-
-def _end_of(day: date) -> datetime:
-    """24:00 Beijing time of DAY, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=SHANGHAI).astimezone(utcnow().tzinfo)
+# ---- periods (DESIGN §7): counted by the platform's deadline engine and its legal calendar ----------
 
 
 def days_end(start: datetime, days: int) -> datetime:
-    """A period of DAYS from START: the day of the event is not counted; it ends at 24:00 Beijing time
-    of its last day, moved to the next working day when that is a rest day (the platform's calendar)."""
-    last = local(start).date() + timedelta(days=days)
-    while not _is_working_day(last):
-        last += timedelta(days=1)
-    return _end_of(last)
-
-
-def _is_working_day(day: date) -> bool:
-    try:  # the platform's calendar of rest and make-up days, where it has one
-        from odr.deadlines import calendar  # type: ignore[attr-defined]
-
-        return calendar.is_working_day(day)
-    except (ImportError, AttributeError):
-        return day.weekday() < 5
+    """The objection period of DAYS from START: ends at 24:00 Beijing time of its last day, moved to the
+    next working day when that is a rest day."""
+    return limits.due(DeadlineKind.REGISTRY_OBJECTION, start, length=days)
 
 
 def years_end(start: datetime, years: int) -> datetime:
-    """A period in years ends on the corresponding date (24:00 Beijing time)."""
-    day = local(start).date()
-    try:
-        last = day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        last = day.replace(year=day.year + years, day=28)
-    return _end_of(last)
+    """The publication period of YEARS from START: ends at 24:00 of the corresponding date (or the next
+    working day)."""
+    return limits.due(DeadlineKind.REGISTRY_PUBLICATION, start, length=years)
 
 
 # ---- who ------------------------------------------------------------------------------------

@@ -38,7 +38,9 @@ def _day(value: datetime | None) -> str | None:
 
 def last_day(value: datetime | None) -> date | None:
     """The last day of a period that ends at 24:00 Beijing time (VALUE is the next midnight)."""
-    return local(value - timedelta(seconds=1)).date() if value else None
+    from odr.deadlines.calendar import last_day_of
+
+    return last_day_of(value) if value else None
 
 
 def export_row(entry: Entry) -> dict:
@@ -158,10 +160,10 @@ def counts_by_period(start: date, end: date) -> dict:
     """The list's figures for statistics and the annual report, for the days START to END (Beijing):
     entries published, objections lodged, entries removed after credit repair and at expiry in the
     period, and the entries on the list at its end."""
-    from odr.registry.operations import _end_of
+    from odr.deadlines.calendar import end_of_day
 
-    lo = _end_of(start.fromordinal(start.toordinal() - 1))  # 00:00 Beijing of START
-    hi = _end_of(end)
+    lo = end_of_day(start - timedelta(days=1))  # 00:00 Beijing time of START
+    hi = end_of_day(end)
 
     def count(query):
         return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))

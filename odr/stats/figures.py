@@ -257,6 +257,29 @@ def breakdown(filters: Filters, dim: str, *, source: str | None = None) -> list[
     return sorted((r for r in rows if r[0] != ""), key=lambda r: (-r[1]["filed"], r[0]))
 
 
+def days_by(filters: Filters, dim: str, metric: str, *, source: str | None = None) -> dict[str, list]:
+    """The day histogram of METRIC per value of DIM: {value: [(days, cases)]}."""
+    source = source or ("rollups" if uses_rollups(filters, dim) else "facts")
+    if source == "rollups":
+        query = (
+            sa.select(StatsDays.value, StatsDays.days, sa.func.sum(StatsDays.n))
+            .where(*_rollup_where(StatsDays, filters, dim), StatsDays.metric == metric)
+            .group_by(StatsDays.value, StatsDays.days)
+        )
+    else:
+        F = StatsCaseFact
+        column, days = getattr(F, dim), getattr(F, f"days_{metric}")
+        query = (
+            sa.select(column, days, sa.func.count())
+            .where(*_fact_where(filters), days.is_not(None))
+            .group_by(column, days)
+        )
+    hist: dict[str, list] = {}
+    for value, d, n in sorted(db.session.execute(query), key=lambda r: (r[0], r[1])):
+        hist.setdefault(value, []).append((int(d), int(n)))
+    return hist
+
+
 def by_month(filters: Filters, *, source: str | None = None) -> list[tuple[int, Figures]]:
     """The figures (counts only) per month filed."""
     source = source or ("rollups" if uses_rollups(filters) else "facts")

@@ -95,6 +95,8 @@ class StatsFactOrg(db.Model):
 
 class StatsRollup(db.Model):
     __tablename__ = "stats_rollups"
+    # Dashboards look rows up by organisation, dimension and value over a range of months.
+    __table_args__ = (sa.Index("ix_stats_rollups_lookup", "org_id", "dim", "value", "month"),)
 
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0: every organisation
@@ -109,6 +111,10 @@ class StatsDays(db.Model):
     """How many cases took DAYS to reach METRIC, per month, organisation and dimension value."""
 
     __tablename__ = "stats_days"
+    # Covering the lookup, so a period's histograms are read from the index alone.
+    __table_args__ = (
+        sa.Index("ix_stats_days_lookup", "org_id", "dim", "value", "metric", "month", "days", "n"),
+    )
 
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -13,7 +13,7 @@ from odr.accounts.models import Organisation
 from odr.cases.models import Channel, Industry, InfringementPlace, IPType, Track
 from odr.extensions import db
 from odr.stats import people
-from odr.stats.figures import Filters, breakdown, by_month, compute
+from odr.stats.figures import Filters, breakdown, by_month, compute, days_by, median, percentile
 from odr.survey.forms import SHORT_LABELS
 
 DIMENSION_LABELS = {
@@ -133,8 +133,8 @@ def monthly(filters) -> Table:
     )
 
 
-def by_dimension(filters, dim, *, title) -> Table:
-    lines = breakdown(filters, dim)
+def by_dimension(filters, dim, *, title, lines=None) -> Table:
+    lines = breakdown(filters, dim) if lines is None else lines
     labels = [value_label(dim, v) for v, _ in lines]
     rows = [
         [label, num(f["filed"]), num(f["accepted"]), num(f["settled"]), num(f["failed"]), pct(f.success_rate)]
@@ -186,8 +186,9 @@ def durations(f) -> Table:
     )
 
 
-def compensation(filters) -> Table:
-    lines = [(v, f) for v, f in breakdown(filters, "ip_type") if f["settled"]]
+def compensation(by_ip_type) -> Table:
+    """From the breakdown by IP type (already read for its own table)."""
+    lines = [(v, f) for v, f in by_ip_type if f["settled"]]
     labels = [value_label("ip_type", v) for v, _ in lines]
     rows = [
         [label, num(f["settled"]), num(f["claimed_settled"]), num(f["agreed"]), pct(f.compensation_ratio)]
@@ -229,9 +230,11 @@ def _org_names(ids) -> dict[int, str]:
 def confirmation(filters, f) -> Table:
     courts = [(v, c) for v, c in breakdown(filters, "court") if v]
     names = _org_names(v for v, _ in courts)
+    hists = days_by(filters, "court", "court")
     rows = []
     for value, c in courts:
-        days = compute(Filters(**{**filters.__dict__, "court": value})).days("court")
+        hist = hists.get(value, [])
+        days = {"median": median(hist), "p90": percentile(hist, 0.9)}
         rows.append(
             [
                 names.get(int(value), value),
@@ -420,15 +423,16 @@ def registry(filters: Filters) -> Table | None:
 
 def staff_tables(filters: Filters) -> list[Table]:
     f = compute(filters)
+    by_ip_type = breakdown(filters, "ip_type")
     tables = [
         overview(f),
         monthly(filters),
-        by_dimension(filters, "ip_type", title=_l("Cases by IP type")),
+        by_dimension(filters, "ip_type", title=_l("Cases by IP type"), lines=by_ip_type),
         by_dimension(filters, "industry", title=_l("Cases by industry")),
         by_dimension(filters, "place", title=_l("Cases by channel of infringement")),
         by_dimension(filters, "channel", title=_l("Cases by source")),
         durations(f),
-        compensation(filters),
+        compensation(by_ip_type),
         confirmation(filters, f),
         limits(f),
         performance(f),
