@@ -104,6 +104,14 @@ class Config:
         # Socket.IO: several processes share rooms through a message queue (Redis URL).
         self.SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
         self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "odr-socketio")
+        # How a process holds its connections: `threading` (a thread each, simple-websocket; the
+        # measured choice, see README) or `gevent` (a greenlet each; python -m odr.serve).
+        self.SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
+        if self.SOCKETIO_ASYNC_MODE not in ("gevent", "threading"):
+            raise RuntimeError("SOCKETIO_ASYNC_MODE must be gevent or threading")
+        if self.SOCKETIO_ASYNC_MODE == "gevent" and self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            # A wait for SQLite's write lock blocks the whole process, the lock's holder included.
+            raise RuntimeError("SOCKETIO_ASYNC_MODE=gevent needs PostgreSQL (DATABASE_URL)")
         self.ROOM_MESSAGE_MAX_CHARS = int(_env("ROOM_MESSAGE_MAX_CHARS", 4000))
         # Per user and event type (ROOM_RATE_LIMIT_<EVENT> overrides one; ROOM_RATE_LIMIT is `send`'s).
         defaults = {
@@ -202,6 +210,7 @@ class Testing(Config):
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.ROOM_RATE_LIMITS = dict.fromkeys(self.ROOM_RATE_LIMITS, "1000 per second")
+        self.SOCKETIO_ASYNC_MODE = "threading"  # the test client runs handlers in the test's thread
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 8
         self.ARGON2_PARALLELISM = 1

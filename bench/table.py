@@ -44,9 +44,16 @@ def main(paths):
         cells = [page]
         for key in columns:
             r = rows[page].get(key)
-            cells.append(f"{r['p50_ms']:,.0f} / {r['p95_ms']:,.0f} ({r['statements']})" if r else "—")
+            if r is None:
+                cells.append("—")
+            elif r.get("failed"):
+                cells.append("error")
+            else:
+                cells.append(f"{r['p50_ms']:,.0f} / {r['p95_ms']:,.0f} ({r['statements']})")
         for label in labels:
-            mine = sorted((n, r) for (lab, n), r in rows[page].items() if lab == label)
+            mine = sorted(
+                (n, r) for (lab, n), r in rows[page].items() if lab == label and not r.get("failed")
+            )
             if len(mine) >= 2 and mine[0][1]["p95_ms"] > 0:
                 cells.append(
                     f"×{mine[-1][1]['p95_ms'] / mine[0][1]['p95_ms']:.1f} ({size(mine[-1][0])}/{size(mine[0][0])})"

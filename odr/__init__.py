@@ -63,6 +63,7 @@ def register_extensions(app):
     limiter.init_app(app)
     socketio.init_app(
         app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
     )

@@ -34,6 +34,10 @@ def serve_command(host, port):
     from odr.core.security import QuietRequestHandler
     from odr.extensions import socketio
 
+    if current_app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        # gevent patches the standard library before anything else is imported: start afresh.
+        os.execv(sys.executable, [sys.executable, "-m", "odr.serve", "--host", host, "--port", str(port)])
+
     # Flask refuses app.run() inside a `flask` command unless told this is deliberate.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     # Objects made at start-up live as long as the process: keep them out of garbage collection.

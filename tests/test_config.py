@@ -27,3 +27,16 @@ def test_settings_come_from_the_environment_at_creation(monkeypatch):
     assert str(config.Development().TRIAGE_COMPLEX_CLAIM_AMOUNT) == "100000"
     with pytest.raises(RuntimeError, match="Unknown ODR_CONFIG"):
         config.load("staging")
+
+
+def test_gevent_is_refused_on_sqlite(monkeypatch, tmp_path):
+    """A wait for SQLite's lock would block every connection of a gevent process."""
+    monkeypatch.setenv("SOCKETIO_ASYNC_MODE", "gevent")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    with pytest.raises(RuntimeError, match="gevent needs PostgreSQL"):
+        config.Development()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://odr@127.0.0.1/odr")
+    assert config.Development().SOCKETIO_ASYNC_MODE == "gevent"
+    monkeypatch.setenv("SOCKETIO_ASYNC_MODE", "eventlet")
+    with pytest.raises(RuntimeError, match="gevent or threading"):
+        config.Development()

@@ -1,6 +1,8 @@
 """The inputs that once failed with a server error: each is now refused with a clear message or a
 404, and nothing is saved."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -78,8 +80,38 @@ def test_blank_or_unknown_expert_filters_are_not_errors(client, clerk, query):
     assert client.get(f"/experts?{query}", headers=EN).status_code == 200
 
 
+CURSORS = ["abc", "%00", "W10", "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ", "WyIxIiwidHJ1ZSJd", "x" * 5000]
+
+
+@pytest.mark.parametrize("cursor", CURSORS)
+@pytest.mark.parametrize("path", ["/cases", "/cases/intake"])
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_page_cursor_the_list_never_gave_is_not_found(client, clerk, make_case, path, cursor, direction):
+    """The case lists page by keyset: a cursor that is garbled, of the wrong shape or out of any
+    column's range is no page of the list."""
+    make_case()
+    client.login(clerk)
+    assert client.get(f"{path}?{direction}=").status_code == 200
+    assert client.get(f"{path}?{direction}={cursor}").status_code == 404
+
+
+def test_the_next_page_cursor_of_a_case_list_opens_the_next_page(client, app, clerk, make_case):
+    cases = [make_case(title=f"茶叶商标纠纷{n}") for n in range(3)]
+    app.config["CASES_PER_PAGE"], per_page = 2, app.config["CASES_PER_PAGE"]
+    try:
+        client.login(clerk)
+        first = client.get("/cases", headers=EN).get_data(as_text=True)
+        cursor = re.search(r"after=([\w-]+)", first).group(1)
+        second = client.get(f"/cases?after={cursor}", headers=EN)
+        assert second.status_code == 200
+        shown = [c.title for c in cases if c.title in first or c.title in second.get_data(as_text=True)]
+        assert len(shown) == 3
+    finally:
+        app.config["CASES_PER_PAGE"] = per_page
+
+
 @pytest.mark.parametrize("page", [*HUGE, "-1", "0", "abc", "1.5", "2"])
-@pytest.mark.parametrize("path", ["/cases", "/cases/intake", "/experts", "/admin/users", "/admin/outbox"])
+@pytest.mark.parametrize("path", ["/experts", "/admin/users", "/admin/outbox"])
 def test_a_page_number_beyond_the_list_is_not_found(client, make_user, clerk, path, page):
     from odr.accounts.models import Role
 

@@ -186,3 +186,34 @@ def test_a_send_the_database_cannot_take_is_answered_busy_and_stored_on_retry(ap
 
 def test_an_anonymous_connection_is_refused(app, client):
     assert not SocketClient(app, client).is_connected()
+
+
+def test_a_guest_whose_invitation_ends_is_let_out_within_seconds(
+    app, db, mediation, make_client, make_user, clerk
+):
+    """The whole door check is remembered for a connection a few seconds only."""
+    from freezegun import freeze_time
+
+    from odr.accounts.models import Role
+    from odr.experts import operations as expert_ops
+    from odr.experts.models import ExpertProfile, Seat
+    from odr.rooms import events, operations
+
+    investigator = make_user(Role.TECHNICAL_INVESTIGATOR, organisation=clerk.organisation, name="技术调查官")
+    db.session.add(ExpertProfile(user=investigator, technical_fields=["food_processing"], max_open_cases=5))
+    db.session.flush()
+    expert_ops.accept(
+        expert_ops.propose(mediation["case"], Seat.TECHNICAL_INVESTIGATOR, investigator, actor=clerk),
+        investigator,
+    )
+    joint = mediation["rooms"][RoomKind.JOINT]
+    operations.invite(joint, mediation["mediator"], investigator)
+    db.session.flush()
+    with freeze_time() as clock:
+        guest = sio(app, make_client, investigator)
+        assert guest.emit("join", {"room_id": joint.id}, callback=True)["ok"]
+        joint.invited = []
+        db.session.flush()
+        clock.tick(events.DOOR_SECONDS + 1)
+        refused = guest.emit("sync", {"room_id": joint.id, "after_seq": 0}, callback=True)
+    assert refused["code"] == "forbidden"

@@ -417,3 +417,88 @@ def test_an_act_and_the_sweep_racing_on_one_deadline_exactly_one_wins(app):
         )
         outcomes.append(state)
     assert len(outcomes) == 12
+
+
+# SQLite: the sweep and a page's writes ------------------------------------------------------------------
+
+
+def test_on_sqlite_the_sweep_holds_the_write_lock_briefly_and_a_page_write_never_fails(app, monkeypatch):
+    """40 due deadlines whose action takes 60 ms each (as failing a mediation and rendering its
+    hand-over does): the sweep's transactions stay under a second, and a page writing all along
+    never fails with "database is locked"."""
+    import time
+
+    from odr.extensions import db as _db
+
+    with app.app_context():
+        engine = _db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database")
+    kind = K.SESSION_REMINDER_1H
+
+    def slow(deadline):
+        time.sleep(0.06)
+        return "nothing to do"
+
+    monkeypatch.setitem(deadlines._ACTIONS, kind, slow)
+    held = []
+    began = {}
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        began[id(connection)] = time.monotonic()
+
+    @sa.event.listens_for(engine, "commit")
+    def on_commit(connection):
+        if id(connection) in began:
+            held.append(time.monotonic() - began.pop(id(connection)))
+
+    with app.app_context():
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        rows = [
+            Deadline(kind=kind, object_type="mediation_sessions", object_id=-(70_000 + n), due_at=due)
+            for n in range(40)
+        ]
+        _db.session.add_all(rows)
+        _db.session.commit()
+        ids = [r.id for r in rows]
+        _db.session.remove()
+    failures, waits, stop = [], [], threading.Event()
+
+    def page_writes():
+        from odr.deadlines.models import RestDay, RestDayKind
+
+        with app.app_context():
+            n = 0
+            while not stop.is_set():
+                start = time.monotonic()
+                try:
+                    _db.session.merge(RestDay(day=date(2099, 1, 1), kind=RestDayKind.HOLIDAY, name=f"w{n}"))
+                    _db.session.commit()
+                except Exception as error:
+                    _db.session.rollback()
+                    failures.append(repr(error))
+                waits.append(time.monotonic() - start)
+                n += 1
+                time.sleep(0.02)
+            _db.session.remove()
+
+    writer = threading.Thread(target=page_writes)
+    writer.start()
+    try:
+        with app.app_context():
+            assert deadlines.sweep() >= 40
+            _db.session.remove()
+    finally:
+        stop.set()
+        writer.join(30)
+        sa.event.remove(engine, "begin", on_begin)
+        sa.event.remove(engine, "commit", on_commit)
+        with app.app_context():
+            _db.session.execute(sa.delete(Deadline).where(Deadline.id.in_(ids)))
+            _db.session.execute(sa.text("DELETE FROM rest_days WHERE day = '2099-01-01'"))
+            _db.session.commit()
+            _db.session.remove()
+    assert failures == []
+    assert waits and max(waits) < 1.0, max(waits)
+    assert held and max(held) < 1.0, max(held)

@@ -80,16 +80,43 @@ def bounded_total(user, *filters, bound=None) -> paging.Count:
     return paging.Count(db.session.scalar(sa.select(sa.func.count()).select_from(ids)), bound)
 
 
+# A search term matching more cases than this is checked row by row while the list is read in its
+# order (a common word soon fills a page); a rarer one is looked up in the trigram indexes first.
+RARE = 2000
+
+
 def matching(term: str):
     """A condition on Case: its number or title, or a party's name or credit code, contains TERM.
 
-    On PostgreSQL the trigram indexes on each column serve the ILIKE; the two halves are a UNION
-    of ids so each keeps its index."""
+    A rare term (a case number, a credit code, a company's name) is found through the trigram
+    indexes (pg_trgm on PostgreSQL): the ids of the few cases it matches, a UNION whose halves each
+    keep their index. A common term, or one shorter than a trigram, is checked on each case as the
+    list is read in its own order instead: collecting every match of "茶" first would read most of
+    the table."""
     like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    by_case = sa.select(Case.id).where(
-        sa.or_(Case.number.ilike(like, escape="\\"), Case.title.ilike(like, escape="\\"))
-    )
+
+    def contains(column):
+        return column.ilike(like, escape="\\")
+
+    by_case = sa.select(Case.id).where(sa.or_(contains(Case.number), contains(Case.title)))
     by_party = sa.select(CaseParty.case_id).where(
-        sa.or_(CaseParty.name.ilike(like, escape="\\"), CaseParty.credit_code.ilike(like, escape="\\"))
+        sa.or_(contains(CaseParty.name), contains(CaseParty.credit_code))
     )
-    return Case.id.in_(sa.union(by_case, by_party))
+    if len(term) >= 3:
+        ids = sa.union(by_case, by_party)
+        found = db.session.scalar(sa.select(sa.func.count()).select_from(ids.limit(RARE + 1).subquery()))
+        if found <= RARE:
+            return Case.id.in_(ids)
+    # A count per case, not EXISTS: PostgreSQL would turn an EXISTS under OR into one hashed scan
+    # of every party in the table; this reads the case's own two or three parties by its index.
+    party = (
+        sa.select(sa.func.count())
+        .select_from(CaseParty)
+        .where(
+            CaseParty.case_id == Case.id, sa.or_(contains(CaseParty.name), contains(CaseParty.credit_code))
+        )
+        .correlate(Case)
+        .scalar_subquery()
+        > 0
+    )
+    return sa.or_(contains(Case.number), contains(Case.title), party)

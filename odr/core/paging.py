@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
 
 from odr.extensions import db
 
@@ -53,9 +54,32 @@ def decode(cursor: str | None, size: int):
         return None
     if not isinstance(values, list) or len(values) != size:
         return None
-    if not all(v is None or isinstance(v, int | str | datetime) for v in values):
+    if not all(v is None or isinstance(v, str | datetime) or _bigint(v) for v in values):
         return None
     return values
+
+
+def _checked(keys, values):
+    """VALUES if each is of its key's type (a cursor could carry text where a time belongs)."""
+    if values is None:
+        return None
+    for key, value in zip(keys, values, strict=True):
+        try:
+            expected = key.type.python_type
+        except NotImplementedError:
+            continue
+        if value is None or expected not in (int, str, datetime):
+            continue
+        if (expected is int and not _bigint(value)) or (
+            expected is not int and not isinstance(value, expected)
+        ):
+            return None
+    return values
+
+
+def _bigint(value) -> bool:
+    """Whether VALUE fits a database integer column (a larger one would fail in the query)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 def after(keys, values, descending: bool):
@@ -74,8 +98,10 @@ def fetch(run, keys, *, per_page, descending, after_cursor=None, before_cursor=N
 
     RUN(where, order_by, limit) returns the rows: WHERE is the keyset condition (or None), ORDER_BY
     the order to fetch in. KEY_OF(row) gives a row's values for KEYS, to build the cursors."""
-    before = decode(before_cursor, len(keys))
-    start = decode(after_cursor, len(keys)) if before is None else None
+    before = _checked(keys, decode(before_cursor, len(keys)))
+    start = _checked(keys, decode(after_cursor, len(keys))) if before is None else None
+    if (before_cursor and before is None) or (after_cursor and before is None and start is None):
+        raise NotFound()  # a cursor this list never gave out: no such page
     if before is not None:
         # Walk backwards from the cursor, then show the rows in the list's order.
         rows = run(after(keys, before, not descending), order(keys, not descending), per_page + 1)

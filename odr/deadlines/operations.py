@@ -9,6 +9,7 @@ is done by the first sweep after the start.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -258,9 +259,11 @@ def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int
     at a time, each in its own transaction, so one broken deadline never holds up the others.
     """
     _warn_of_uncovered_years(now or utcnow())
-    if db.session.get_bind().dialect.name == "sqlite":
-        # One writer at a time: keep each transaction short, so a page's write never waits long.
-        batch = min(batch, SQLITE_BATCH)
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    # SQLite has one writer at a time: a batch's transaction holds the write lock, so batches there
+    # start small and shrink or grow to stay within about half a second, and a page's write waits
+    # for at most one of them.
+    size = min(batch, SQLITE_BATCH) if sqlite else batch
     done = 0
     while True:
         now_ = now or utcnow()
@@ -275,18 +278,33 @@ def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int
         if not ids:
             return done
         progressed = False
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
+        start = 0
+        while start < len(ids):
+            chunk = ids[start : start + size]
+            start += len(chunk)
+            began = time.monotonic()
             acted = _act_on_batch(chunk, now_)
             if acted is None:
                 acted = sum(_act_on(deadline_id, now_) for deadline_id in chunk)
             done += acted
             progressed = progressed or acted > 0
+            if sqlite:
+                took = time.monotonic() - began
+                if took > SQLITE_LOCK_BUDGET:
+                    size = max(1, size // 2)
+                elif took < SQLITE_LOCK_BUDGET / 4:
+                    size = min(batch, size * 2)
+                if took > SQLITE_LOCK_BUDGET / 4:
+                    # A waiting writer polls for the lock (SQLite's busy handler sleeps up to 100 ms
+                    # between tries): let it in before taking the lock again, or it starves.
+                    time.sleep(SQLITE_YIELD)
         if not progressed:
             return done
 
 
 SQLITE_BATCH = 5
+SQLITE_LOCK_BUDGET = 0.5  # seconds a sweep's transaction may hold SQLite's write lock, about
+SQLITE_YIELD = 0.11  # seconds the sweep pauses after a long batch, for the writers waiting
 _warned: dict[int, datetime] = {}
 
 

@@ -426,6 +426,35 @@ def caseload():
     )
 
 
+def _may_lack_an_expert():
+    """A condition on Case: some seat it may need has no open request or serving expert.
+
+    Asked in the database, so the page reads the cases waiting for an expert, not every case in
+    mediation; seats_needed() then decides exactly, as before."""
+    from flask import current_app
+
+    from odr.cases.models import Track
+    from odr.experts.ranking import INDUSTRY_FIELDS, IP_TYPE_FIELDS, OPEN_STATES
+
+    def unfilled(seat):
+        return ~sa.exists().where(
+            Assignment.case_id == Case.id, Assignment.seat == seat, Assignment.state.in_(OPEN_STATES)
+        )
+
+    technical_types = {k for k, v in IP_TYPE_FIELDS.items() if v} | set(
+        current_app.config["TRIAGE_TECHNICAL_IP_TYPES"]
+    )
+    technical = sa.or_(
+        Case.ip_type.in_(sorted(technical_types)),
+        Case.industry.in_(sorted(k for k, v in INDUSTRY_FIELDS.items() if v)),
+    )
+    return sa.or_(
+        unfilled(Seat.MEDIATOR),
+        sa.and_(Case.track == Track.COMPLEX, unfilled(Seat.CO_MEDIATOR)),
+        sa.and_(technical, unfilled(Seat.TECHNICAL_INVESTIGATOR)),
+    )
+
+
 @bp.route("/assignments")
 @roles_required(Role.CLERK)
 def overview():
@@ -433,7 +462,9 @@ def overview():
     me = _me()
     org_cases = sa.select(Case).where(Case.organisation_id == me.organisation_id)
     waiting = db.session.scalars(
-        org_cases.where(Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)))
+        org_cases.where(
+            Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)), _may_lack_an_expert()
+        )
         # each case's seats are read below: load them with the cases, not one query per case
         .options(selectinload(Case.assignments))
     ).all()

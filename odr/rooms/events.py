@@ -3,8 +3,10 @@ be in the room it names."""
 
 import functools
 import threading
+import time
 
 from flask import current_app, request, session
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
@@ -20,6 +22,11 @@ from odr.rooms.models import Room
 _joined: dict[str, set[int]] = {}
 _joined_lock = threading.Lock()
 PAGE = 50
+# A connection that was let into a room is let in again without the whole check (the case's
+# parties, seats and invitations) for this many seconds; the room itself, whether the case is
+# still in mediation, the room open and the member not muted are read at every event.
+DOOR_SECONDS = 10
+_doors: dict[str, dict[int, float]] = {}  # sid -> {room id: when the whole check passed}
 
 
 def _error(message, code="refused"):
@@ -33,9 +40,21 @@ def _busy():
 def _room(room_id):
     """The room ROOM_ID if the signed-in user may be in it, else None."""
     room = db.session.get(Room, room_id)
-    if room is None or not operations.can_join(room, current_user):
+    if room is None:
         return None
+    doors = _doors.setdefault(request.sid, {})
+    if time.monotonic() - doors.get(room_id, -DOOR_SECONDS) < DOOR_SECONDS:
+        return room
+    if not operations.can_join(room, current_user):
+        doors.pop(room_id, None)
+        return None
+    doors[room_id] = time.monotonic()
     return room
+
+
+def _me():
+    """The signed-in user's id and name, kept with the connection (no database read)."""
+    return {"id": int(session["_user_id"]), "name": session.get("odr_name", "")}
 
 
 def room_event(name):
@@ -46,6 +65,11 @@ def room_event(name):
     def decorate(handler):
         @functools.wraps(handler)
         def wrapped(data=None, *_args):
+            # The user's language was kept with the connection: refusing a flood reads nothing.
+            with force_locale(session.get("odr_locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                return guarded(data)
+
+        def guarded(data):
             try:
                 if not ratelimits.allow(name, session.get("_user_id")):
                     return _error(_("You are doing this too often. Please wait a moment."), "rate_limited")
@@ -97,10 +121,15 @@ def _end_transaction():
 @socketio.on("connect")
 def on_connect(auth=None):
     user_id = session.get("_user_id")
-    if not user_id or not current_user.is_authenticated:
-        return False  # refused: no valid login session
-    if not ratelimits.allow("connect", user_id):
+    if not user_id:
+        return False  # refused: no login session
+    if not ratelimits.allow("connect", user_id):  # before anything is read
         raise ConnectionRefusedError(_("You are connecting too often. Please wait a moment."))
+    if not current_user.is_authenticated:
+        return False  # refused: the session's user is gone or disabled
+    # Kept with the connection (its own copy of the session) for the events that follow.
+    session["odr_name"] = current_user.name
+    session["odr_locale"] = str(get_locale())
     if not sessions.socket_connected(request.sid):
         return False  # the login session ended meanwhile
     with _joined_lock:
@@ -116,6 +145,7 @@ def on_disconnect(*_args):
         db.session.remove()
     with _joined_lock:
         rooms = _joined.pop(request.sid, set())
+    _doors.pop(request.sid, None)
     if not rooms:
         return
     user_id = session.get("_user_id")
@@ -172,8 +202,9 @@ def on_leave(room, data):
     with _joined_lock:
         was_in = room.id in _joined.get(request.sid, set())
         _joined.get(request.sid, set()).discard(room.id)
+    _doors.get(request.sid, {}).pop(room.id, None)
     if was_in:
-        presence.store(current_app).leave(room.id, current_user.id)
+        presence.store(current_app).leave(room.id, _me()["id"])
         _broadcast_presence(room)
     return {"ok": True}
 
@@ -185,15 +216,14 @@ def on_send(room, data):
     The checks (membership, mute, open, size, a retry of a stored message) only read; the write
     is one short transaction: the room's number bumped and the message inserted.
     """
-    user = current_user._get_current_object()
-    existing = operations.stored_message(room.id, user.id, data["client_id"])
-    if existing is not None:  # a retry of a message already stored: the same number, nothing new
-        return _stored(operations.message_dict(existing))
+    me = _me()
     try:
-        body = operations.check_text(room, user, data["body"], data["client_id"], member_checked=True)
+        body, existing = _check_send(room, me, data)
     except operations.RoomError as error:
         return _error(error, error.code)
-    room_id, channel, sender = room.id, room.channel, {"id": user.id, "name": user.name}
+    if existing is not None:  # a retry of a message already stored: the same number, nothing new
+        return _stored(operations.message_dict(existing))
+    room_id, channel, sender = room.id, room.channel, me
     db.session.commit()  # the reads end here
     # One sender at a time per room in this process, so this process's members get the numbers in order.
     with reading(False), operations.room_lock(room_id):
@@ -207,6 +237,18 @@ def on_send(room, data):
                 raise
             message = operations.message_dict(existing)
     return _stored(message)
+
+
+def _check_send(room, me, data):
+    """(text to store, None) or (None, the message already stored under this client id)."""
+    checked = operations.quick_check_text(room, me["id"], data["body"], data["client_id"])
+    if checked is not None:
+        return checked
+    user = current_user._get_current_object()  # a closed or hearing room: the whole check
+    existing = operations.stored_message(room.id, user.id, data["client_id"])
+    if existing is not None:
+        return None, existing
+    return operations.check_text(room, user, data["body"], data["client_id"], member_checked=True), None
 
 
 def _stored(message):
@@ -240,7 +282,7 @@ def on_history(room, data):
 def on_typing(room, data):
     payload = {
         "room_id": room.id,
-        "user": {"id": current_user.id, "name": current_user.name},
+        "user": _me(),
         "typing": data.get("typing", False),
     }
     channel = room.channel

@@ -210,6 +210,41 @@ def check_text(room: Room, user: User, body: str, client_id: str, *, member_chec
     """The text USER may post in ROOM now, stripped; RoomError says why not. Only reads."""
     _check_client_id(client_id, required=True)
     _check_can_post(room, user, member_checked=member_checked)
+    return _check_body(body)
+
+
+def quick_check_text(room: Room, user_id: int, body: str, client_id: str):
+    """``check_text`` and ``stored_message`` in one query, for a member just let in by the room's
+    door: returns (text, None) when the text may be stored, (None, message) when it was stored
+    already, or None when the whole check is needed (a closed room, where the mediator alone
+    writes; a hearing room, whose activity the arbitration decides). RoomError says why not."""
+    if not room.is_open or room.kind == RoomKind.HEARING:
+        return None
+    _check_client_id(client_id, required=True)
+    messages, mutes, cases = Message.__table__, Mute.__table__, Case.__table__
+    state, stored_id, muted = db.session.execute(
+        sa.select(
+            cases.c.state,
+            sa.select(messages.c.id)
+            .where(
+                messages.c.room_id == room.id,
+                messages.c.sender_id == user_id,
+                messages.c.client_id == client_id,
+            )
+            .scalar_subquery(),
+            sa.exists().where(mutes.c.room_id == room.id, mutes.c.user_id == user_id),
+        ).where(cases.c.id == room.case_id)
+    ).one()
+    if stored_id is not None:
+        return None, db.session.get(Message, stored_id)
+    if state not in ACTIVE_STATES:
+        raise RoomError(INACTIVE_TEXT, "closed")
+    if muted:
+        raise RoomError(_l("The mediator has muted you in this room."), "muted")
+    return _check_body(body), None
+
+
+def _check_body(body) -> str:
     body = (body or "").strip()
     if not body:
         raise RoomError(_l("The message is empty."), "invalid")

@@ -300,6 +300,11 @@
 
   socket.on('connect', join);
   socket.on('disconnect', function () { connection.classList.remove('d-none'); });
+  socket.on('connect_error', function () {
+    // Refused by the server (busy, or connecting too often): it does not retry by itself.
+    connection.classList.remove('d-none');
+    if (!socket.active) setTimeout(function () { socket.connect(); }, 2000 + Math.random() * 3000);
+  });
   socket.io.on('reconnect_attempt', function () { connection.classList.remove('d-none'); });
   socket.on('msg', function (m) { if (m.room_id === cfg.room_id) accept(m); });
   socket.on('notification', function () {
