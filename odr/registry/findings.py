@@ -114,15 +114,7 @@ def record_external(
         problems.append(_l("a company's unified social credit code"))
     if entity_kind != EntityKind.COMPANY and not (credit_code or id_number):
         problems.append(_l("the credit code or the ID number"))
-    if not (infringement or willful or punitive):
-        problems.append(_l("what the decision found"))
-    if not data:
-        problems.append(_l("the decision's document"))
-    if problems:
-        raise RegistryError(_l("The decision needs: %(what)s.", what="; ".join(str(p) for p in problems)))
-    stored = storage.store(
-        data, allowed=DOCUMENT_TYPES, refusal=_l("The document must be a PDF, PNG or JPEG file.")
-    )
+    stored = _decision_document(problems, data, found=infringement or willful or punitive)
     return _new_finding(
         source=FindingSource.EXTERNAL,
         decision_kind=DecisionKind(decision_kind),
@@ -175,15 +167,7 @@ def record_court_judgment(
         problems.append(_l("the judgment's number"))
     if decided_on is None:
         problems.append(_l("the date of the judgment"))
-    if not (infringement or willful or punitive):
-        problems.append(_l("what the decision found"))
-    if not data:
-        problems.append(_l("the decision's document"))
-    if problems:
-        raise RegistryError(_l("The decision needs: %(what)s.", what="; ".join(str(p) for p in problems)))
-    stored = storage.store(
-        data, allowed=DOCUMENT_TYPES, refusal=_l("The document must be a PDF, PNG or JPEG file.")
-    )
+    stored = _decision_document(problems, data, found=infringement or willful or punitive)
     ref = f"court:{handover.id}:{party.id}:{number.strip()}"[:60]
     if _already(FindingSource.COURT, ref):
         raise RegistryError(_l("This judgment is already recorded."))
@@ -425,3 +409,17 @@ def propose_candidates(key=None) -> list[Entry]:
             )
             made.append(entry)
     return made
+
+
+def _decision_document(problems, data, *, found):
+    """Refuse a decision that lacks what every decision needs (or what PROBLEMS already names);
+    otherwise store its document and return it."""
+    if not found:
+        problems.append(_l("what the decision found"))
+    if not data:
+        problems.append(_l("the decision's document"))
+    if problems:
+        raise RegistryError(_l("The decision needs: %(what)s.", what="; ".join(str(p) for p in problems)))
+    return storage.store(
+        data, allowed=DOCUMENT_TYPES, refusal=_l("The document must be a PDF, PNG or JPEG file.")
+    )
