@@ -277,14 +277,13 @@ def decide_objection(entry_id):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(item)
-    corrections = {name: getattr(form, name).data for name in operations.CORRECTABLE}
     run(
         operations.decide_objection,
         item,
         _me(),
         decision=form.decision.data,
         reasons=form.reasons.data,
-        corrections=corrections,
+        corrections=_corrections(form),
         success=_("The objection is decided."),
     )
     return _back(item)
@@ -298,13 +297,12 @@ def correct(entry_id):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(item)
-    corrections = {name: getattr(form, name).data for name in operations.CORRECTABLE}
     run(
         operations.correct,
         item,
         _me(),
         reasons=form.reasons.data,
-        corrections=corrections,
+        corrections=_corrections(form),
         success=_("The correction is published."),
     )
     return _back(item)
@@ -522,3 +520,8 @@ def init_app(app):
         cases = list(cases)
         listed = public.listed_among([p for c in cases for p in c.parties])
         return {c.id for c in cases if any(p.id in listed for p in c.parties)}
+
+
+def _corrections(form):
+    """The entry's correctable details as the officer's form gives them."""
+    return {name: getattr(form, name).data for name in operations.CORRECTABLE}
