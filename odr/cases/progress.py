@@ -169,6 +169,7 @@ def _other_path(case) -> list[Step]:
                 _l("The parties name their arbitrators; the commission appoints the rest."),
             ),
             S.HEARING: (3, _l("The tribunal hears the parties and drafts the award.")),
+            S.AWARD_REVIEW: (4, _l("The commission reviews the draft award.")),
             S.AWARD_PENDING: (4, _l("The arbitrators sign the award.")),
             S.AWARDED: (5, _l("The respondent performs the award; the claimant confirms.")),
             S.ENFORCEMENT_REQUESTED: (5, _l("The court handles the application for enforcement.")),
