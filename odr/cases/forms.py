@@ -202,7 +202,9 @@ class AnswerForm(FlaskForm):
 class RepresentativeForm(FlaskForm):
     """An organisation's legal representative, recorded or corrected on the case page."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=50), reps.validate_name])
+    name = StringField(
+        _l("Full name"), validators=[InputRequired(REQUIRED), Length(max=50), reps.validate_name]
+    )
     title = representative_title_field()
 
 

@@ -22,7 +22,6 @@ from odr.cases.models import (
     InfringementPlace,
     Invitation,
     IPType,
-    RepresentativeTitle,
     Side,
     Track,
 )
@@ -176,6 +175,7 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
         account = matching_account(party)
         if account is not None and case.party_of(account) is None:
             party.user = account
+            representatives.adopt_from_account(party, account)
             record(
                 "case.respondent_linked",
                 party,
@@ -249,6 +249,7 @@ def link_verified_account(user: User, number: str, actor=None) -> list[CaseParty
         if party.case.party_of(user) is not None:
             continue
         party.user = user
+        representatives.adopt_from_account(party, user)
         revoke_invitations([party.id])
         record(
             "case.respondent_linked",
@@ -546,7 +547,5 @@ def claim_invitation(invitation: Invitation, user: User):
         )
     invitation.used_at = utcnow()
     party.user = user
-    if party.kind == PartyKind.COMPANY and not party.representative and user.legal_representative:
-        party.representative = user.legal_representative
-        party.representative_title = RepresentativeTitle.LEGAL_REPRESENTATIVE
+    representatives.adopt_from_account(party, user)
     record("case.invitation_claimed", invitation, case=party.case, actor=user, details={"party_id": party.id})

@@ -121,6 +121,14 @@ def set_representative(party: CaseParty, user, *, name, title=None):
     )
 
 
+def adopt_from_account(party: CaseParty, user):
+    """When PARTY, an organisation with no representative on the case, is linked to USER's account,
+    it takes the legal representative the account gives."""
+    if party.kind == PartyKind.COMPANY and not party.representative and user.legal_representative:
+        party.representative = user.legal_representative
+        party.representative_title = RepresentativeTitle.LEGAL_REPRESENTATIVE
+
+
 def awaiting_signature(party: CaseParty) -> bool:
     from odr.agreements.models import AgreementState
     from odr.agreements.operations import current_agreement
