@@ -6,7 +6,7 @@ due-date deadlines are cancelled, and an agreement put in default by nothing els
 enforceable.
 
 Revision ID: d4b7e2a91c30
-Revises: a15c0e5e7f01
+Revises: d7a31c5e9b20
 Create Date: 2026-12-01 19:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = 'd4b7e2a91c30'
-down_revision = 'a15c0e5e7f01'
+down_revision = 'd7a31c5e9b20'
 branch_labels = None
 depends_on = None
 
