@@ -2,7 +2,7 @@
 who signed an agreement in what capacity
 
 Revision ID: b7d41e2c9a50
-Revises: a15c0e5e7f01
+Revises: d4b7e2a91c30
 Create Date: 2026-12-01 19:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7d41e2c9a50'
-down_revision = 'a15c0e5e7f01'
+down_revision = 'd4b7e2a91c30'
 branch_labels = None
 depends_on = None
 
