@@ -16,6 +16,7 @@ from odr.agreements.models import (
     AgreementState,
     AgreementVersion,
     Obligation,
+    ObligationKind,
     Signature,
     SignerCapacity,
 )
@@ -377,7 +378,7 @@ def _take_effect(agreement: Agreement):
 
 
 def _make_obligations(agreement: Agreement):
-    """Each dated duty of the final version becomes a tracked obligation."""
+    """Each duty of the final version becomes a tracked obligation: dated, or an ongoing undertaking."""
     version = agreement.final_version
     case = agreement.case
     library = clauses.template_map()
@@ -402,6 +403,23 @@ def _make_obligations(agreement: Agreement):
                     agreement, position, template.key, text, debtor, creditor, row.amount, row.due
                 )
             continue
+        if template.obligation == "undertaking":
+            if not values.get("from_date"):
+                continue
+            position += 1
+            text = clauses.clause_text(template, values, names)
+            _add_obligation(
+                agreement,
+                position,
+                template.key,
+                text,
+                debtor,
+                creditor,
+                None,
+                None,
+                starts_on=date.fromisoformat(values["from_date"]),
+            )
+            continue
         due = values.get("due") or values.get("from_date")
         if not due:
             continue
@@ -413,7 +431,8 @@ def _make_obligations(agreement: Agreement):
         )
 
 
-def _add_obligation(agreement, position, key, text, debtor, creditor, amount, due_on):
+def _add_obligation(agreement, position, key, text, debtor, creditor, amount, due_on, starts_on=None):
+    """A tracked obligation: dated when it has DUE_ON, an ongoing undertaking from STARTS_ON otherwise."""
     obligation = Obligation(
         agreement=agreement,
         position=position,
@@ -422,7 +441,9 @@ def _add_obligation(agreement, position, key, text, debtor, creditor, amount, du
         debtor=debtor,
         creditor=creditor,
         amount=amount,
+        kind=ObligationKind.BY_DATE if due_on else ObligationKind.ONGOING,
         due_on=due_on,
+        starts_on=starts_on,
     )
     db.session.add(obligation)
     db.session.flush()
@@ -431,7 +452,12 @@ def _add_obligation(agreement, position, key, text, debtor, creditor, amount, du
         obligation,
         case=agreement.case,
         actor=None,
-        details={"due_on": due_on.isoformat(), "amount": str(amount) if amount else None},
+        details={
+            "kind": obligation.kind.value,
+            "due_on": due_on.isoformat() if due_on else None,
+            "starts_on": starts_on.isoformat() if starts_on else None,
+            "amount": str(amount) if amount else None,
+        },
     )
 
 

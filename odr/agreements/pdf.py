@@ -454,7 +454,7 @@ def render_enforcement_application(data: dict, *, font: PdfFont | None = None) -
 
     DATA holds court_name, applicant and respondent (party dicts), basis (dict: ruling_number, court_name,
     decided_at, case_number), obligations (dicts: description, amount as "50,000.00" or None, due_date
-    (date), performed_note or None), requested_amount ("50,000.00" or None), applied_at (aware), facts.
+    (date) or, for an ongoing undertaking, due_text, performed_note or None), requested_amount ("50,000.00" or None), applied_at (aware), facts.
     """
     s = styles(font)
     basis = data["basis"]
@@ -519,7 +519,7 @@ def _obligations(obligations, s):
             CJKParagraph(str(n), s.cell),
             CJKParagraph(markup(o["description"]), s.cell),
             CJKParagraph(markup(o["amount"] or "—"), x.amount_cell),
-            CJKParagraph(day_text(o["due_date"]), s.cell),
+            CJKParagraph(markup(o.get("due_text") or day_text(o["due_date"])), s.cell),
             CJKParagraph(markup(o["performed_note"] or "未履行"), s.cell),
         ]
         for n, o in enumerate(obligations, start=1)

@@ -17,6 +17,8 @@ from odr.agreements import clauses, competence, confirmation, documents, operati
 from odr.agreements.forms import (
     AnswerReportForm,
     ApplyForm,
+    BreachAnswerForm,
+    BreachForm,
     ClauseTemplateForm,
     EnforcementForm,
     MaterialsForm,
@@ -111,6 +113,9 @@ def case_panel(case, user):
         reasons_form=ReasonForm(prefix="reopen"),
         report_form=ReportForm(prefix="report"),
         answer_form=AnswerReportForm(prefix="answer"),
+        breach_form=BreachForm(prefix="breach"),
+        breach_answer_form=BreachAnswerForm(prefix="breachanswer"),
+        breach_states={state.value for state in performance.BREACH_STATES},
         materials_form=MaterialsForm(prefix="materials"),
         enforcement_form=EnforcementForm(prefix="enforce"),
         enforcements=db.session.scalars(
