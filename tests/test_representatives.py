@@ -185,7 +185,7 @@ def test_an_agent_signs_for_a_company_only_under_special_authority(
         assert "general authority only" in page
         assert not agreement.final_version.signatures
         # Nor does the mediator sign for a party.
-        with pytest.raises(AgreementError, match="not for a party|不能代表当事人签署"):
+        with pytest.raises(AgreementError, match=r"not for a party|不能代表当事人签署"):
             operations.sign(
                 agreement,
                 mediator,
