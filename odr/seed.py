@@ -594,12 +594,14 @@ def _arbitration_cases(claimant, demo_respondent, common) -> int:
     tribunal.nominate(eighth, claimant, SeatRole.SOLE, arbitrator)
     seat = tribunal.nominate(eighth, respondent, SeatRole.SOLE, arbitrator)
     tribunal.answer_seat(seat, arbitrator, accept=True, password=password, disclosure="无")
-    awards.record_settlement(
+    consent = awards.record_settlement(
         eighth,
         arbitrator,
         terms="被申请人于2027年1月31日前向申请人支付许可使用费36,000元。\n双方继续履行《商标使用许可合同》。",
         costs="仲裁费人民币1,200元，由双方各半负担。",
     )
+    awards.review_award(consent, arb_clerk, remarks="请核对付款期限与合同约定的付款方式是否一致。")
+    awards.sign_award(consent, arbitrator, password=password)
 
     _failed_mediation(
         claimant,

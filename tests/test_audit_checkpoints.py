@@ -152,8 +152,9 @@ def test_the_award_is_checkpointed_at_each_signature_and_at_issue(
             decisions="驳回。",
             costs="由申请人承担。",
         )
-        awards.sign_award(award, panel[0], password=PASSWORD)
-        awards.sign_award(award, panel[1], password=PASSWORD)
+        awards.review_award(award, commission_clerk)
+        for arbitrator in (panel[2], panel[0], panel[1]):
+            awards.sign_award(award, arbitrator, password=PASSWORD)
     db.session.commit()
     acts = db.session.scalars(
         sa.select(AuditEntry)

@@ -1,7 +1,7 @@
 """Signed checkpoints of the audit chain (a copy for display; the anchors keep the original)
 
 Revision ID: c8e1a2f4b6d0
-Revises: a15c0e5e7f01
+Revises: d7a31c5e9b20
 Create Date: 2026-12-01 19:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c8e1a2f4b6d0'
-down_revision = 'a15c0e5e7f01'
+down_revision = 'd7a31c5e9b20'
 branch_labels = None
 depends_on = None
 

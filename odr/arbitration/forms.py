@@ -148,6 +148,13 @@ class SettlementForm(FlaskForm):
     costs = TextAreaField(_l("Costs"), validators=[Optional(), Length(max=2000)])
 
 
+class ReviewAwardForm(FlaskForm):
+    remarks = TextAreaField(
+        _l("Points for the tribunal's attention (optional; the tribunal decides)"),
+        validators=[Optional(), Length(max=10000)],
+    )
+
+
 class SignAwardForm(FlaskForm):
     dissent = TextAreaField(
         _l("Dissenting opinion, if you disagree"), validators=[Optional(), Length(max=10000)]

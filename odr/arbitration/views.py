@@ -21,6 +21,7 @@ from odr.arbitration.forms import (
     FromMediationForm,
     NoteForm,
     PerformanceForm,
+    ReviewAwardForm,
     SeatAnswerForm,
     ServiceForm,
     SettlementForm,
@@ -139,6 +140,7 @@ def case_panel(case, user):
         "award_form": AwardForm(prefix="award"),
         "settlement_form": SettlementForm(prefix="settle"),
         "sign_form": SignAwardForm(prefix="sign"),
+        "review_form": ReviewAwardForm(prefix="review"),
         "note_form": NoteForm(prefix="note"),
         "performance_form": PerformanceForm(prefix="perf"),
         "enforcements": performance.enforcements_of(issued) if issued else [],
@@ -440,7 +442,7 @@ def draft_award(arbitration_id):
         reasons=form.reasons.data or "",
         decisions=form.decisions.data or "",
         costs=form.costs.data or "",
-        success=_("The draft award is with the other arbitrators for signature."),
+        success=_("The draft award was sent to the commission for review; the tribunal signs it after that."),
     ):
         return _back(arbitration)
     return _case_page_again(arbitration)
@@ -457,7 +459,9 @@ def record_settlement(arbitration_id):
         _me(),
         terms=form.terms.data or "",
         costs=form.costs.data or "",
-        success=_("The consent award was recorded."),
+        success=_(
+            "The consent award was sent to the commission for review; the tribunal signs it after that."
+        ),
     ):
         return _back(arbitration)
     return _case_page_again(arbitration)
@@ -476,6 +480,26 @@ def withdraw_draft(arbitration_id):
     arbitration = _load(arbitration_id)
     run(awards.withdraw_draft, arbitration, _me(), success=_("The draft award was withdrawn."))
     return _back(arbitration)
+
+
+@bp.post("/awards/<int:award_id>/review")
+@login_required
+def review_award(award_id):
+    award = db.session.get(Award, award_id) or abort(404)
+    _load(award.arbitration_id)
+    form = ReviewAwardForm(prefix="review")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _case_page_again(award.arbitration)
+    if run(
+        awards.review_award,
+        award,
+        _me(),
+        remarks=form.remarks.data or "",
+        success=_("The review is recorded; the tribunal is asked to sign the award."),
+    ):
+        return _back(award.arbitration)
+    return _case_page_again(award.arbitration)
 
 
 @bp.post("/awards/<int:award_id>/sign")

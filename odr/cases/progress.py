@@ -14,14 +14,14 @@ from flask_babel import lazy_gettext as _l
 from odr.cases.models import CaseState
 from odr.extensions import db
 
-DONE, CURRENT, TODO, STOPPED = "done", "current", "todo", "stopped"
+DONE, CURRENT, AHEAD, STOPPED = "done", "current", "todo", "stopped"
 
 
 @dataclass
 class Step:
     key: str
     label: object
-    status: str = TODO
+    status: str = AHEAD
     awaited: object = None  # what is awaited, from whom (current step only)
     due_at: datetime | None = None
     limit: object = None  # the name of the time limit running
@@ -140,16 +140,21 @@ def steps_for(case) -> list[Step]:
         steps[reached].awaited = case.state.label
         steps += _other_path(case)
     else:
-        index, awaited = position
-        for i, step in enumerate(steps):
-            step.status = DONE if i < index else (CURRENT if i == index else TODO)
-        if index < len(steps):
-            steps[index].awaited = awaited
+        _mark(steps, *position)
     current = next((s for s in steps if s.status == CURRENT), None)
     if current is not None:
         deadline = _next_deadline(case)
         if deadline is not None:
             current.due_at, current.limit = deadline.due_at, deadline.kind.label
+    return steps
+
+
+def _mark(steps, index, awaited):
+    """Mark STEPS done before INDEX, current at it (awaiting AWAITED) and ahead after it."""
+    for i, step in enumerate(steps):
+        step.status = DONE if i < index else (CURRENT if i == index else AHEAD)
+    if index < len(steps):
+        steps[index].awaited = awaited
     return steps
 
 
@@ -169,16 +174,13 @@ def _other_path(case) -> list[Step]:
                 _l("The parties name their arbitrators; the commission appoints the rest."),
             ),
             S.HEARING: (3, _l("The tribunal hears the parties and drafts the award.")),
+            S.AWARD_REVIEW: (4, _l("The commission reviews the draft award.")),
             S.AWARD_PENDING: (4, _l("The arbitrators sign the award.")),
             S.AWARDED: (5, _l("The respondent performs the award; the claimant confirms.")),
             S.ENFORCEMENT_REQUESTED: (5, _l("The court handles the application for enforcement.")),
             S.PERFORMED: (6, None),
         }.get(arbitration.state, (0, None))
-        for i, step in enumerate(steps):
-            step.status = DONE if i < index else (CURRENT if i == index else TODO)
-        if index < len(steps):
-            steps[index].awaited = awaited
-        return steps
+        return _mark(steps, index, awaited)
     handover = handover_of(case)
     if handover is not None:
         steps = [Step(key, label) for key, label in HANDOVER_STEPS]
@@ -190,9 +192,5 @@ def _other_path(case) -> list[Step]:
             HandoverState.SENT: (2, _l("The receiving court or commission files the case.")),
             HandoverState.FILED: (3, None),
         }[handover.state]
-        for i, step in enumerate(steps):
-            step.status = DONE if i < index else (CURRENT if i == index else TODO)
-        if index < len(steps):
-            steps[index].awaited = awaited
-        return steps
+        return _mark(steps, index, awaited)
     return []
