@@ -450,3 +450,11 @@ def test_bad_input_is_answered_in_chinese(app, db, client, make_org):
     assert response.status_code == 200
     assert "The hash has 64 characters" not in page
     assert 'data-result="invalid"' in page
+
+
+def test_a_document_links_to_the_configured_address_not_the_requests_host(app, db, make_org):
+    _acts(1, make_org)
+    checkpoint = checkpoints.make_checkpoint("document")
+    with app.test_request_context("/", base_url="http://attacker.example"):
+        url = checkpoints.check_url(checkpoint)
+    assert url.startswith(app.config["PUBLIC_URL"].rstrip("/") + "/audit/checkpoint?position=")

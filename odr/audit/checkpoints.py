@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from blinker import ANY
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from odr.audit import anchors
@@ -112,8 +112,7 @@ def check_url(checkpoint: Checkpoint) -> str:
         "time": format_time(checkpoint.created_at),
         "signature": checkpoint.signature,
     }
-    if has_request_context():
-        return url_for("audit.checkpoint", _external=True, **values)
+    # Always the configured address: a document lasts, and a request's Host header is the client's word.
     return current_app.config["PUBLIC_URL"].rstrip("/") + "/audit/checkpoint?" + urlencode(values)
 
 
