@@ -363,6 +363,7 @@ def _act_on_batch(ids, now: datetime) -> int | None:
     """Claim and act on the due deadlines among IDS in one transaction; None if any action failed."""
     try:
         claimed = _claim(ids, now)
+        cases = _cases_of(claimed)  # noqa: F841  (held while the batch is acted on)
         for deadline in claimed:
             _act(deadline, now)
         db.session.commit()
@@ -371,6 +372,23 @@ def _act_on_batch(ids, now: datetime) -> int | None:
         db.session.rollback()
         logger.warning("A batch of deadlines failed; taking them one at a time", exc_info=True)
         return None
+
+
+def _cases_of(deadlines) -> list:
+    """The cases of DEADLINES with their parties and the parties' accounts, read together for a
+    batch (the acts and the notices read them for each case)."""
+    from sqlalchemy.orm import selectinload
+
+    from odr.cases.models import Case, CaseParty
+
+    ids = {d.case_id for d in deadlines if d.case_id is not None}
+    if len(ids) < 2:
+        return []
+    return db.session.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(ids))
+        .options(selectinload(Case.parties).selectinload(CaseParty.user))
+    ).all()
 
 
 def _act_on(deadline_id: int, now: datetime) -> bool:
