@@ -41,7 +41,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _env(
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A connection idle for a while is pinged before use (odr/core/db.py), not each one.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         # How many server processes share the database (checked against PostgreSQL at start-up).
         self.SERVER_PROCESSES = int(_env("SERVER_PROCESSES", 1))
         self.DATABASE_SPARE_CONNECTIONS = int(_env("DATABASE_SPARE_CONNECTIONS", 5))

@@ -68,3 +68,15 @@ def seat_and_accept(arbitration, by, role, arbitrator, when):
         if seat is not None:
             tribunal.answer_seat(seat, arbitrator, accept=True, password=PASSWORD, disclosure="无")
     return seat
+
+
+def review_and_sign(award, commission_clerk, arbitrators, when, remarks=""):
+    """The commission reviews the draft, then each of ARBITRATORS signs it with their password."""
+    from odr.arbitration import awards
+    from tests.conftest import PASSWORD
+
+    with freeze_time(when):
+        awards.review_award(award, commission_clerk, remarks=remarks)
+        for arbitrator in arbitrators:
+            awards.sign_award(award, arbitrator, password=PASSWORD)
+    return award

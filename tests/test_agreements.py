@@ -307,9 +307,11 @@ def test_every_action_in_every_state(
 
 def test_table_covers_the_lifecycle():
     sources = {state for state, _ in TRANSITIONS}
-    finals = {AgreementState.PERFORMED, AgreementState.REJECTED, AgreementState.ABANDONED}
+    finals = {AgreementState.REJECTED, AgreementState.ABANDONED}
     assert finals.isdisjoint(sources)
     assert sources | finals | {AgreementState.ENFORCEMENT_REQUESTED} == set(AgreementState)
+    # A performed agreement leaves its state only when an undertaking, which binds on, is broken.
+    assert {a for s, a in TRANSITIONS if s == AgreementState.PERFORMED} == {AgreementAction.BREACH}
 
 
 def test_a_draft_is_abandoned_when_mediation_ends_without_agreement(db, in_mediation):

@@ -25,7 +25,7 @@ from odr.notifications.models import Notification
 from odr.rooms import operations as rooms
 from odr.rooms.models import Room, RoomKind
 from tests.agreement_support import T0
-from tests.arbitration_support import accepted_arbitration, seat_and_accept
+from tests.arbitration_support import accepted_arbitration, review_and_sign, seat_and_accept
 from tests.conftest import PASSWORD
 from tests.deadline_support import end_of
 
@@ -296,7 +296,19 @@ def test_contested_award_signed_with_a_dissent_is_issued(
             decisions="被申请人于本裁决书送达之日起十日内向申请人支付赔偿金人民币50,000元。\n驳回申请人的其他仲裁请求。",
             costs="仲裁费人民币2,300元，由被申请人承担。",
         )
+        # The draft goes to the commission first: nobody signs before its review, not even the chair.
+        assert arbitration.state == ArbitrationState.AWARD_REVIEW and award.signatures == []
+        with pytest.raises(ArbitrationError, match="not reviewed the draft award yet"):
+            awards.sign_award(award, panel[2], password=PASSWORD)
+        with pytest.raises(TransitionError):
+            awards.review_award(award, panel[2])
+        awards.review_award(award, commission_clerk, remarks="请核对赔偿数额的计算依据。")
         assert arbitration.state == ArbitrationState.AWARD_PENDING
+        with pytest.raises(ArbitrationError, match="no draft award awaiting review"):
+            awards.review_award(award, commission_clerk)
+        with pytest.raises(ArbitrationError, match="password is not correct"):
+            awards.sign_award(award, panel[2], password="wrong")
+        awards.sign_award(award, panel[2], password=PASSWORD)
         awards.sign_award(award, panel[0], password=PASSWORD)
         with pytest.raises(ArbitrationError, match="already signed"):
             awards.sign_award(award, panel[0], password=PASSWORD)
@@ -326,7 +338,9 @@ def test_consent_award_on_the_parties_settlement(
             terms="被申请人于2027年1月10日前支付40,000元。\n被申请人删除侵权链接。",
             costs="仲裁费减半收取，由双方各半负担。",
         )
-    # A sole arbitrator's signature issues it at once.
+        # Recording it is not issuing it: the commission reviews it, then the arbitrator signs it.
+        assert arbitration.state == ArbitrationState.AWARD_REVIEW and award.issued_at is None
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=21))
     assert arbitration.state == ArbitrationState.AWARDED
     text = pdf_text(award.pdf_sha256)
     assert "40,000元" in text and "删除侵权链接" in text
@@ -408,6 +422,7 @@ def _issued_sole_award(db, failed_case, claimant, commission, commission_clerk, 
             decisions="被申请人于本裁决书送达之日起十日内向申请人支付赔偿金人民币50,000元。",
             costs="仲裁费由被申请人承担。",
         )
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=30, hours=2))
     return arbitration, award
 
 

@@ -50,6 +50,7 @@ def test_direct_application_form(db, claimant, respondent, commission, commissio
         "respondents-0-credit_code": respondent.credit_code,
         "respondents-0-phone": "13900000000",
         "online_consent": "y",
+        "representative": "陈茂生",
         "arbitration_basis": "",
     }
     page = client.post("/arbitration/apply", data=data)
@@ -111,6 +112,22 @@ def test_naming_answering_and_the_award_through_the_pages(
                 "award-costs": "仲裁费由被申请人承担。",
             },
         )
+        # The sole arbitrator's draft is not issued: the commission reviews it first, then they sign.
+        assert arbitration.state == ArbitrationState.AWARD_REVIEW
+        award = awards.pending_award(arbitration)
+        assert award.signatures == [] and award.issued_at is None
+        page = arbitrator.get(f"/cases/{failed_case.id}").text
+        assert 'data-testid="award-in-review"' in page and 'data-testid="sign-award"' not in page
+        clerk = make_client(commission_clerk)
+        assert 'data-testid="review-award"' in clerk.get(f"/cases/{failed_case.id}").text
+        clerk.post(f"/awards/{award.id}/review", data={"review-remarks": "请写明支付期限。"})
+        assert arbitration.state == ArbitrationState.AWARD_PENDING
+        page = arbitrator.get(f"/cases/{failed_case.id}").text
+        assert "请写明支付期限。" in page and 'data-testid="sign-award"' in page
+        assert "请写明支付期限。" not in claimant_client.get(f"/cases/{failed_case.id}").text
+        arbitrator.post(f"/awards/{award.id}/sign", data={"sign-password": "not-my-password"})
+        assert arbitration.state == ArbitrationState.AWARD_PENDING and award.issued_at is None
+        arbitrator.post(f"/awards/{award.id}/sign", data={"sign-password": PASSWORD})
     assert arbitration.state == ArbitrationState.AWARDED
     award = awards.issued_award(arbitration)
     download = make_client(respondent).get(f"/awards/{award.id}.pdf")
@@ -175,3 +192,46 @@ def test_a_hearing_is_scheduled_recorded_confirmed_and_printed(
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages).replace("\n", "")
     response.close()
     assert "庭审笔录" in text and "坚持仲裁请求" in text and "遗漏了我方的答辩意见" in text
+
+
+def test_only_the_commission_reviews_a_draft_and_only_the_tribunal_signs_it(
+    db, failed_case, clerk, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    from odr.notifications.models import Notification
+
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with freeze_time(T0 + timedelta(days=20)):
+        make_client(panel[0]).post(
+            f"/arbitrations/{arbitration.id}/settlement",
+            data={"settle-terms": "被申请人于十日内支付40,000元。", "settle-costs": "双方各半负担。"},
+        )
+        award = awards.pending_award(arbitration)
+        assert arbitration.state == ArbitrationState.AWARD_REVIEW
+        told = set(
+            db.session.scalars(
+                sa.select(Notification.user_id).where(Notification.code == "arbitration.record_settlement")
+            )
+        )
+        assert told == {commission_clerk.id}
+        # Neither the arbitrator, a party nor the mediation centre's clerk can pass the review.
+        for outsider in (panel[0], claimant, respondent, clerk):
+            make_client(outsider).post(f"/awards/{award.id}/review", data={"review-remarks": ""})
+            assert arbitration.state == ArbitrationState.AWARD_REVIEW and award.reviewed_at is None
+        make_client(commission_clerk).post(f"/awards/{award.id}/review", data={"review-remarks": ""})
+        assert (
+            arbitration.state == ArbitrationState.AWARD_PENDING
+            and award.reviewed_by_id == commission_clerk.id
+        )
+        told = set(
+            db.session.scalars(
+                sa.select(Notification.user_id).where(Notification.code == "arbitration.review_award")
+            )
+        )
+        assert told == {panel[0].id}
+        # The clerk and the parties do not sign it, even with their own password.
+        for outsider in (commission_clerk, claimant, respondent):
+            make_client(outsider).post(f"/awards/{award.id}/sign", data={"sign-password": PASSWORD})
+            assert award.signatures == [] and award.issued_at is None
+        make_client(panel[0]).post(f"/awards/{award.id}/sign", data={"sign-password": PASSWORD})
+    assert arbitration.state == ArbitrationState.AWARDED and award.number

@@ -1,6 +1,7 @@
 """In Chromium: a failed mediation goes to arbitration and ends in an issued award. The claimant
 applies from the case page, the commission accepts, both parties name the same sole arbitrator, who
-signs the declaration and accepts, drafts and signs the award; the respondent downloads it."""
+signs the declaration and accepts and drafts the award; the commission reviews the draft, the
+arbitrator signs it with their password, and the respondent downloads it."""
 
 import re
 
@@ -79,6 +80,28 @@ def test_failed_mediation_to_an_issued_award(server, browser):
     )
     draft.locator("textarea[name=award-costs]").fill("仲裁费人民币1,800元，由被申请人承担。")
     draft.locator("button[type=submit]").click()
+    arbitrator_page.wait_for_load_state()
+    # Not issued yet: the commission reviews the draft first, and the parties do not see it.
+    assert arbitrator_page.locator("[data-testid=award-in-review]").is_visible()
+    respondent_page.goto(case_url)
+    assert respondent_page.locator("[data-testid=award-draft]").count() == 0
+
+    clerk = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    clerk_page = clerk.new_page()
+    sign_in(clerk_page, server, "arbclerk@demo.odr")
+    clerk_page.goto(case_url)
+    review = clerk_page.locator("[data-testid=review-award]")
+    review.locator("textarea[name=review-remarks]").fill("请写明赔偿款的支付方式。")
+    review.locator("button[type=submit]").click()
+    clerk_page.wait_for_load_state()
+    assert clerk_page.locator("[data-testid=arbitration-state][data-state=award_pending]").is_visible()
+    clerk.close()
+
+    arbitrator_page.goto(case_url)
+    assert "请写明赔偿款的支付方式。" in arbitrator_page.locator("[data-testid=award-reviewed]").inner_text()
+    sign = arbitrator_page.locator("[data-testid=sign-award]")
+    sign.locator("input[name=sign-password]").fill(DEMO_PASSWORD)
+    sign.locator("button[type=submit]").click()
     arbitrator_page.wait_for_load_state()
     assert arbitrator_page.locator("[data-testid=award-issued]").is_visible()
     arbitrator.close()

@@ -39,6 +39,8 @@ def filing(mediation_org, **overrides):
         "respondents-0-credit_code": "91450421MA5L0D1P4J",
         "respondents-0-phone": "13900000000",
         "online_consent": "y",
+        "representative": "陈茂生",
+        "representative_title": "legal_representative",
     }
     data.update(overrides)
     return data

@@ -428,7 +428,9 @@ def test_overdue_obligation_puts_a_confirmed_agreement_in_default_and_enforcemen
     # two years from the last performance date, 21 Dec 2026, end on 21 Dec 2028 (across 29 Feb 2028)
     assert window.due_at == end_of("2028-12-21")
     with freeze_time(due + timedelta(days=3)):
-        with pytest.raises(AgreementError, match="No overdue obligation is owed to your side"):
+        with pytest.raises(
+            AgreementError, match="No overdue obligation or broken undertaking is owed to your side"
+        ):
             performance.apply_for_enforcement(effective, respondent, facts="x")
         application = performance.apply_for_enforcement(
             effective, claimant, facts="被申请人逾期未支付赔偿款。"

@@ -19,7 +19,7 @@ from odr.registry.findings import RegistryError
 from odr.registry.models import Change, ChangeKind, Entry, EntryState, FindingSource, ListType, RepairState
 from odr.registry.workflow import TRANSITIONS, Action, Capacity, TransitionError
 from tests.agreement_support import T0
-from tests.arbitration_support import accepted_arbitration, seat_and_accept
+from tests.arbitration_support import accepted_arbitration, review_and_sign, seat_and_accept
 from tests.conftest import valid_id_number, valid_uscc
 from tests.deadline_support import sweep_at
 from tests.registry_support import NOTICE_AT, PDF, _candidate, external, published_entry
@@ -54,6 +54,7 @@ def test_an_issued_award_and_an_outside_judgment_make_a_repeat_candidate(
             decisions="被申请人停止侵权并赔偿50,000元。",
             costs="仲裁费由被申请人承担。",
         )
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=30, hours=2))
     assert award.issued_at is not None
     found = db.session.scalars(
         sa.select(findings.Finding).where(findings.Finding.credit_code == respondent.credit_code)
@@ -95,6 +96,7 @@ def test_an_accepted_enforcement_application_makes_a_non_performance_candidate(
             decisions="赔偿50,000元。",
             costs="被申请人承担。",
         )
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=30, hours=2))
     with freeze_time(performance.due_moment(award) + timedelta(days=2)):
         application = performance.apply_for_enforcement(award, claimant, facts="被申请人至今未支付赔偿金。")
         assert [e.list_type for e in entries_of(db, respondent.credit_code)] == []  # applied, not accepted

@@ -53,7 +53,7 @@ def test_the_parties_do_not_read_the_draft_award_before_it_is_issued(
         db, failed_case, claimant, respondent, commission, commission_clerk, panel
     )
     with freeze_time(T0 + timedelta(days=40)):
-        awards.draft_award(
+        award = awards.draft_award(
             arbitration,
             panel[2],
             facts_found="合议查明的事实",
@@ -62,10 +62,16 @@ def test_the_parties_do_not_read_the_draft_award_before_it_is_issued(
             costs="仲裁费由被申请人承担。",
         )
         db.session.flush()
+        page = make_client(panel[0]).get(f"/cases/{failed_case.id}")
+        assert "合议形成的理由" in page.text and 'data-testid="award-in-review"' in page.text
+        awards.review_award(award, commission_clerk, remarks="核阅意见：请补充计算依据。")
+        db.session.flush()
         for outsider in (claimant, respondent, in_mediation["mediator"]):
             page = make_client(outsider).get(f"/cases/{failed_case.id}")
             assert page.status_code == 200
             assert "合议形成的理由" not in page.text and 'data-testid="award-draft"' not in page.text
+            assert "核阅意见" not in page.text
+            assert make_client(outsider).get(f"/awards/{award.id}.pdf").status_code == 404
         page = make_client(panel[0]).get(f"/cases/{failed_case.id}")
         assert "合议形成的理由" in page.text and 'data-testid="sign-award"' in page.text
 
@@ -153,6 +159,7 @@ def test_a_dissent_survives_a_mistyped_password(
         award = awards.draft_award(
             arbitration, panel[2], facts_found="事实", reasons="理由", decisions="支付50000元。", costs="费用"
         )
+        awards.review_award(award, commission_clerk)
         db.session.flush()
         client = make_client(panel[1])
         dissent = "本人认为赔偿数额过高，应以30,000元为宜。"

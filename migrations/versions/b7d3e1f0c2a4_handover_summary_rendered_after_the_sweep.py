@@ -2,7 +2,7 @@
 indexes for the clerk's assignments overview, a case's running time limits and a user's own cases
 
 Revision ID: b7d3e1f0c2a4
-Revises: a15c0e5e7f01
+Revises: b7d41e2c9a50
 Create Date: 2026-12-01 19:40:00.000000
 
 """

@@ -55,7 +55,9 @@ def _hearing_active(case) -> bool:
             .select_from(ArbitrationCase)
             .where(
                 ArbitrationCase.case_id == case.id,
-                ArbitrationCase.state.in_((ArbitrationState.HEARING, ArbitrationState.AWARD_PENDING)),
+                ArbitrationCase.state.in_(
+                    (ArbitrationState.HEARING, ArbitrationState.AWARD_REVIEW, ArbitrationState.AWARD_PENDING)
+                ),
             )
         )
         > 0

@@ -1,5 +1,6 @@
 """The award: drafted by the presiding (or sole) arbitrator, or recorded on the parties' settlement;
-signed by the other arbitrators, with a dissent if they disagree; issued, numbered and served as a PDF."""
+reviewed by the commission (核阅); signed by every arbitrator with their password, with a dissent if
+they disagree; issued, numbered and served as a PDF once all have signed."""
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,7 +38,8 @@ def _lines(text) -> list[str]:
 
 
 def draft_award(arbitration, chair, *, facts_found, reasons, decisions, costs) -> Award:
-    """The presiding (or sole) arbitrator drafts the award; the other arbitrators then sign or dissent."""
+    """The presiding (or sole) arbitrator drafts the award; the commission reviews it, then the
+    arbitrators sign it (or dissent)."""
     decisions = (
         _lines(decisions) if isinstance(decisions, str) else [d.strip() for d in decisions if d.strip()]
     )
@@ -86,6 +88,7 @@ def _new_award(arbitration, chair, action, award: Award) -> Award:
     award.drafted_by = chair
     db.session.add(award)
     db.session.flush()
+    # The draft goes to the commission first; nobody signs it, not even its author, before the review.
     arb_workflow.apply(
         arbitration,
         action,
@@ -93,11 +96,27 @@ def _new_award(arbitration, chair, action, award: Award) -> Award:
         capacity=Capacity.PRESIDING_ARBITRATOR,
         details={"award_id": award.id},
     )
-    db.session.add(AwardSignature(award=award, arbitrator=chair, signed_at=utcnow()))
-    db.session.flush()
-    record("arbitration.award_signed", award, case=arbitration.case, actor=chair, details={"dissent": False})
-    _issue_if_signed(arbitration, award)
     return award
+
+
+def review_award(award: Award, clerk, *, remarks: str = ""):
+    """The commission reviews the draft (核阅): without deciding for the tribunal, it may draw its
+    attention to points in REMARKS; the arbitrators then sign, or the chair withdraws the draft to
+    change it."""
+    arbitration = award.arbitration
+    if award.withdrawn_at is not None or award.issued_at is not None or award.reviewed_at is not None:
+        raise ArbitrationError(_l("There is no draft award awaiting review."))
+    remarks = (remarks or "").strip()[:10000]
+    arb_workflow.apply(
+        arbitration,
+        ArbitrationAction.REVIEW_AWARD,
+        actor=clerk,
+        capacity=Capacity.ARBITRATION_CLERK,
+        details={"award_id": award.id, "remarks": bool(remarks)},
+    )
+    award.reviewed_at = utcnow()
+    award.reviewed_by_id = clerk.id
+    award.review_remarks = remarks or None
 
 
 def withdraw_draft(arbitration, chair):
@@ -112,7 +131,15 @@ def withdraw_draft(arbitration, chair):
 def sign_award(award: Award, arbitrator, *, password: str, dissent: str = "", ip_address=None):
     """An arbitrator signs the draft, or signs with a dissenting opinion (a contested award only)."""
     arbitration = award.arbitration
-    if arbitration.state != ArbitrationState.AWARD_PENDING or award.withdrawn_at is not None:
+    if arbitration.state == ArbitrationState.AWARD_REVIEW and award.withdrawn_at is None:
+        raise ArbitrationError(
+            _l("The commission has not reviewed the draft award yet; sign it after the review.")
+        )
+    if (
+        arbitration.state != ArbitrationState.AWARD_PENDING
+        or award.withdrawn_at is not None
+        or award.reviewed_at is None
+    ):
         raise ArbitrationError(_l("There is no draft award to sign."))
     if Capacity.ARBITRATOR not in arb_workflow.capacities(arbitration, arbitrator):
         raise ArbitrationError(_l("Only the arbitrators of this tribunal sign its award."))

@@ -109,6 +109,7 @@ def award_overdue(deadline):
     arbitration = _arbitration(deadline)
     if arbitration is None or arbitration.state not in (
         ArbitrationState.HEARING,
+        ArbitrationState.AWARD_REVIEW,
         ArbitrationState.AWARD_PENDING,
     ):
         return "nothing to do"

@@ -20,6 +20,7 @@ OPEN_STATES = (
     ArbitrationState.SUBMITTED,
     ArbitrationState.FORMING_TRIBUNAL,
     ArbitrationState.HEARING,
+    ArbitrationState.AWARD_REVIEW,
     ArbitrationState.AWARD_PENDING,
     ArbitrationState.AWARDED,
     ArbitrationState.ENFORCEMENT_REQUESTED,
@@ -52,7 +53,11 @@ def _next_limit(arbitration):
     """The time limit the arbitration is waiting on now, if any (for sorting and display)."""
     if arbitration.state == ArbitrationState.FORMING_TRIBUNAL:
         return arbitration.nomination_due_at or arbitration.answer_due_at
-    if arbitration.state in (ArbitrationState.HEARING, ArbitrationState.AWARD_PENDING):
+    if arbitration.state in (
+        ArbitrationState.HEARING,
+        ArbitrationState.AWARD_REVIEW,
+        ArbitrationState.AWARD_PENDING,
+    ):
         return arbitration.award_due_at
     return None
 

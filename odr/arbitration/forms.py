@@ -73,6 +73,8 @@ class DirectApplicationForm(CaseForm):
             "respondents": [entry.data for entry in self.respondents],
             "agent_name": self.agent_name.data,
             "agent_firm": self.agent_firm.data,
+            "representative": self.representative.data,
+            "representative_title": self.representative_title.data,
         }
 
 
@@ -146,6 +148,13 @@ class SettlementForm(FlaskForm):
         _l("Terms the parties agreed on (one per line)"), validators=[Optional(), Length(max=10000)]
     )
     costs = TextAreaField(_l("Costs"), validators=[Optional(), Length(max=2000)])
+
+
+class ReviewAwardForm(FlaskForm):
+    remarks = TextAreaField(
+        _l("Points for the tribunal's attention (optional; the tribunal decides)"),
+        validators=[Optional(), Length(max=10000)],
+    )
 
 
 class SignAwardForm(FlaskForm):

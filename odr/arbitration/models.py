@@ -18,7 +18,8 @@ class ArbitrationState(LabelledEnum):
     REFUSED = "refused", _l("Not accepted by the commission")
     FORMING_TRIBUNAL = "forming_tribunal", _l("Forming the tribunal")
     HEARING = "hearing", _l("Before the tribunal")
-    AWARD_PENDING = "award_pending", _l("Award drafted: awaiting the arbitrators' signatures")
+    AWARD_REVIEW = "award_review", _l("Award drafted: with the commission for review")
+    AWARD_PENDING = "award_pending", _l("Award reviewed: awaiting the arbitrators' signatures")
     AWARDED = "awarded", _l("Award issued: enforceable")
     PERFORMED = "performed", _l("Award performed")
     ENFORCEMENT_REQUESTED = "enforcement_requested", _l("Enforcement of the award requested")
@@ -178,6 +179,7 @@ class Award(db.Model):
     __tablename__ = "awards"
     __table_args__ = (
         sa.CheckConstraint("(issued_at IS NULL) = (pdf_sha256 IS NULL)", name="issued_has_pdf"),
+        sa.CheckConstraint("(reviewed_at IS NULL) = (reviewed_by_id IS NULL)", name="reviewed_has_reviewer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +196,11 @@ class Award(db.Model):
     drafted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The commission's review (核阅) of the draft: it may draw the tribunal's attention to points of
+    # form or substance without deciding for it; the tribunal signs once the review is done.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    review_remarks: Mapped[str | None] = mapped_column(sa.Text)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     # Performance: the respondent side performs by this day (Beijing); the claimant side confirms.
@@ -207,7 +214,8 @@ class Award(db.Model):
     performance_dispute: Mapped[str | None] = mapped_column(sa.Text)
 
     arbitration: Mapped[ArbitrationCase] = relationship()
-    drafted_by: Mapped[User] = relationship()
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     signatures: Mapped[list["AwardSignature"]] = relationship(
         back_populates="award", order_by="AwardSignature.id", cascade="all, delete-orphan"
     )

@@ -46,9 +46,14 @@ notifications.TEXTS.update(
         "arbitration.tribunal_formed": _l("The tribunal of arbitration %(arbitration)s is formed."),
         "arbitration.challenged": _l("An arbitrator of arbitration %(arbitration)s was challenged."),
         "arbitration.challenge_decided": _l("The challenge in arbitration %(arbitration)s was decided."),
-        "arbitration.draft_award": _l("A draft award of arbitration %(arbitration)s awaits your signature."),
+        "arbitration.draft_award": _l(
+            "A draft award of arbitration %(arbitration)s awaits the commission's review."
+        ),
         "arbitration.record_settlement": _l(
-            "A consent award of arbitration %(arbitration)s awaits your signature."
+            "A consent award of arbitration %(arbitration)s awaits the commission's review."
+        ),
+        "arbitration.review_award": _l(
+            "The commission reviewed the draft award of arbitration %(arbitration)s: read its remarks and sign."
         ),
         "arbitration.issue": _l("The award of arbitration %(arbitration)s was issued and served on you."),
         "arbitration.answer_period_over": _l(
@@ -111,10 +116,9 @@ def tell_the_people_concerned(entry, *, obj=None, case=None, **_):
     elif action == "arbitration.challenged":
         notifications.notify([*clerks, obj.seat.arbitrator], action, case, **params)
     elif action in ("arbitration.draft_award", "arbitration.record_settlement"):
-        chair = arbitration.chair
-        notifications.notify(
-            [m for m in tribunal if chair is None or m.id != chair.arbitrator_id], action, case, **params
-        )
+        notifications.notify(clerks, action, case, **params)
+    elif action == "arbitration.review_award":
+        notifications.notify(tribunal, action, case, **params)
     elif action in ("arbitration.answer_period_over", "arbitration.nomination_period_over"):
         notifications.notify([*clerks, *parties], action, case, **params)
     elif action == "arbitration.award_overdue":

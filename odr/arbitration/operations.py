@@ -34,6 +34,7 @@ OPEN_STATES = (
     ArbitrationState.SUBMITTED,
     ArbitrationState.FORMING_TRIBUNAL,
     ArbitrationState.HEARING,
+    ArbitrationState.AWARD_REVIEW,
     ArbitrationState.AWARD_PENDING,
 )
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from odr.accounts.decorators import roles_required
-from odr.accounts.models import Organisation, OrgKind, Role, User
+from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.arbitration import awards, performance, tribunal
 from odr.arbitration import operations as arb_ops
 from odr.arbitration import workflow as arb_workflow
@@ -21,6 +21,7 @@ from odr.arbitration.forms import (
     FromMediationForm,
     NoteForm,
     PerformanceForm,
+    ReviewAwardForm,
     SeatAnswerForm,
     ServiceForm,
     SettlementForm,
@@ -139,6 +140,7 @@ def case_panel(case, user):
         "award_form": AwardForm(prefix="award"),
         "settlement_form": SettlementForm(prefix="settle"),
         "sign_form": SignAwardForm(prefix="sign"),
+        "review_form": ReviewAwardForm(prefix="review"),
         "note_form": NoteForm(prefix="note"),
         "performance_form": PerformanceForm(prefix="perf"),
         "enforcements": performance.enforcements_of(issued) if issued else [],
@@ -183,6 +185,9 @@ def apply_from_mediation(case_id):
 def apply_directly():
     form = DirectApplicationForm()
     form.organisation_id.choices = _commissions()
+    form.filer_is_company, form.filer_name = _me().party_kind == PartyKind.COMPANY, _me().name
+    if request.method == "GET" and form.filer_is_company:
+        form.representative.data = _me().legal_representative
     if request.method == "POST" and "add_respondent" in request.form:
         if len(form.respondents) < form.respondents.max_entries:
             form.respondents.append_entry()
@@ -440,7 +445,7 @@ def draft_award(arbitration_id):
         reasons=form.reasons.data or "",
         decisions=form.decisions.data or "",
         costs=form.costs.data or "",
-        success=_("The draft award is with the other arbitrators for signature."),
+        success=_("The draft award was sent to the commission for review; the tribunal signs it after that."),
     ):
         return _back(arbitration)
     return _case_page_again(arbitration)
@@ -457,7 +462,9 @@ def record_settlement(arbitration_id):
         _me(),
         terms=form.terms.data or "",
         costs=form.costs.data or "",
-        success=_("The consent award was recorded."),
+        success=_(
+            "The consent award was sent to the commission for review; the tribunal signs it after that."
+        ),
     ):
         return _back(arbitration)
     return _case_page_again(arbitration)
@@ -476,6 +483,26 @@ def withdraw_draft(arbitration_id):
     arbitration = _load(arbitration_id)
     run(awards.withdraw_draft, arbitration, _me(), success=_("The draft award was withdrawn."))
     return _back(arbitration)
+
+
+@bp.post("/awards/<int:award_id>/review")
+@login_required
+def review_award(award_id):
+    award = db.session.get(Award, award_id) or abort(404)
+    _load(award.arbitration_id)
+    form = ReviewAwardForm(prefix="review")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _case_page_again(award.arbitration)
+    if run(
+        awards.review_award,
+        award,
+        _me(),
+        remarks=form.remarks.data or "",
+        success=_("The review is recorded; the tribunal is asked to sign the award."),
+    ):
+        return _back(award.arbitration)
+    return _case_page_again(award.arbitration)
 
 
 @bp.post("/awards/<int:award_id>/sign")

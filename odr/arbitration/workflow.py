@@ -18,6 +18,7 @@ class ArbitrationAction(LabelledEnum):
     SEAT_VACATED = "seat_vacated", _l("A seat of the tribunal fell vacant")
     DRAFT_AWARD = "draft_award", _l("The presiding arbitrator drafted the award")
     RECORD_SETTLEMENT = "record_settlement", _l("The tribunal recorded the parties' settlement")
+    REVIEW_AWARD = "review_award", _l("The commission reviewed the draft award")
     WITHDRAW_DRAFT = "withdraw_draft", _l("The draft award was withdrawn for changes")
     ISSUE = "issue", _l("The award was issued and served on the parties")
     WITHDRAW = "withdraw", _l("The claimant withdrew the application")
@@ -36,8 +37,11 @@ TRANSITIONS: dict[tuple[S, ArbitrationAction], tuple[S, frozenset[Capacity]]] = 
     (S.SUBMITTED, A.REFUSE): (S.REFUSED, CLERK),
     (S.FORMING_TRIBUNAL, A.TRIBUNAL_FORMED): (S.HEARING, PLATFORM),
     (S.HEARING, A.SEAT_VACATED): (S.FORMING_TRIBUNAL, PLATFORM),
-    (S.HEARING, A.DRAFT_AWARD): (S.AWARD_PENDING, CHAIR),
-    (S.HEARING, A.RECORD_SETTLEMENT): (S.AWARD_PENDING, CHAIR),
+    # A draft goes to the commission for review (核阅), then to the arbitrators for signature.
+    (S.HEARING, A.DRAFT_AWARD): (S.AWARD_REVIEW, CHAIR),
+    (S.HEARING, A.RECORD_SETTLEMENT): (S.AWARD_REVIEW, CHAIR),
+    (S.AWARD_REVIEW, A.REVIEW_AWARD): (S.AWARD_PENDING, CLERK),
+    (S.AWARD_REVIEW, A.WITHDRAW_DRAFT): (S.HEARING, CHAIR),
     (S.AWARD_PENDING, A.WITHDRAW_DRAFT): (S.HEARING, CHAIR),
     (S.AWARD_PENDING, A.ISSUE): (S.AWARDED, PLATFORM),
     (S.AWARDED, A.PERFORMED): (S.PERFORMED, PLATFORM),

@@ -109,7 +109,10 @@ def _mediation_position(case):
     if s == A.ENFORCEABLE:
         return 8, _l("The obliged party performs and reports; the other side confirms.")
     if s == A.IN_DEFAULT:
-        return 8, _l("An obligation is overdue: the other side may apply to the court for enforcement.")
+        return 8, _l(
+            "An obligation is overdue or an undertaking was broken: the other side may apply to the court"
+            " for enforcement."
+        )
     if s == A.ENFORCEMENT_REQUESTED:
         return 8, _l("The court handles the application for enforcement.")
     if s == A.PERFORMED:
@@ -174,6 +177,7 @@ def _other_path(case) -> list[Step]:
                 _l("The parties name their arbitrators; the commission appoints the rest."),
             ),
             S.HEARING: (3, _l("The tribunal hears the parties and drafts the award.")),
+            S.AWARD_REVIEW: (4, _l("The commission reviews the draft award.")),
             S.AWARD_PENDING: (4, _l("The arbitrators sign the award.")),
             S.AWARDED: (5, _l("The respondent performs the award; the claimant confirms.")),
             S.ENFORCEMENT_REQUESTED: (5, _l("The court handles the application for enforcement.")),
