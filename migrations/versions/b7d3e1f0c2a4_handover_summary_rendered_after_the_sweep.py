@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "b7d3e1f0c2a4"
-down_revision = "a15c0e5e7f01"
+down_revision = "b7d41e2c9a50"
 branch_labels = None
 depends_on = None
 
