@@ -593,7 +593,8 @@ def test_experts_keep_access_after_the_case_leaves_mediation(client, db, ready_c
     apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
     assert assignment.state == AssignmentState.RELEASED  # no longer counts against the caseload
     assert ranking.open_loads([mediator.id]) == {}
-    assert Capacity.MEDIATOR in capacities(case, mediator)  # but still served on the case
+    # It still served on the case: the mediator reads the case, but acts on it no more.
+    assert capacities(case, mediator) == {Capacity.FORMER_MEDIATOR}
     assert client.login(mediator).get(f"/cases/{case.id}").status_code == 200
 
 

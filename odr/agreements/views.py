@@ -61,9 +61,10 @@ def _load(agreement_id) -> Agreement:
 
 
 def readable_versions(agreement, user) -> list:
-    """The versions USER may read: all of them for the mediator and the clerk; for the parties (and the
-    court), those the mediator has shared — a draft is the mediator's own until then."""
-    if capacities(agreement.case, user) & {Capacity.MEDIATOR, Capacity.CLERK}:
+    """The versions USER may read: all of them for the mediator (also once released: they wrote them)
+    and the clerk; for the parties (and the court), those the mediator has shared — a draft is the
+    mediator's own until then."""
+    if capacities(agreement.case, user) & {Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR, Capacity.CLERK}:
         return list(agreement.versions)
     return [v for v in agreement.versions if v.shared_at is not None]
 

@@ -185,6 +185,7 @@ def new():
             agent_firm=form.agent_firm.data,
             representative=form.representative.data,
             representative_title=form.representative_title.data,
+            address=form.address.data,
         )
         db.session.commit()
         flash(_("Your dispute has been filed. The mediation centre will review it shortly."), "success")
@@ -240,6 +241,8 @@ def show(case_id):
 def _answer_form(case):
     form = AnswerForm(prefix="answer")
     party = case.party_of(current_user)
+    if party is not None:
+        form.address.data = party.address
     if party is not None and party.kind == PartyKind.COMPANY:
         form.representative.data = party.representative or (party.user and party.user.legal_representative)
         if party.representative_title:
@@ -399,6 +402,7 @@ def answer(case_id):
             agent_firm=form.agent_firm.data,
             representative=form.representative.data,
             representative_title=form.representative_title.data,
+            address=form.address.data,
             success=success,
         )
     else:

@@ -93,18 +93,22 @@ def case_panel(case, user):
         and operations.open_assignment(case, Seat.MEDIATOR) is None,
         "is_mediator": Capacity.MEDIATOR in held,
         "can_ask": bool(held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}),
-        "is_investigator": Capacity.TECHNICAL_INVESTIGATOR in held,
-        "can_read_opinions": opinions.can_read_opinions(case, user),
+        "is_investigator": opinions.may_answer(case, user),
+        "can_read_opinions": True,  # the list below holds only the opinions USER may read
         "questions": db.session.scalars(
             sa.select(TechnicalQuestion)
             .where(TechnicalQuestion.case_id == case.id)
             .order_by(TechnicalQuestion.id)
         ).all(),
-        "case_opinions": db.session.scalars(
-            sa.select(TechnicalOpinion)
-            .where(TechnicalOpinion.case_id == case.id)
-            .order_by(TechnicalOpinion.filed_at)
-        ).all(),
+        "case_opinions": [
+            opinion
+            for opinion in db.session.scalars(
+                sa.select(TechnicalOpinion)
+                .where(TechnicalOpinion.case_id == case.id)
+                .order_by(TechnicalOpinion.filed_at)
+            )
+            if opinions.can_read_opinion(opinion, user)
+        ],
         "question_form": QuestionForm(prefix="q"),
         "visibility_form": VisibilityForm(prefix="v", visibility=case.opinion_visibility),
     }
@@ -121,7 +125,9 @@ panels.register(case_panel)
 @roles_required(Role.CLERK)
 def candidates(case_id, seat):
     case = load_case(case_id)
-    if not case.is_clerk_of(current_user):
+    # The mediation centre's clerk of the case: not the commission's clerk of a dispute filed directly
+    # for arbitration, which has no mediator to choose.
+    if Capacity.CLERK not in capacities(case, current_user):
         abort(403)
     try:
         seat = Seat(seat)
@@ -303,10 +309,10 @@ def opinion_visibility(case_id):
 @login_required
 def new_opinion(case_id):
     case = load_case(case_id)
-    if Capacity.TECHNICAL_INVESTIGATOR not in capacities(case, current_user):
+    if not opinions.may_answer(case, current_user):
         abort(403)
     form = OpinionForm()
-    open_questions = opinions.open_questions(case)
+    open_questions = opinions.questions_for(case, current_user)
     form.question_ids.choices = [SelectChoice(q.id, q.text) for q in open_questions]
     if form.validate_on_submit():
         files = [
@@ -339,7 +345,7 @@ def _load_opinion(opinion_id) -> TechnicalOpinion:
     if (
         opinion is None
         or not opinion.case.can_view(current_user)
-        or not opinions.can_read_opinions(opinion.case, current_user)
+        or not opinions.can_read_opinion(opinion, current_user)
     ):
         abort(404)
     return opinion
