@@ -87,8 +87,32 @@ def can_join(room: Room, user) -> bool:
     if party is not None:
         return room.kind in (RoomKind.JOINT, RoomKind.HEARING) or room.kind.side == party.side
     if room.kind == RoomKind.JOINT and user.id in (room.invited or []):
-        return case.can_view(user)
+        # Invited while serving on the case; an expert released from it no longer comes in.
+        return bool(workflow.capacities(case, user) - RELEASED)
     return False
+
+
+RELEASED = frozenset({Capacity.FORMER_MEDIATOR, Capacity.FORMER_INVESTIGATOR})
+TRIBUNAL_RECORD = frozenset({Capacity.ARBITRATOR, Capacity.PRESIDING_ARBITRATOR, Capacity.ARBITRATION_CLERK})
+
+
+def record_readers(room: Room) -> frozenset:
+    """Who, besides those who may be in ROOM, reads its record (transcript, sessions, minutes): the
+    tribunal and the commission's clerk for the hearing room; for the mediation rooms the mediators,
+    also once released (they chaired them), and for the joint room the clerk who keeps the file. A
+    caucus is private to its side and the mediator: the clerk does not read it."""
+    if room.kind == RoomKind.HEARING:
+        return TRIBUNAL_RECORD
+    if room.kind == RoomKind.JOINT:
+        return frozenset({Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR, Capacity.CLERK})
+    return frozenset({Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR})
+
+
+def can_read_record(room: Room, user) -> bool:
+    """Whether USER may read ROOM's transcript and the records of its sessions."""
+    if user is None or not user.is_authenticated or not room.case.can_view(user):
+        return False
+    return can_join(room, user) or bool(workflow.capacities(room.case, user) & record_readers(room))
 
 
 def rooms_for(case: Case, user) -> list[Room]:
