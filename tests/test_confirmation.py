@@ -16,6 +16,7 @@ from odr.agreements.competence import CourtBasis
 from odr.agreements.models import AgreementState, ObligationState
 from odr.agreements.operations import AgreementError
 from odr.cases.models import CaseState, IPType
+from odr.cases.workflow import TransitionError
 from odr.core import storage
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
@@ -320,7 +321,7 @@ def test_confirmation_makes_the_agreement_enforceable_with_a_ruling(
 
 
 def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
-    db, effective, claimant, respondent, courts, liaison, in_mediation
+    db, effective, claimant, respondent, courts, liaison, in_mediation, clerk
 ):
     application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
     with freeze_time(T0 + timedelta(days=3)):
@@ -359,7 +360,11 @@ def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
     case = effective.case
     assert case.state == CaseState.SETTLED
     with freeze_time(T0 + timedelta(days=4)):
-        operations.resume_mediation(case, in_mediation["mediator"])
+        # The mediator was released when the case settled: the clerk resumes the mediation, and the
+        # mediator takes up the seat again.
+        with pytest.raises(TransitionError):
+            operations.resume_mediation(case, in_mediation["mediator"])
+        operations.resume_mediation(case, clerk)
         assert case.state == CaseState.MEDIATING
         second = operations.start_agreement(case, in_mediation["mediator"])
     assert second.id != effective.id
@@ -428,7 +433,9 @@ def test_overdue_obligation_puts_a_confirmed_agreement_in_default_and_enforcemen
     # two years from the last performance date, 21 Dec 2026, end on 21 Dec 2028 (across 29 Feb 2028)
     assert window.due_at == end_of("2028-12-21")
     with freeze_time(due + timedelta(days=3)):
-        with pytest.raises(AgreementError, match="No overdue obligation is owed to your side"):
+        with pytest.raises(
+            AgreementError, match="No overdue obligation or broken undertaking is owed to your side"
+        ):
             performance.apply_for_enforcement(effective, respondent, facts="x")
         application = performance.apply_for_enforcement(
             effective, claimant, facts="被申请人逾期未支付赔偿款。"

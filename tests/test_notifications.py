@@ -32,8 +32,12 @@ def test_intake_and_answer_are_told_to_the_parties(client, db, make_case, clerk,
     assert "The respondent agreed to mediate" in page
     assert page.count('data-testid="notification-link"') == 2  # each opens the case page
     assert f'href="/cases/{case.id}"' in page
-    # Opening the list is reading it: the bell is cleared.
+    assert page.count('data-testid="notification"') == 2 and page.count(">New</span>") == 2
+    # Opening the list is reading it: the bell is cleared, and no button is left to do it again.
     assert 'id="bell-count">0<' in client.get("/dashboard").get_data(as_text=True)
+    assert "<form" not in page.split("<main")[1].split("</main>")[0]
+    again = client.get("/notifications").get_data(as_text=True)
+    assert ">New</span>" not in again  # what was new on the first visit is read now
 
 
 def test_texts_are_in_the_readers_language(app, db, make_case, clerk, claimant):

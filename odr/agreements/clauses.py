@@ -18,7 +18,12 @@ from odr.agreements.models import ClauseTemplate
 from odr.core.timeutil import local, utcnow
 from odr.extensions import db
 
-FIELD_TYPES = ("money", "date", "party", "text", "longtext", "integer", "instalments")
+# "date": a day by which something is done, after today; "start_date": a day from which something holds,
+# today or later.
+FIELD_TYPES = ("money", "date", "start_date", "party", "text", "longtext", "integer", "instalments")
+# How a clause binds a party: "payment" and "act" by a date, "instalments" by the dates of a schedule,
+# "undertaking" from a day on with no date by which it is done (stop infringing, not resume).
+OBLIGATION_KINDS = ("payment", "instalments", "act", "undertaking")
 
 
 def _f(name, type_, label_zh, label_en, required=True):
@@ -73,9 +78,9 @@ DEFAULT_TEMPLATES = [
             _f("debtor", "party", "停止侵权方", "Party that stops"),
             _f("creditor", "party", "权利人", "Right holder"),
             _f("scope", "longtext", "停止的行为", "What is stopped"),
-            _f("from_date", "date", "停止日期", "From"),
+            _f("from_date", "start_date", "停止日期", "From"),
         ],
-        "act",
+        "undertaking",
     ),
     (
         "destroy_goods",
@@ -300,6 +305,11 @@ def check_clause(template: ClauseTemplate, values: dict, parties: dict[int, str]
                 if day <= today:
                     raise ValueError(_l("The date must be in the future."))
                 clean[name] = day.isoformat()
+            elif type_ == "start_date":
+                day = parse_date(raw)
+                if day < today:
+                    raise ValueError(_l("The date cannot be in the past."))
+                clean[name] = day.isoformat()
             elif type_ == "party":
                 if not (raw.isascii() and raw.isdigit()) or int(raw) not in parties:
                     raise ValueError(_l("Choose a party of this case."))
@@ -365,7 +375,7 @@ def field_text(spec: dict, value: str, parties: dict[int, str], locale: str = "z
     type_ = spec["type"]
     if type_ == "money":
         return _money_text(value, locale)
-    if type_ == "date":
+    if type_ in ("date", "start_date"):
         return _date_text(value, locale)
     if type_ == "party":
         return parties.get(int(value), value)

@@ -1,6 +1,7 @@
 """The agreement's time limits as stored deadlines (DESIGN §7): the 30 days to apply for judicial
 confirmation, the court's 3 days to accept and 15 (+10) to decide, paused while it waits for
-materials, each obligation's due date, and the 2 years to apply for enforcement.
+materials, each dated obligation's due date (an ongoing undertaking has none), and the 2 years to
+apply for enforcement.
 
 Like the case's limits, they follow the audit chain.
 """
@@ -34,7 +35,9 @@ def follow_agreements(entry, *, obj=None, case=None, **_):
     if action == "agreement.last_signature" and obj.effective_at:
         deadlines.create(K.CONFIRMATION_WINDOW, obj, confirmation.window_closes_at(obj), case=case)
     elif action == "obligation.created":
-        deadlines.create(K.OBLIGATION_DUE, obj, performance.due_moment(obj), case=case)
+        due = performance.due_moment(obj)
+        if due is not None:  # an ongoing undertaking has no due day and never falls overdue
+            deadlines.create(K.OBLIGATION_DUE, obj, due, case=case)
     elif action == "obligation.confirmed":
         deadlines.meet(K.OBLIGATION_DUE, obj, outcome="performed")
     elif action == "agreement.apply":
@@ -70,7 +73,7 @@ def follow_agreements(entry, *, obj=None, case=None, **_):
         application = confirmation.latest_application(obj)
         if application is not None:
             deadlines.meet(K.COURT_DECISION, application, outcome=action.removeprefix("agreement."))
-    elif action == "agreement.default":
+    elif action in ("agreement.default", "agreement.breach"):
         closes = performance.enforcement_window_closes(obj)
         if closes is not None:
             deadlines.create(K.ENFORCEMENT_WINDOW, obj, closes, case=case)

@@ -96,6 +96,30 @@ class AnswerReportForm(FlaskForm):
     reason = TextAreaField(_l("Why you dispute it"), validators=[Optional(), Length(max=5000)])
 
 
+class BreachForm(FlaskForm):
+    observed_on = DateField(
+        _l("Day the breach was found"), validators=[InputRequired(_l("Enter the day the breach was found."))]
+    )
+    text = TextAreaField(
+        _l("What was done, where and when"),
+        validators=[
+            InputRequired(_l("Describe the breach: what was done, where and when.")),
+            Length(max=5000),
+        ],
+    )
+    file = FileField(_l("Evidence (PDF, PNG or JPEG)"))
+
+
+class BreachAnswerForm(FlaskForm):
+    text = TextAreaField(
+        _l("Your answer"),
+        validators=[
+            InputRequired(_l("Write your answer; the other side and the mediator will read it.")),
+            Length(max=5000),
+        ],
+    )
+
+
 class EnforcementForm(FlaskForm):
     facts = TextAreaField(
         _l("What was not performed"),

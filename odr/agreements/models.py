@@ -153,9 +153,23 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     hash_signed: Mapped[str] = mapped_column(sa.String(64))
+    # The natural person who signed and in what capacity, as the document prints it: the person
+    # themself (本人), an organisation's 法定代表人 or 主要负责人, or a 委托代理人 with special authority.
+    signatory_name: Mapped[str | None] = mapped_column(sa.String(100))
+    signatory_title: Mapped[str | None] = mapped_column(sa.String(40))
 
     version: Mapped[AgreementVersion] = relationship(back_populates="signatures")
     signer: Mapped[User] = relationship()
+
+    @property
+    def signatory_label(self):
+        """Who signed, in what capacity, in the user's language (older signatures: the account)."""
+        from odr.cases.representatives import title_label
+
+        if not self.signatory_name:
+            return f"{self.signer.name} · {self.capacity.label}"
+        return f"{self.signatory_name} · {title_label(self.signatory_title)}"
+
     party: Mapped[CaseParty | None] = relationship()
 
 
@@ -316,20 +330,35 @@ class MaterialsRequest(db.Model):
 # Performance and enforcement ---------------------------------------------------------------------
 
 
+class ObligationKind(LabelledEnum):
+    """How a clause binds a party: to pay or act by a date, or to keep an undertaking (stop infringing
+    and not resume) from a day on, with no date by which it is done."""
+
+    BY_DATE = "by_date", _l("To pay or act by a date")
+    ONGOING = "ongoing", _l("Ongoing undertaking")
+
+
 class ObligationState(LabelledEnum):
     PENDING = "pending", _l("To be performed")
     REPORTED = "reported", _l("Reported performed, awaiting confirmation")
     CONFIRMED = "confirmed", _l("Performance confirmed")
     DISPUTED = "disputed", _l("Performance disputed")
+    BREACHED = "breached", _l("Breach reported")
 
 
 class Obligation(db.Model):
-    """Something a party must do by a date under an effective agreement."""
+    """Something a party must do under an effective agreement: by a date (pay, take listings down), or
+    from a day on for good (stop infringing and not resume)."""
 
     __tablename__ = "obligations"
     __table_args__ = (
         sa.CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
         sa.CheckConstraint("state != 'disputed' OR dispute_reason IS NOT NULL", name="disputed_has_reason"),
+        sa.CheckConstraint(
+            "(kind = 'by_date' AND due_on IS NOT NULL AND starts_on IS NULL)"
+            " OR (kind = 'ongoing' AND due_on IS NULL AND starts_on IS NOT NULL)",
+            name="kind_dates",
+        ),
         sa.Index("ix_obligations_agreement_state", "agreement_id", "state"),
     )
 
@@ -341,7 +370,11 @@ class Obligation(db.Model):
     debtor_id: Mapped[int] = mapped_column(sa.ForeignKey("case_parties.id"))
     creditor_id: Mapped[int] = mapped_column(sa.ForeignKey("case_parties.id"))
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
-    due_on: Mapped[date]
+    kind: Mapped[ObligationKind] = mapped_column(
+        enum_type(ObligationKind, length=20), default=ObligationKind.BY_DATE, server_default="by_date"
+    )
+    due_on: Mapped[date | None]  # by_date: the last day to perform
+    starts_on: Mapped[date | None]  # ongoing: the day the undertaking binds from
     state: Mapped[ObligationState] = mapped_column(
         enum_type(ObligationState), default=ObligationState.PENDING
     )
@@ -357,6 +390,40 @@ class Obligation(db.Model):
     agreement: Mapped[Agreement] = relationship()
     debtor: Mapped[CaseParty] = relationship(foreign_keys=[debtor_id])
     creditor: Mapped[CaseParty] = relationship(foreign_keys=[creditor_id])
+    breaches: Mapped[list["Breach"]] = relationship(
+        back_populates="obligation", cascade="all, delete-orphan", order_by="Breach.id"
+    )
+
+    @property
+    def ongoing(self) -> bool:
+        return self.kind == ObligationKind.ONGOING
+
+
+class Breach(db.Model):
+    """The other side's report that an ongoing undertaking was broken, with its evidence, and the
+    obliged party's answer."""
+
+    __tablename__ = "obligation_breaches"
+    __table_args__ = (sa.CheckConstraint("(answer IS NULL) = (answered_at IS NULL)", name="answer_has_time"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("obligations.id", ondelete="CASCADE"), index=True
+    )
+    reported_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    observed_on: Mapped[date]  # the day the breach was found
+    description: Mapped[str] = mapped_column(sa.Text)
+    evidence_name: Mapped[str] = mapped_column(sa.String(200))
+    evidence_sha256: Mapped[str] = mapped_column(sa.String(64))
+    evidence_type: Mapped[str] = mapped_column(sa.String(60))
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    obligation: Mapped[Obligation] = relationship(back_populates="breaches")
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
 
 class EnforcementApplication(db.Model):

@@ -21,6 +21,8 @@ labels.register(
         "obligation.confirmed": _l("Performance of an obligation was confirmed"),
         "obligation.disputed": _l("Performance of an obligation was disputed"),
         "obligation.overdue": _l("An obligation is overdue"),
+        "obligation.breached": _l("A breach of an undertaking was reported, with evidence"),
+        "obligation.breach_answered": _l("The obliged party answered a reported breach"),
         "confirmation.applied": _l("A party applied for judicial confirmation"),
         "confirmation.joined": _l("A party joined the application for judicial confirmation"),
         "confirmation.extended": _l("The court extended its review period"),
@@ -83,6 +85,14 @@ notifications.TEXTS.update(
         ),
         "obligation.disputed": _l("Your report of performance in case %(number)s was disputed."),
         "obligation.overdue": _l("An obligation of the agreement in case %(number)s is overdue."),
+        "obligation.breached": _l(
+            "The other side reports that you broke an undertaking of the agreement in case %(number)s:"
+            " read the evidence and answer on the case page."
+        ),
+        "obligation.breach_reported": _l(
+            "A breach of an undertaking in case %(number)s was reported, with evidence."
+        ),
+        "obligation.breach_answered": _l("A reported breach in case %(number)s was answered."),
         "agreement.all_performed": _l(
             "Every obligation of the agreement in case %(number)s has been performed."
         ),
@@ -159,5 +169,10 @@ def tell_the_people_concerned(entry, *, obj=None, case=None, **_):
         notifications.notify([obj.creditor.user], action, case, number=number)
     elif action == "obligation.disputed":
         notifications.notify([obj.debtor.user], action, case, number=number)
+    elif action == "obligation.breached":
+        notifications.notify([obj.debtor.user], action, case, number=number)
+        notifications.notify(_mediators(case), "obligation.breach_reported", case, number=number)
+    elif action == "obligation.breach_answered":
+        notifications.notify([obj.creditor.user, *_mediators(case)], action, case, number=number)
     elif action == "obligation.overdue":
         notifications.notify([obj.creditor.user, obj.debtor.user], action, case, number=number)

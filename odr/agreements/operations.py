@@ -16,13 +16,14 @@ from odr.agreements.models import (
     AgreementState,
     AgreementVersion,
     Obligation,
+    ObligationKind,
     Signature,
     SignerCapacity,
 )
 from odr.agreements.workflow import OPEN_DRAFT_STATES, AgreementAction
 from odr.audit import checkpoints
 from odr.audit.operations import record
-from odr.cases import attorneys
+from odr.cases import attorneys, representatives
 from odr.cases import workflow as case_workflow
 from odr.cases.models import CaseState
 from odr.cases.workflow import Action, Capacity, TransitionError
@@ -297,8 +298,14 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
             raise AgreementError(_l("Choose in what capacity you sign."))
         elif capacity == SignerCapacity.AGENT and not party.agent_name:
             raise AgreementError(_l("No authorised agent is on file for your side; sign as the party."))
+        signatory_name, signatory_title = representatives.signatory(
+            agreement.case, party, user, agent_capacity=capacity == SignerCapacity.AGENT
+        )
     elif Capacity.MEDIATOR in held:
+        if capacity not in (None, "", SignerCapacity.MEDIATOR):
+            raise AgreementError(_l("You sign this agreement as its mediator, not for a party."))
         capacity = SignerCapacity.MEDIATOR
+        signatory_name, signatory_title = user.name, "调解员"
     else:
         raise AgreementError(_l("Only the parties and the mediator sign the agreement."))
     if signature_of(version, user) is not None:
@@ -324,6 +331,8 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
         signed_at=utcnow(),
         ip_address=(ip_address or "")[:45] or None,
         hash_signed=digest,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
     )
     db.session.add(signature)
     db.session.flush()
@@ -336,6 +345,7 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
             "version": version.number,
             "capacity": capacity.value,
             "party_id": party.id if party else None,
+            "signatory": {"name": signatory_name, "title": signatory_title},
             "hash_signed": digest,
             "ip": signature.ip_address,
         },
@@ -379,7 +389,7 @@ def _take_effect(agreement: Agreement):
 
 
 def _make_obligations(agreement: Agreement):
-    """Each dated duty of the final version becomes a tracked obligation."""
+    """Each duty of the final version becomes a tracked obligation: dated, or an ongoing undertaking."""
     version = agreement.final_version
     case = agreement.case
     library = clauses.template_map()
@@ -404,6 +414,23 @@ def _make_obligations(agreement: Agreement):
                     agreement, position, template.key, text, debtor, creditor, row.amount, row.due
                 )
             continue
+        if template.obligation == "undertaking":
+            if not values.get("from_date"):
+                continue
+            position += 1
+            text = clauses.clause_text(template, values, names)
+            _add_obligation(
+                agreement,
+                position,
+                template.key,
+                text,
+                debtor,
+                creditor,
+                None,
+                None,
+                starts_on=date.fromisoformat(values["from_date"]),
+            )
+            continue
         due = values.get("due") or values.get("from_date")
         if not due:
             continue
@@ -415,7 +442,8 @@ def _make_obligations(agreement: Agreement):
         )
 
 
-def _add_obligation(agreement, position, key, text, debtor, creditor, amount, due_on):
+def _add_obligation(agreement, position, key, text, debtor, creditor, amount, due_on, starts_on=None):
+    """A tracked obligation: dated when it has DUE_ON, an ongoing undertaking from STARTS_ON otherwise."""
     obligation = Obligation(
         agreement=agreement,
         position=position,
@@ -424,7 +452,9 @@ def _add_obligation(agreement, position, key, text, debtor, creditor, amount, du
         debtor=debtor,
         creditor=creditor,
         amount=amount,
+        kind=ObligationKind.BY_DATE if due_on else ObligationKind.ONGOING,
         due_on=due_on,
+        starts_on=starts_on,
     )
     db.session.add(obligation)
     db.session.flush()
@@ -433,7 +463,12 @@ def _add_obligation(agreement, position, key, text, debtor, creditor, amount, du
         obligation,
         case=agreement.case,
         actor=None,
-        details={"due_on": due_on.isoformat(), "amount": str(amount) if amount else None},
+        details={
+            "kind": obligation.kind.value,
+            "due_on": due_on.isoformat() if due_on else None,
+            "starts_on": starts_on.isoformat() if starts_on else None,
+            "amount": str(amount) if amount else None,
+        },
     )
 
 

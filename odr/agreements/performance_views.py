@@ -8,10 +8,13 @@ from flask_login import login_required
 from odr.agreements import operations, performance
 from odr.agreements.forms import (
     AnswerReportForm,
+    BreachAnswerForm,
+    BreachForm,
     EnforcementForm,
     ReportForm,
 )
 from odr.agreements.models import (
+    Breach,
     EnforcementApplication,
     Obligation,
 )
@@ -29,6 +32,14 @@ def proof(obligation_id):
     obligation = db.session.get(Obligation, obligation_id) or abort(404)
     load_case(obligation.agreement.case_id)
     return _file(obligation.proof_sha256, obligation.proof_name, obligation.proof_type)
+
+
+@bp.get("/breaches/<int:breach_id>/evidence")
+@login_required
+def breach_evidence(breach_id):
+    breach = db.session.get(Breach, breach_id) or abort(404)
+    load_case(breach.obligation.agreement.case_id)
+    return _file(breach.evidence_sha256, breach.evidence_name, breach.evidence_type)
 
 
 @bp.get("/enforcements/<int:enforcement_id>.pdf")
@@ -78,6 +89,55 @@ def answer(obligation_id):
         success=_("Your answer was recorded."),
     )
     return _back(obligation.agreement)
+
+
+@bp.post("/obligations/<int:obligation_id>/breach")
+@login_required
+def breach(obligation_id):
+    obligation = db.session.get(Obligation, obligation_id) or abort(404)
+    load_case(obligation.agreement.case_id)
+    form = BreachForm(prefix="breach")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(obligation.agreement)
+    filename, data = _upload(form.file)
+    try:
+        performance.report_breach(
+            obligation,
+            _me(),
+            text=form.text.data,
+            observed_on=form.observed_on.data,
+            filename=filename,
+            data=data,
+        )
+    except (operations.AgreementError, storage.StorageError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(obligation.agreement)
+    db.session.commit()
+    flash(
+        _("The breach was reported with your evidence; the other side and the mediator are told."), "success"
+    )
+    return _back(obligation.agreement)
+
+
+@bp.post("/breaches/<int:breach_id>/answer")
+@login_required
+def answer_breach(breach_id):
+    breach = db.session.get(Breach, breach_id) or abort(404)
+    load_case(breach.obligation.agreement.case_id)
+    form = BreachAnswerForm(prefix="breachanswer")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back(breach.obligation.agreement)
+    run(
+        performance.answer_breach,
+        breach,
+        _me(),
+        text=form.text.data,
+        success=_("Your answer was recorded; the other side and the mediator can read it."),
+    )
+    return _back(breach.obligation.agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/enforcement")

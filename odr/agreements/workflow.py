@@ -24,6 +24,7 @@ class AgreementAction(LabelledEnum):
     REJECT = "reject", _l("The court refused to confirm the agreement")
     ALL_PERFORMED = "all_performed", _l("Every obligation was performed")
     DEFAULT = "default", _l("An obligation is overdue: the agreement is in default")
+    BREACH = "breach", _l("An undertaking was reported broken: the agreement is in default")
     APPLY_ENFORCEMENT = "apply_enforcement", _l("A party applied for enforcement")
 
 
@@ -56,6 +57,9 @@ TRANSITIONS: dict[tuple[S, AgreementAction], tuple[S, frozenset[Capacity]]] = {
         for state in (S.EFFECTIVE, S.ENFORCEABLE, S.IN_DEFAULT, S.ENFORCEMENT_REQUESTED)
     },
     (S.ENFORCEABLE, A.DEFAULT): (S.IN_DEFAULT, PLATFORM),
+    # An undertaking binds for good: it can be broken after every dated duty was performed.
+    (S.ENFORCEABLE, A.BREACH): (S.IN_DEFAULT, PLATFORM),
+    (S.PERFORMED, A.BREACH): (S.IN_DEFAULT, PLATFORM),
     (S.IN_DEFAULT, A.APPLY_ENFORCEMENT): (S.ENFORCEMENT_REQUESTED, PARTIES),
 }
 

@@ -109,7 +109,10 @@ def _mediation_position(case):
     if s == A.ENFORCEABLE:
         return 8, _l("The obliged party performs and reports; the other side confirms.")
     if s == A.IN_DEFAULT:
-        return 8, _l("An obligation is overdue: the other side may apply to the court for enforcement.")
+        return 8, _l(
+            "An obligation is overdue or an undertaking was broken: the other side may apply to the court"
+            " for enforcement."
+        )
     if s == A.ENFORCEMENT_REQUESTED:
         return 8, _l("The court handles the application for enforcement.")
     if s == A.PERFORMED:

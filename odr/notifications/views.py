@@ -1,7 +1,7 @@
 """The notifications page and the bell's count."""
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from odr.extensions import db
@@ -33,14 +33,6 @@ def index():
         operations.mark_all_read(me)
         db.session.commit()
     return render_template("notifications/index.html", rows=rows)
-
-
-@bp.route("/notifications/read", methods=["POST"])
-@login_required
-def read_all():
-    operations.mark_all_read(current_user._get_current_object())
-    db.session.commit()
-    return redirect(url_for("notifications.index"))
 
 
 def init_app(app):
