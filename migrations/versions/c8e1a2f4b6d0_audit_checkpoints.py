@@ -1,7 +1,7 @@
 """Signed checkpoints of the audit chain (a copy for display; the anchors keep the original)
 
 Revision ID: c8e1a2f4b6d0
-Revises: d7a31c5e9b20
+Revises: b7d3e1f0c2a4
 Create Date: 2026-12-01 19:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c8e1a2f4b6d0'
-down_revision = 'd7a31c5e9b20'
+down_revision = 'b7d3e1f0c2a4'
 branch_labels = None
 depends_on = None
 
