@@ -15,45 +15,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import DEMO_PASSWORD, screenshot, sign_in, use_language
+from tests.browser_support import DEMO_PASSWORD, Watch, open_as, screenshot, show, walk_into_mediation
 
 pytestmark = pytest.mark.browser
 TITLE = "“茂圣”商标电商平台侵权纠纷（全流程）"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-
-
-class Watch:
-    """Every error a browser context meets: platform responses of 400 and above, console errors."""
-
-    def __init__(self, origin):
-        self.origin, self.problems = origin, []
-
-    def attach(self, context, who):
-        def response(r):
-            if r.url.startswith(self.origin) and r.status >= 400:
-                self.problems.append((who, r.status, r.url))
-
-        def console(m):
-            if m.type == "error":
-                self.problems.append((who, "console", m.text))
-
-        context.on("response", response)
-        context.on("console", console)
-        return context
-
-
-def open_as(browser, server, watch, email, language, width=1280):
-    context = watch.attach(
-        browser.new_context(locale=language, viewport={"width": width, "height": 900}), email
-    )
-    page = context.new_page()
-    sign_in(page, server, email)
-    use_language(page, language)
-    return page
-
-
-def show(page, url):
-    page.goto(url) if page.url != url else page.reload()
 
 
 def sign_final(page, case_url):
@@ -66,76 +32,22 @@ def sign_final(page, case_url):
     page.wait_for_url(re.compile(r".*/cases/\d+"))
 
 
-def follow_notification(page, server, number):
-    """Open the notification about case NUMBER from the bell; the page it opens answers 200."""
-    page.click("[data-testid=bell]")
-    page.wait_for_url(re.compile(r".*/notifications$"))
-    assert page.locator("#bell-count").inner_text() in ("", "0")  # reading the list clears the bell
-    links = page.locator("[data-testid=notification-link]", has_text=number)
-    assert links.count() >= 1
-    for href in {links.nth(i).get_attribute("href") for i in range(links.count())}:
-        assert page.request.get(server.url + href).status == 200, href
-    links.first.click()
-    page.wait_for_load_state()
-
-
 def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_path):
     watch = Watch(server.url)
     due = (date.today() + timedelta(days=20)).isoformat()
 
-    # The claimant files, in Chinese.
-    claimant = open_as(browser, server, watch, "claimant@demo.odr", "zh-CN")
-    claimant.goto(server.url + "/cases/new")
-    claimant.fill("input[name=title]", TITLE)
-    claimant.select_option("select[name=ip_type]", "trademark")
-    claimant.select_option("select[name=industry]", "liubao_tea")
-    claimant.select_option("select[name=place]", "ecommerce_platform")
-    claimant.fill("input[name=claim_amount]", "60000")
-    claimant.fill("textarea[name=remedies]", "停止侵权，下架商品链接，赔偿损失六万元。")
-    claimant.fill("textarea[name=facts]", "被申请人在电商平台店铺使用“茂圣”商标销售茶叶。")
-    claimant.check("input[name='respondents-0-kind'][value=company]")
-    claimant.fill("input[name='respondents-0-name']", "苍梧县聚香茶叶商行")
-    claimant.fill("input[name='respondents-0-credit_code']", "91450421MA5L0D1P4J")
-    claimant.fill("input[name='respondents-0-phone']", "13900000000")
-    claimant.check("input[name=online_consent]")
-    claimant.click("#case-form > button[type=submit]")
-    claimant.wait_for_url(re.compile(r".*/cases/\d+$"))
-    case_url = claimant.url
-    assert claimant.locator("[data-step=filed][data-status=done]").is_visible()
-
-    # The clerk, in English, accepts it and later assigns the mediator.
-    clerk = open_as(browser, server, watch, "clerk@demo.odr", "en")
-    clerk.goto(server.url + "/cases/intake")
-    clerk.click(f"text={TITLE}")
-    clerk.wait_for_url(case_url)
-    clerk.click("#intake form button[type=submit]")
-    clerk.wait_for_url(case_url)
-    number = clerk.locator("[data-testid=case-number]").inner_text()
-    assert "respondent answers" in clerk.locator("[data-testid=awaited]").inner_text()
-
-    # The respondent agrees, from the notification.
-    respondent = open_as(browser, server, watch, "respondent@demo.odr", "zh-CN")
-    follow_notification(respondent, server, number)
-    respondent.check("input[name=answer-decision][value=consent]")
-    respondent.click("#answer form button[type=submit]")
-    respondent.wait_for_url(case_url)
-
-    show(clerk, case_url)
-    clerk.click("[data-testid=assign-mediator]")
-    clerk.locator("[data-testid=candidates] tr", has_text="黄志强").locator("button").click()
-    clerk.wait_for_url(case_url + "#experts")
-
-    # The mediator answers from the notification (it opens the request, not a 404).
-    mediator = open_as(browser, server, watch, "mediator1@demo.odr", "en")
-    assert mediator.locator("[data-testid=pending-requests]", has_text=number).is_visible()
-    follow_notification(mediator, server, number)
-    assert re.search(r"/assignments/\d+$", mediator.url)
-    mediator.check("input[name=decision][value=accept]")
-    mediator.check("input[name=declaration]")
-    mediator.fill("input[name=password]", DEMO_PASSWORD)
-    mediator.click("main form button[type=submit]")
-    mediator.wait_for_url(case_url)
-    assert mediator.locator("[data-state=mediating]").is_visible()
+    # Filed in Chinese; the clerk (English) accepts and assigns; the respondent agrees (Chinese); the
+    # mediator (English) accepts from the notification.
+    pages, case_url, number = walk_into_mediation(
+        browser,
+        server,
+        watch,
+        TITLE,
+        {"claimant": "zh-CN", "clerk": "en", "respondent": "zh-CN", "mediator": "en"},
+    )
+    claimant, clerk, respondent, mediator = (
+        pages[k] for k in ("claimant", "clerk", "respondent", "mediator")
+    )
 
     # The joint room: opened, then the conversation moves to the respondent's caucus.
     mediator.click("[data-testid=room-joint]")

@@ -92,7 +92,7 @@ def case_panel(case, user):
         and case.state == CaseState.AWAITING_MEDIATOR
         and operations.open_assignment(case, Seat.MEDIATOR) is None,
         "is_mediator": Capacity.MEDIATOR in held,
-        "can_ask": bool(held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}),
+        "can_ask": opinions.may_ask(case, user),
         "is_investigator": Capacity.TECHNICAL_INVESTIGATOR in held,
         "can_read_opinions": opinions.can_read_opinions(case, user),
         "questions": db.session.scalars(
