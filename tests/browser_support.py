@@ -206,7 +206,8 @@ def show(page, url):
 
 
 def follow_notification(page, server, number):
-    """Open the notification about case NUMBER from the bell; the page it opens answers 200."""
+    """Open the notification naming NUMBER (a case's or an arbitration's) from the bell; every link to
+    a notification naming it answers 200."""
     page.click("[data-testid=bell]")
     page.wait_for_url(re.compile(r".*/notifications$"))
     assert page.locator("#bell-count").inner_text() in ("", "0")  # reading the list clears the bell

@@ -5,21 +5,35 @@ agrees; the mediator answers the request from its notification, opens the joint 
 conversation to a caucus, drafts, shares and finalises the agreement; all three sign; the parties
 apply jointly and the basic court's officer accepts and confirms; the respondent reports
 performance with a proof file, which the claimant downloads and confirms: the agreement is
-performed. Every response of the platform below 400, no console error, every notification link
-opens a page, every uploaded file comes back from its link.
+performed. Its undertaking to stop infringing, binding from today, is never overdue; the claimant
+reports a breach with evidence, the respondent downloads it and answers, the mediator reads both,
+the claimant applies for enforcement and the court records its acceptance. Every response of the
+platform below 400, no console error, every notification link opens a page, every uploaded file comes
+back from its link.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import DEMO_PASSWORD, Watch, open_as, screenshot, show, walk_into_mediation
+from tests.browser_support import (
+    DEMO_PASSWORD,
+    Watch,
+    download,
+    follow_notification,
+    open_as,
+    screenshot,
+    show,
+    walk_into_mediation,
+)
 
 pytestmark = pytest.mark.browser
 TITLE = "“茂圣”商标电商平台侵权纠纷（全流程）"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+EVIDENCE = b"\x89PNG\r\n\x1a\n" + bytes(40) + b"listing again"
 
 
 def sign_final(page, case_url):
@@ -34,7 +48,8 @@ def sign_final(page, case_url):
 
 def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_path):
     watch = Watch(server.url)
-    due = (date.today() + timedelta(days=20)).isoformat()
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    due, today = (today + timedelta(days=20)).isoformat(), today.isoformat()
 
     # Filed in Chinese; the clerk (English) accepts and assigns; the respondent agrees (Chinese); the
     # mediator (English) accepts from the notification.
@@ -80,6 +95,15 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     mediator.fill("input[name=c-0-due]", due)
     mediator.fill("input[name=c-0-purpose]", "赔偿经济损失")
     mediator.fill("input[name=c-0-method]", "银行转账")
+    # Stopping the infringement is an undertaking that binds from today (Beijing), not a dated duty.
+    mediator.select_option("select[name=add_key]", "cease_infringement")
+    mediator.click("[data-testid=add-clause]")
+    mediator.wait_for_load_state()
+    for name, text in (("c-1-debtor", "苍梧县聚香茶叶商行"), ("c-1-creditor", "梧州茂圣六堡茶业有限公司")):
+        value = mediator.locator(f"select[name={name}] option", has_text=text).get_attribute("value")
+        mediator.select_option(f"select[name={name}]", value)
+    mediator.fill("textarea[name=c-1-scope]", "在网店销售标有“茂圣”字样的茶叶")
+    mediator.fill("input[name=c-1-from_date]", today)
     mediator.click("[data-testid=save-version]")
     mediator.wait_for_url(re.compile(r".*/versions/1$"))
     show(mediator, case_url)
@@ -121,9 +145,7 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     respondent.locator("[data-testid=obligation] form button[type=submit]").first.click()
     respondent.wait_for_load_state()
     show(claimant, case_url)
-    with claimant.expect_download() as download:
-        claimant.click("text=转账回单.png")
-    assert download.value.path().read_bytes() == PNG
+    assert download(claimant, "text=转账回单.png") == PNG
     claimant.check("input[name=answer-decision][value=confirm]")
     claimant.locator("[data-testid=obligation] form button[type=submit]").first.click()
     claimant.wait_for_load_state()
@@ -131,6 +153,45 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     assert claimant.locator("[data-testid=agreement-state][data-state=performed]").is_visible()
     assert claimant.locator("[data-step=performed][data-status=done]").is_visible()
     screenshot(claimant, "61-walk-performed-zh")
+
+    # The undertaking binds on and is never overdue. The claimant reports a breach with evidence; the
+    # respondent, told of it, downloads the evidence and answers; the mediator reads both; the
+    # claimant applies for enforcement and the court records its acceptance.
+    undertaking = claimant.locator("[data-testid=obligation][data-kind=ongoing]")
+    assert undertaking.locator(".badge", has_text="持续有效").is_visible()  # in force, no overdue mark
+    assert undertaking.locator(".text-danger").count() == 0
+    undertaking.locator("[data-testid=report-breach] summary").click()
+    evidence = tmp_path / "网店重新上架截图.png"
+    evidence.write_bytes(EVIDENCE)
+    claimant.fill("input[name=breach-observed_on]", today)
+    claimant.fill("textarea[name=breach-text]", "被申请人网店今日重新上架标有“茂圣”字样的茶叶。")
+    claimant.set_input_files("input[name=breach-file]", str(evidence))
+    undertaking.locator("[data-testid=report-breach] button[type=submit]").click()
+    claimant.wait_for_load_state()
+    assert claimant.locator("[data-testid=agreement-state][data-state=in_default]").is_visible()
+    follow_notification(respondent, server, number)
+    show(respondent, case_url)
+    assert download(respondent, "[data-testid=breach-evidence]") == EVIDENCE
+    respondent.fill("textarea[name=breachanswer-text]", "系店员误操作，已于当日下架。")
+    respondent.click("[data-testid=answer-breach] button[type=submit]")
+    respondent.wait_for_load_state()
+    show(mediator, case_url)
+    assert mediator.locator("[data-testid=breach-answer]", has_text="已于当日下架").is_visible()
+    assert download(mediator, "[data-testid=breach-evidence]") == EVIDENCE
+    show(claimant, case_url)
+    claimant.click("[data-testid=enforce] summary")
+    claimant.fill("textarea[name=enforce-facts]", "被申请人违反停止侵权的承诺，重新上架侵权茶叶。")
+    claimant.click("[data-testid=enforce] button[type=submit]")
+    claimant.wait_for_load_state()
+    assert download(claimant, "[data-testid=enforcement] a").startswith(b"%PDF-")
+    screenshot(claimant, "62-walk-breach-enforcement-zh")
+    show(court, server.url + "/dashboard")
+    court.click("[data-testid=court-queue]")
+    application = court.locator("[id^=enforcement-]", has_text=number)
+    application.locator("input:not([type=hidden])").fill("（2026）桂0403执201号")
+    application.locator("button[type=submit]").click()
+    court.wait_for_load_state()
+    assert court.locator("[id^=enforcement-]", has_text="（2026）桂0403执201号").is_visible()
     for page in (claimant, clerk, respondent, mediator, court):
         page.context.close()
     assert not watch.problems, "\n".join(map(str, watch.problems))
