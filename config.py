@@ -41,7 +41,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _env(
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'odr.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A connection idle for a while is pinged before use (odr/core/db.py), not each one.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         # How many server processes share the database (checked against PostgreSQL at start-up).
         self.SERVER_PROCESSES = int(_env("SERVER_PROCESSES", 1))
         self.DATABASE_SPARE_CONNECTIONS = int(_env("DATABASE_SPARE_CONNECTIONS", 5))
@@ -194,6 +195,8 @@ class Config:
 
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
+        self.EXPERTS_PER_PAGE = 50  # the load table of the clerk's assignments overview
+        self.OVERVIEW_ITEMS = 50  # the most of each short list there (requests, recusals, late notices)
 
 
 class Development(Config):

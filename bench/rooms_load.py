@@ -48,8 +48,18 @@ def rss_mb(pid):
     return float("nan")
 
 
+def cpu_seconds(pids):
+    """User + system CPU seconds the processes PIDS have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def wait_healthy(url, path):
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a loaded machine takes its time to import the platform
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + path, timeout=1):
@@ -159,8 +169,9 @@ FLOODS = ("send", "typing", "sync", "history", "read", "join", "leave")
 class Load:
     """Clients connected to one or several servers, each member of one room."""
 
-    def __init__(self, bases, assignments):
+    def __init__(self, bases, assignments, senders=0):
         self.bases, self.assignments = bases, assignments
+        self.senders = senders  # send from the first SENDERS clients only (0: from any)
         self.clients = []  # (client, room_id)
         self.phase = None
         self.fanout, self.received = [], 0
@@ -204,7 +215,7 @@ class Load:
         self.clients = await asyncio.gather(*(one(n, r, c) for n, (r, c) in enumerate(self.assignments)))
         return time.perf_counter() - started
 
-    async def phase_run(self, name, rate, duration, flood=None, flooder=None):
+    async def phase_run(self, name, rate, duration, flood=None, flooder=None, pids=()):
         """Send RATE messages a second for DURATION seconds from random members; with FLOOD, the
         FLOODER client sends that event as fast as the server lets it meanwhile."""
         self.phase, self.fanout, self.received = name, [], 0
@@ -245,12 +256,13 @@ class Load:
         if flood:
             flood_task = asyncio.create_task(self._flood(flooder, flood, duration, flood_counts))
         tasks, start = [], time.monotonic()
+        cpu_before = cpu_seconds(pids)
         total = int(rate * duration)
         for k in range(total):
             delay = start + k / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            client, room_id = self.clients[rng.randrange(len(self.clients))]
+            client, room_id = self.clients[rng.randrange(self.senders or len(self.clients))]
             tasks.append(asyncio.create_task(send(client, room_id)))
         await asyncio.gather(*tasks)
         deadline = time.monotonic() + 15
@@ -258,7 +270,10 @@ class Load:
             await asyncio.sleep(0.1)
         if flood_task:
             await flood_task
+        acked = len(result["ack"])
         result.update(
+            cpu_ms=(cpu_seconds(pids) - cpu_before) * 1000 / acked if acked else float("nan"),
+            load=os.getloadavg()[0],
             fanout=self.fanout,
             received=self.received,
             offered=total / duration,
@@ -310,7 +325,7 @@ def line(name, r, baseline=None):
         f"| {name} | {r['offered']:.0f} / {r['achieved']:.0f} | {p(r['ack'], 50):.1f} / {p(r['ack'], 99):.1f} | "
         f"{p(r['fanout'], 50):.1f} / {p(r['fanout'], 99):.1f} | "
         f"{r['received']}/{r['expected']} = {delivered:.4f} | {r['failed']} failed, {r['late']} > 2 s, "
-        f"{r['retries']} retried |"
+        f"{r['retries']} retried | {r['cpu_ms']:.1f} | {r['load']:.1f} |"
     )
     if baseline:
         text += (
@@ -326,7 +341,8 @@ def line(name, r, baseline=None):
 
 HEADER = (
     "| run | msg/s offered / achieved | ack p50 / p99 ms | fan-out p50 / p99 ms | delivered | sends |"
-    " fan-out vs baseline p50 / p99 | flood answers |\n|---|---|---|---|---|---|---|---|"
+    " server CPU ms / msg | load avg | fan-out vs baseline p50 / p99 | flood answers |"
+    "\n|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -352,6 +368,9 @@ def main():
     )
     parser.add_argument(
         "--threads", type=int, default=1000, help="gunicorn's threads per process (threading)"
+    )
+    parser.add_argument(
+        "--senders", type=int, default=0, help="send from the first N clients only (default: any client)"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6", help="for several processes")
     parser.add_argument("--flood", default="", help="comma-separated events to flood, or 'all'")
@@ -400,6 +419,11 @@ def main():
     log = open(work / "servers.log", "wb")  # noqa: SIM115  (open for the servers' whole life)
 
     def command(i):
+        if args.server == "gunicorn" and args.mode == "gevent":
+            return [
+                sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gevent", "--worker-connections", "5000",
+                "-b", f"127.0.0.1:{port + i}", "wsgi:app",
+            ]  # fmt: skip
         if args.server == "gunicorn":
             return [
                 sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(args.threads),
@@ -425,10 +449,11 @@ def main():
         flooder_room, flooder_emails = rooms[0]
 
         async def platform():
-            load = Load(bases, assignments)
+            load = Load(bases, assignments, args.senders)
+            pids = [s.pid for s in servers]
             took = await load.connect()
             print(f"platform: {args.clients} clients connected and joined in {took:.1f} s")
-            results = {"base": await load.phase_run("base", args.rate, args.duration)}
+            results = {"base": await load.phase_run("base", args.rate, args.duration, pids=pids)}
             print(line("platform, no flood", results["base"]), flush=True)
             for event in floods:
                 flooder = socketio.AsyncClient(reconnection=False)
@@ -443,7 +468,12 @@ def main():
                             raise
                         await asyncio.sleep(3)
                 results[event] = await load.phase_run(
-                    f"flood-{event}", args.rate, args.duration, flood=event, flooder=(flooder, flooder_room)
+                    f"flood-{event}",
+                    args.rate,
+                    args.duration,
+                    flood=event,
+                    flooder=(flooder, flooder_room),
+                    pids=pids,
                 )
                 print(line(f"flooding {event}", results[event], results["base"]), flush=True)
                 if flooder.connected:
@@ -466,9 +496,9 @@ def main():
             wait_healthy(echo_base, "/socket.io/?EIO=4&transport=polling")
 
             async def bare_run():
-                load = Load([echo_base], [(room_id, None) for room_id, _ in assignments])
+                load = Load([echo_base], [(room_id, None) for room_id, _ in assignments], args.senders)
                 await load.connect()
-                result = await load.phase_run("bare", args.rate, args.duration)
+                result = await load.phase_run("bare", args.rate, args.duration, pids=[echo.pid])
                 await load.close()
                 return result
 

@@ -44,7 +44,10 @@ def register_converters(app):
 
 def register_extensions(app):
     from odr.accounts import sessions
+    from odr.core import socket_sessions
     from odr.core.i18n import select_locale, select_timezone
+
+    socket_sessions.init_app(app)
 
     db.init_app(app)
     migrate.init_app(

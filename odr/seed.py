@@ -39,6 +39,9 @@ REGIONS = {"梧州市万秀区人民法院": "广西壮族自治区梧州市万�
 # and a new demo case's confirmation goes to a court that a demo account serves.
 ADDRESSES = {MEDIATION: "广西壮族自治区梧州市万秀区新兴二路1号"}
 
+# The natural person each demo organisation acts through (its legal representative).
+DEMO_REPRESENTATIVES = {"claimant@demo.odr": "陈茂生", "respondent@demo.odr": "梁聚香"}
+
 # (e-mail, name, roles, organisation, party kind, identity number)
 ACCOUNTS = [
     (
@@ -113,6 +116,7 @@ def run() -> int:
             credit_code=number if party_kind == PartyKind.COMPANY else None,
             id_number=number if party_kind == PartyKind.PERSON else None,
             contact_name="张经理" if party_kind == PartyKind.COMPANY else None,
+            legal_representative=DEMO_REPRESENTATIVES.get(email) if party_kind == PartyKind.COMPANY else None,
         )
         for role in roles:
             user.add_role(role)
@@ -262,6 +266,7 @@ def _demo_cases(claimant) -> int:
         "credit_code": respondent.credit_code,
         "phone": "13900000000",
         "email": respondent.email,
+        "representative": respondent.legal_representative,
     }
 
     # 1. A Liubao tea geographical-indication dispute waiting in the clerk's intake queue.
@@ -317,6 +322,7 @@ def _demo_cases(claimant) -> int:
                 "name": "广西某机械制造有限公司",
                 "credit_code": "91450400MA5K4C8M3W",
                 "phone": "0774-5555555",
+                "representative": "黄志强",
             }
         ],
         **common,

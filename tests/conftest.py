@@ -159,6 +159,9 @@ def _next():
     return _counter["n"]
 
 
+REPRESENTATIVE_NAMES = ("王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇")
+
+
 def valid_uscc(n):
     first = f"9145040{n:010d}"[:17]
     return first + uscc_check_char(first)
@@ -207,6 +210,12 @@ def make_user(db):
             credit_code=kw.pop("credit_code", valid_uscc(n) if party_kind == PartyKind.COMPANY else None),
             id_number=kw.pop("id_number", valid_id_number(n) if party_kind == PartyKind.PERSON else None),
             phone=kw.pop("phone", "13800000000"),
+            legal_representative=kw.pop(
+                "legal_representative",
+                REPRESENTATIVE_NAMES[n % len(REPRESENTATIVE_NAMES)]
+                if party_kind == PartyKind.COMPANY
+                else None,
+            ),
             **kw,
         )
         for role in roles:
@@ -244,9 +253,15 @@ def respondent_data(user=None, **kw):
         "phone": "13900000000",
         "email": None,
         "is_foreign": False,
+        "representative": "周建国",
     }
     if user is not None:
-        data.update(name=user.name, credit_code=user.credit_code, email=user.email)
+        data.update(
+            name=user.name,
+            credit_code=user.credit_code,
+            email=user.email,
+            representative=user.legal_representative,
+        )
     data.update(kw)
     return data
 

@@ -15,6 +15,7 @@ from odr.agreements.workflow import TRANSITIONS, AgreementAction
 from odr.cases.models import CaseState
 from odr.cases.workflow import Capacity, TransitionError
 from odr.core import storage
+from odr.experts.models import AssignmentState
 from odr.rooms.models import Message, MessageKind
 from tests.agreement_support import (
     T0,
@@ -286,6 +287,11 @@ def test_every_action_in_every_state(
     from tests.agreement_support import apply_jointly
 
     apply_jointly(effective, claimant, respondent, courts["wanxiu"])
+    if state in (AgreementState.DRAFT, AgreementState.UNDER_REVIEW, AgreementState.AWAITING_SIGNATURES):
+        # An agreement in the making belongs to a case in mediation, its mediator serving.
+        for assignment in effective.case.assignments:
+            assignment.state = AssignmentState.ACCEPTED
+        effective.case.state = CaseState.MEDIATING
     actors = {
         Capacity.CLAIMANT: claimant,
         Capacity.RESPONDENT: respondent,

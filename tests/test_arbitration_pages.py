@@ -50,6 +50,7 @@ def test_direct_application_form(db, claimant, respondent, commission, commissio
         "respondents-0-credit_code": respondent.credit_code,
         "respondents-0-phone": "13900000000",
         "online_consent": "y",
+        "representative": "陈茂生",
         "arbitration_basis": "",
     }
     page = client.post("/arbitration/apply", data=data)

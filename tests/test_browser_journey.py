@@ -57,6 +57,7 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     page.fill("input[name='respondents-0-name']", "苍梧县聚香茶叶商行")
     page.fill("input[name='respondents-0-credit_code']", "91450421MA5L0D1P4J")
     page.fill("input[name='respondents-0-phone']", "13900000000")
+    page.fill("input[name=representative]", "梁振华")
     page.check("input[name=online_consent]")
     page.click("#case-form > button[type=submit]")
     assert page.locator(".invalid-feedback", has_text="不能为负").is_visible()

@@ -39,6 +39,8 @@ def filing(mediation_org, **overrides):
         "respondents-0-credit_code": "91450421MA5L0D1P4J",
         "respondents-0-phone": "13900000000",
         "online_consent": "y",
+        "representative": "陈茂生",
+        "representative_title": "legal_representative",
     }
     data.update(overrides)
     return data
@@ -519,3 +521,31 @@ def test_the_mediator_ends_a_mediation_with_a_reason(db, in_mediation, claimant,
         make_client(claimant).post(f"/cases/{case.id}/terminate", data={"terminate-reason": "x"}).status_code
         == 302
     )
+
+
+def test_a_partys_dashboard_counts_each_state_of_their_own_cases(
+    app, client, db, make_case, make_user, claimant, clerk, monkeypatch
+):
+    """A party's counters cover their own cases, each state counted (one pass over their cases), and
+    stop at the bound like everyone's."""
+    import re
+
+    from odr.cases import operations as case_ops
+    from odr.core import paging
+
+    mine = [make_case(title=f"我的纠纷{i}") for i in range(4)]
+    case_ops.accept_case(mine[0], clerk)
+    make_case(filer=make_user(Role.PARTY), title="别人的纠纷")  # another claimant's: not counted
+
+    def counters():
+        page = client.login(claimant).get("/dashboard", headers=EN).get_data(as_text=True)
+        found = re.findall(
+            r'<div class="stat">([^<]*)</div><div class="text-secondary small">([^<]*)</div>', page
+        )
+        return {label: figure for figure, label in found}
+
+    counts = counters()
+    assert counts["Submitted"] == "3" and counts["Awaiting respondent"] == "1" and counts["Mediating"] == "0"
+    monkeypatch.setattr(paging, "COUNT_BOUND", 2)
+    counts = counters()
+    assert counts["Awaiting respondent"] == "1" and "2" in counts["Submitted"] and counts["Submitted"] != "3"

@@ -16,6 +16,7 @@ from odr.agreements.competence import CourtBasis
 from odr.agreements.models import AgreementState, ObligationState
 from odr.agreements.operations import AgreementError
 from odr.cases.models import CaseState, IPType
+from odr.cases.workflow import TransitionError
 from odr.core import storage
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
@@ -320,7 +321,7 @@ def test_confirmation_makes_the_agreement_enforceable_with_a_ruling(
 
 
 def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
-    db, effective, claimant, respondent, courts, liaison, in_mediation
+    db, effective, claimant, respondent, courts, liaison, in_mediation, clerk
 ):
     application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
     with freeze_time(T0 + timedelta(days=3)):
@@ -359,7 +360,11 @@ def test_rejection_needs_grounds_and_reasons_and_mediation_can_resume(
     case = effective.case
     assert case.state == CaseState.SETTLED
     with freeze_time(T0 + timedelta(days=4)):
-        operations.resume_mediation(case, in_mediation["mediator"])
+        # The mediator was released when the case settled: the clerk resumes the mediation, and the
+        # mediator takes up the seat again.
+        with pytest.raises(TransitionError):
+            operations.resume_mediation(case, in_mediation["mediator"])
+        operations.resume_mediation(case, clerk)
         assert case.state == CaseState.MEDIATING
         second = operations.start_agreement(case, in_mediation["mediator"])
     assert second.id != effective.id

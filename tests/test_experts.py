@@ -613,5 +613,40 @@ def test_experts_keep_access_after_the_case_leaves_mediation(client, db, ready_c
     apply(case, Action.TERMINATE, actor=mediator, capacity=Capacity.MEDIATOR)
     assert assignment.state == AssignmentState.RELEASED  # no longer counts against the caseload
     assert ranking.open_loads([mediator.id]) == {}
-    assert Capacity.MEDIATOR in capacities(case, mediator)  # but still served on the case
+    # It still served on the case: the mediator reads the case, but acts on it no more.
+    assert capacities(case, mediator) == {Capacity.FORMER_MEDIATOR}
     assert client.login(mediator).get(f"/cases/{case.id}").status_code == 200
+
+
+def test_the_assignments_overview_goes_on_page_by_page(
+    client, db, app, monkeypatch, ready_case, make_expert, clerk
+):
+    """The clerk's overview shows a page of the cases waiting for experts (the longest waiting first)
+    and a page of the experts' loads, each going on with Next and back with Previous."""
+    import re
+    from html import unescape
+
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 2)
+    monkeypatch.setitem(app.config, "EXPERTS_PER_PAGE", 2)
+    cases = [ready_case(title=f"等待指派{k}") for k in range(3)]
+    experts = [make_expert(name=f"调解员{k}") for k in range(3)]
+    client.login(clerk)
+
+    def link(page, rel):
+        found = re.findall(rf'<a class="page-link" rel="{rel}" href="([^"#]+)"', page)
+        return [unescape(href) for href in found]
+
+    first = client.get("/assignments", headers=EN).get_data(as_text=True)
+    assert all(c.number in first for c in cases[:2]) and cases[2].number not in first
+    assert [e.name in first for e in experts] == [True, True, False]
+    cases_next, experts_next = link(first, "next")  # two lists, each with its own Next
+    assert "after=" in cases_next and "experts_after=" in experts_next
+    second = client.get(cases_next, headers=EN).get_data(as_text=True)
+    assert cases[2].number in second and cases[0].number not in second and cases[1].number not in second
+    assert experts[0].name in second  # the experts' page stays where it was
+    back = client.get(link(second, "prev")[0], headers=EN).get_data(as_text=True)
+    assert cases[0].number in back and cases[2].number not in back
+    theirs = client.get(experts_next, headers=EN).get_data(as_text=True)
+    assert experts[2].name in theirs and experts[0].name not in theirs and cases[0].number in theirs
+    # A cursor the page never gave out is no page.
+    assert client.get("/assignments?after=bm90IGEgY3Vyc29y", headers=EN).status_code == 404

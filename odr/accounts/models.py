@@ -104,6 +104,9 @@ class User(UserMixin, db.Model):
     id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     contact_name: Mapped[str | None] = mapped_column(sa.String(100))
+    # An organisation's legal representative as its account gives it; a new case of the account starts
+    # with it (odr.cases.representatives).
+    legal_representative: Mapped[str | None] = mapped_column(sa.String(100))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -22,7 +22,7 @@ from odr.agreements.models import (
 from odr.agreements.operations import AgreementError
 from odr.agreements.workflow import AgreementAction
 from odr.audit.operations import record
-from odr.cases import attorneys
+from odr.cases import attorneys, representatives
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
@@ -117,6 +117,7 @@ def apply_for_confirmation(
         raise AgreementError(_l("Only an effective agreement can be put before the court for confirmation."))
     party = _party(agreement, user)
     attorneys.require_special_authority(agreement.case, user, "apply_confirmation")
+    representatives.signatory(agreement.case, party, user)  # an organisation applies through a named person
     _check_window(agreement)
     if open_application(agreement) is not None:
         raise AgreementError(_l("An application for this agreement is already under way."))
@@ -154,6 +155,7 @@ def join(application: ConfirmationApplication, user, ip_address=None):
     agreement = application.agreement
     party = _party(agreement, user)
     attorneys.require_special_authority(agreement.case, user, "join_confirmation")
+    representatives.signatory(agreement.case, party, user)
     if not application.is_open or application.submitted_at is not None:
         raise AgreementError(_l("This application is no longer waiting for the parties."))
     if party.id in application.joined_party_ids():
@@ -207,15 +209,21 @@ def application_form_data(application: ConfirmationApplication) -> dict:
         },
     ]
     attachments += [{"name": name, "sha256": sha, "size": size} for name, sha, size in case_file(case)]
+    acting = {j.party_id: _acting_for(case, j.party, j.user) for j in application.joins}
+    applicant_party = case.party_of(application.applicant)
     return {
         "court_name": application.court.name,
         "case_number": case.number,
         "organisation_name": case.organisation.name,
-        "applicants": [documents.party_data(p) for p in case.parties],
+        "applicants": [{**documents.party_data(p), "signatory": acting.get(p.id)} for p in case.parties],
         "applied_at": application.submitted_at or application.created_at,
-        "applicant_name": application.applicant.name,
+        "applicant_name": _acting_text(applicant_party, acting.get(applicant_party.id))
+        if applicant_party is not None
+        else application.applicant.name,
         "consenting_names": [
-            j.party.name for j in application.joins if j.user_id != application.applicant_id
+            _acting_text(j.party, acting.get(j.party_id))
+            for j in application.joins
+            if j.user_id != application.applicant_id
         ],
         "agreement": {
             "version_number": version.number,
@@ -225,6 +233,23 @@ def application_form_data(application: ConfirmationApplication) -> dict:
         "facts_and_reasons": application.facts_and_reasons,
         "attachments": attachments,
     }
+
+
+def _acting_for(case, party, user) -> dict | None:
+    """The natural person who applied or joined for PARTY, and in what capacity (None if unknown now,
+    e.g. an agent whose power has since ended)."""
+    try:
+        name, title = representatives.signatory(case, party, user)
+    except representatives.RepresentativeError:
+        return None
+    return {"name": name, "title": title}
+
+
+def _acting_text(party, acting: dict | None) -> str:
+    """PARTY, and who acted for it unless it acted itself: 某公司（法定代表人张三）."""
+    if acting is None or acting["title"] == representatives.SELF_ZH:
+        return party.name
+    return f"{party.name}（{acting['title']}{acting['name']}）"
 
 
 def case_file(case) -> list[tuple[str, str | None, int | None]]:

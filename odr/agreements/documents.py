@@ -6,6 +6,7 @@ from odr.accounts.models import PartyKind
 from odr.agreements import clauses
 from odr.agreements.models import AgreementVersion, SignerCapacity
 from odr.audit.models import canonical_json
+from odr.cases import representatives
 from odr.cases.models import Side
 from odr.core import storage
 
@@ -27,6 +28,10 @@ def party_data(party) -> dict:
         "address": party.address,
         "agent_name": party.agent_name,
         "agent_firm": party.agent_firm,
+        "representative": party.representative if company else None,
+        "representative_title": party.representative_title.zh
+        if company and party.representative_title
+        else None,
     }
 
 
@@ -101,13 +106,30 @@ def signature_data(signature) -> dict:
         label = "调解员"
     else:
         label = SIDE_ZH[signature.party.side] + CAPACITY_ZH[signature.capacity]
+    lines = [label]
+    if signature.signatory_title and signature.capacity != SignerCapacity.MEDIATOR:
+        side = SIDE_ZH[signature.party.side]
+        title = "" if signature.signatory_title == representatives.SELF_ZH else signature.signatory_title
+        label = side + title
+        # Broken where a reader pauses: 被申请人 / 委托代理人 / （特别授权）.
+        lines = [side, *title.replace("（", "\n（").split("\n")] if title else [side]
     return {
         "capacity_label": label,
+        "capacity_lines": lines,
         "party_name": signature.party.name if signature.party else None,
-        "signer_name": signature.signer.name,
+        "signer_name": signature.signatory_name or signature.signer.name,
         "signed_at": signature.signed_at,
         "ip_address": signature.ip_address or "",
         "hash_signed": signature.hash_signed,
+    }
+
+
+def signatories(signatures) -> dict[int, dict]:
+    """Who signed for each party (by party id) and in what capacity: {"name", "title"}."""
+    return {
+        s.party_id: {"name": s.signatory_name or s.signer.name, "title": s.signatory_title or ""}
+        for s in signatures
+        if s.party_id
     }
 
 

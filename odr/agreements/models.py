@@ -153,9 +153,23 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     hash_signed: Mapped[str] = mapped_column(sa.String(64))
+    # The natural person who signed and in what capacity, as the document prints it: the person
+    # themself (本人), an organisation's 法定代表人 or 主要负责人, or a 委托代理人 with special authority.
+    signatory_name: Mapped[str | None] = mapped_column(sa.String(100))
+    signatory_title: Mapped[str | None] = mapped_column(sa.String(40))
 
     version: Mapped[AgreementVersion] = relationship(back_populates="signatures")
     signer: Mapped[User] = relationship()
+
+    @property
+    def signatory_label(self):
+        """Who signed, in what capacity, in the user's language (older signatures: the account)."""
+        from odr.cases.representatives import title_label
+
+        if not self.signatory_name:
+            return f"{self.signer.name} · {self.capacity.label}"
+        return f"{self.signatory_name} · {title_label(self.signatory_title)}"
+
     party: Mapped[CaseParty | None] = relationship()
 
 

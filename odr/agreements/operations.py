@@ -22,7 +22,7 @@ from odr.agreements.models import (
 )
 from odr.agreements.workflow import OPEN_DRAFT_STATES, AgreementAction
 from odr.audit.operations import record
-from odr.cases import attorneys
+from odr.cases import attorneys, representatives
 from odr.cases import workflow as case_workflow
 from odr.cases.models import CaseState
 from odr.cases.workflow import Action, Capacity, TransitionError
@@ -297,8 +297,14 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
             raise AgreementError(_l("Choose in what capacity you sign."))
         elif capacity == SignerCapacity.AGENT and not party.agent_name:
             raise AgreementError(_l("No authorised agent is on file for your side; sign as the party."))
+        signatory_name, signatory_title = representatives.signatory(
+            agreement.case, party, user, agent_capacity=capacity == SignerCapacity.AGENT
+        )
     elif Capacity.MEDIATOR in held:
+        if capacity not in (None, "", SignerCapacity.MEDIATOR):
+            raise AgreementError(_l("You sign this agreement as its mediator, not for a party."))
         capacity = SignerCapacity.MEDIATOR
+        signatory_name, signatory_title = user.name, "调解员"
     else:
         raise AgreementError(_l("Only the parties and the mediator sign the agreement."))
     if signature_of(version, user) is not None:
@@ -324,6 +330,8 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
         signed_at=utcnow(),
         ip_address=(ip_address or "")[:45] or None,
         hash_signed=digest,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
     )
     db.session.add(signature)
     db.session.flush()
@@ -336,6 +344,7 @@ def sign(agreement: Agreement, user, *, version_id: int, password: str, capacity
             "version": version.number,
             "capacity": capacity.value,
             "party_id": party.id if party else None,
+            "signatory": {"name": signatory_name, "title": signatory_title},
             "hash_signed": digest,
             "ip": signature.ip_address,
         },

@@ -47,7 +47,7 @@ ENFORCEMENT_TITLE = "强制执行申请书"
 # Party name, "签章：", the line to sign on, the date to fill in.
 # 序号, 签署身份, 当事人 (the rest), 签署人, 签署时间, IP 地址: a date such as 2026年11月28日 fits on one line,
 # and below them a SHA-256 in 8 pt Courier (108 mm) fits in one line across the last four columns.
-SIGNATURE_COLUMNS = (11 * mm, 25 * mm, TEXT_WIDTH - 118 * mm, 18 * mm, 33 * mm, 31 * mm)
+SIGNATURE_COLUMNS = (11 * mm, 28 * mm, TEXT_WIDTH - 121 * mm, 18 * mm, 33 * mm, 31 * mm)
 ATTACHMENT_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 20 * mm - 60 * mm, 20 * mm, 60 * mm)
 OBLIGATION_COLUMNS = (12 * mm, TEXT_WIDTH - 12 * mm - 26 * mm - 32 * mm - 32 * mm, 26 * mm, 32 * mm, 32 * mm)
 
@@ -76,7 +76,8 @@ def render_agreement(data: dict, *, font: PdfFont | None = None) -> bytes:
 def render_signed_agreement(data: dict, signatures: list[dict], *, font: PdfFont | None = None) -> bytes:
     """The agreement of `render_agreement` followed by a signature page recording each electronic signature.
 
-    DATA also holds effective_at (aware). Each of SIGNATURES holds capacity_label, party_name (None for a
+    DATA also holds effective_at (aware). Each of SIGNATURES holds capacity_label (and optionally
+    capacity_lines, the label broken into lines), party_name (None for a
     mediator), signer_name, signed_at (aware), ip_address and hash_signed (SHA-256 of the unsigned PDF).
     """
     s = styles(font)
@@ -185,15 +186,20 @@ def _digest(sha256, s):
     return KeepTogether([Spacer(1, 3 * mm), box])
 
 
-def _party_signers(party):
-    rows = [(party["side_label"], party["name"])]
+def _party_signers(party, side_label=None):
+    """The signature lines of PARTY: its name, and for an organisation the natural person who signs for
+    it (its legal representative as recorded, or the line left for whoever signs with authority)."""
+    label = side_label or party["side_label"]
+    rows = [(label, party["name"])]
     if party.get("kind_label") == "法人或其他组织":
-        # A company signs through a natural person: its legal representative or an authorised agent.
-        rows.append(
-            (f"{party['side_label']}法定代表人（负责人）或授权代表", party.get("representative") or "")
-        )
+        if party.get("representative"):
+            rows.append(
+                (f"{label}{party.get('representative_title') or '法定代表人'}", party["representative"])
+            )
+        else:
+            rows.append((f"{label}法定代表人（负责人）或授权代表", ""))
     if party.get("agent_name"):
-        rows.append((f"{party['side_label']}委托代理人", party["agent_name"]))
+        rows.append((f"{label}委托代理人", party["agent_name"]))
     return rows
 
 
@@ -209,7 +215,12 @@ def _signature_page(data, signatures, s):
         rows.append(
             [
                 CJKParagraph(str(n), s.cell),
-                CJKParagraph(markup(sig["capacity_label"]), s.cell),
+                CJKParagraph(
+                    "<br/>".join(
+                        markup(line) for line in sig.get("capacity_lines") or [sig["capacity_label"]]
+                    ),
+                    s.cell,
+                ),
                 CJKParagraph(markup(sig["party_name"] or "—"), s.cell),
                 CJKParagraph(markup(sig["signer_name"]), s.cell),
                 CJKParagraph(moment(sig["signed_at"], seconds=True, wrap=True), s.cell),
@@ -255,7 +266,8 @@ def _signature_page(data, signatures, s):
 def render_confirmation_application(data: dict, *, font: PdfFont | None = None) -> bytes:
     """The parties' joint application to COURT_NAME to confirm their settlement agreement, as PDF bytes.
 
-    DATA holds court_name, case_number, applicants (party dicts), applied_at (aware), applicant_name (who
+    DATA holds court_name, case_number, applicants (party dicts, each with signatory: {name, title} of the
+    natural person who applied or joined for it, or None), applied_at (aware), applicant_name (who
     filed it), consenting_names (who joined), agreement (dict: version_number, effective_at, pdf_sha256),
     facts_and_reasons (text), attachments (dicts: name, sha256 or None, size in bytes or None), and
     optionally organisation_name (the mediation organisation; the platform is named without it).
@@ -293,7 +305,7 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
         CJKParagraph("申请人承诺", s.heading),
         *[CJKParagraph(text, s.body) for text in _UNDERTAKING],
         signing_lines(
-            [("申请人", party["name"]) for party in applicants],
+            [row for party in applicants for row in _applicant_signers(party)],
             s,
             signed_on=data["applied_at"],
             before=addressee(data["court_name"], s),
@@ -305,6 +317,18 @@ def render_confirmation_application(data: dict, *, font: PdfFont | None = None) 
     return build_document(
         APPLICATION_TITLE, f"案号：{data['case_number']}", story, created_at=data["applied_at"], font=font
     )
+
+
+def _applicant_signers(party):
+    """The applicant and, for an organisation or a party acting through an agent, the natural person who
+    applied or joined for it and in what capacity (法定代表人, 委托代理人（特别授权）)."""
+    acting = party.get("signatory")
+    if acting is None:
+        return _party_signers(party, side_label="申请人")
+    rows = [("申请人", party["name"])]
+    if acting["title"] != "本人":
+        rows.append((acting["title"], acting["name"]))
+    return rows
 
 
 _UNDERTAKING = (

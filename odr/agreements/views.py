@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from odr.accounts.decorators import roles_required
-from odr.accounts.models import Role
+from odr.accounts.models import PartyKind, Role
 from odr.agreements import clauses, competence, confirmation, documents, operations, performance
 from odr.agreements.forms import (
     AnswerReportForm,
@@ -35,7 +35,7 @@ from odr.agreements.models import (
     EnforcementApplication,
 )
 from odr.agreements.operations import DraftInvalid
-from odr.cases import panels
+from odr.cases import panels, representatives
 from odr.cases.models import CaseState
 from odr.cases.views import flash_form_errors as flash_errors
 from odr.cases.views import load_case, run
@@ -61,9 +61,10 @@ def _load(agreement_id) -> Agreement:
 
 
 def readable_versions(agreement, user) -> list:
-    """The versions USER may read: all of them for the mediator and the clerk; for the parties (and the
-    court), those the mediator has shared — a draft is the mediator's own until then."""
-    if capacities(agreement.case, user) & {Capacity.MEDIATOR, Capacity.CLERK}:
+    """The versions USER may read: all of them for the mediator (also once released: they wrote them)
+    and the clerk; for the parties (and the court), those the mediator has shared — a draft is the
+    mediator's own until then."""
+    if capacities(agreement.case, user) & {Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR, Capacity.CLERK}:
         return list(agreement.versions)
     return [v for v in agreement.versions if v.shared_at is not None]
 
@@ -413,8 +414,15 @@ def version(agreement_id, number):
         and (party is not None or Capacity.MEDIATOR in capacities(case, me))
     ):
         form = SignForm(prefix="sign", version_id=version.id)
-        if party is None or not party.agent_name:
+        if _no_capacity_choice(case, party, me):
             del form.capacity
+    signing_as = None
+    if form is not None and party is not None and party.kind == PartyKind.COMPANY:
+        try:
+            name, title = representatives.signatory(case, party, me)
+            signing_as = SimpleNamespace(name=name, title=representatives.title_label(title), problem=None)
+        except representatives.RepresentativeError as error:
+            signing_as = SimpleNamespace(problem=str(error))
     return render_template(
         "agreements/version.html",
         agreement=agreement,
@@ -426,6 +434,7 @@ def version(agreement_id, number):
         else None,
         sign_form=form,
         party=party,
+        signing_as=signing_as,
     )
 
 
@@ -479,6 +488,18 @@ def diff_rows(old: list[str], new: list[str]) -> list[tuple[str, str]]:
 # Signing ----------------------------------------------------------------------------------------------
 
 
+def _no_capacity_choice(case, party, user) -> bool:
+    """Whether the signer has no capacity to choose: only a natural person with an agent named on the
+    case chooses between signing in person and through that agent; an organisation signs through its
+    legal representative, an agent under their own power."""
+    return (
+        party is None
+        or not party.agent_name
+        or party.kind == PartyKind.COMPANY
+        or case.power_of(user) is not None
+    )
+
+
 @bp.post("/agreements/<int:agreement_id>/sign")
 @login_required
 def sign(agreement_id):
@@ -486,7 +507,7 @@ def sign(agreement_id):
     form = SignForm(prefix="sign")
     number = agreement.final_version.number if agreement.final_version else agreement.latest.number
     party = agreement.case.party_of(_me())
-    if party is None or not party.agent_name:
+    if _no_capacity_choice(agreement.case, party, _me()):
         del form.capacity
     if not form.validate_on_submit():
         flash_errors(form)

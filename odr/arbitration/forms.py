@@ -73,6 +73,9 @@ class DirectApplicationForm(CaseForm):
             "respondents": [entry.data for entry in self.respondents],
             "agent_name": self.agent_name.data,
             "agent_firm": self.agent_firm.data,
+            "representative": self.representative.data,
+            "representative_title": self.representative_title.data,
+            "address": self.address.data,
         }
 
 

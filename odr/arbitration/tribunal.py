@@ -30,7 +30,7 @@ from odr.deadlines.models import DeadlineKind as K
 from odr.extensions import db
 
 DECLARATION = (
-    "本人确认：本人与本案当事人及其代理人不存在利害关系，不存在《中华人民共和国仲裁法》第三十四条规定的"
+    "本人确认：本人与本案当事人及其代理人不存在利害关系，不存在《中华人民共和国仲裁法》规定的"
     "应当回避的情形；本人将独立、公正地审理本案，并对审理中知悉的秘密予以保密。如出现可能影响公正仲裁的情形，"
     "本人将及时披露。"
 )

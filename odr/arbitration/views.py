@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from odr.accounts.decorators import roles_required
-from odr.accounts.models import Organisation, OrgKind, Role, User
+from odr.accounts.models import Organisation, OrgKind, PartyKind, Role, User
 from odr.arbitration import awards, performance, tribunal
 from odr.arbitration import operations as arb_ops
 from odr.arbitration import workflow as arb_workflow
@@ -185,6 +185,9 @@ def apply_from_mediation(case_id):
 def apply_directly():
     form = DirectApplicationForm()
     form.organisation_id.choices = _commissions()
+    form.filer_is_company, form.filer_name = _me().party_kind == PartyKind.COMPANY, _me().name
+    if request.method == "GET" and form.filer_is_company:
+        form.representative.data = _me().legal_representative
     if request.method == "POST" and "add_respondent" in request.form:
         if len(form.respondents) < form.respondents.max_entries:
             form.respondents.append_entry()

@@ -24,6 +24,14 @@ def _default_actor():
 # Sent for every entry, so other parts of the platform can react to acts (e.g. a notice in a room).
 recorded = Namespace().signal("audit-recorded")
 CURRENT_USER = object()  # the default actor: whoever is signed in (nobody outside a request)
+_HEAD = "odr.audit.head"  # session.info: (transaction, the chain's head as this transaction left it)
+KEEP_HEAD = "odr.audit.keep_head"  # session.info: set while the session's transactions are its own
+
+
+@dataclass(frozen=True)
+class _Head:
+    position: int
+    hash: str
 
 
 def record(
@@ -37,11 +45,23 @@ def record(
     # Write what the operation changed first: on SQLite that takes the write lock, so the chain's
     # head read below cannot move under us; on PostgreSQL an advisory lock serialises writers.
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
-    head = session.execute(
-        sa.select(AuditEntry.position, AuditEntry.hash).order_by(AuditEntry.position.desc()).limit(1)
-    ).first()
+    # Once this transaction holds the chain (the lock, or SQLite's write lock), nobody else can
+    # append until it ends: the head is the entry it wrote last. A writer of many entries in
+    # transactions of its own (the deadline sweep, which sets KEEP_HEAD) keeps it, and asks for the
+    # lock and the head once per transaction; after a savepoint ends it is read again.
+    keep = session.info.get(KEEP_HEAD)
+    if keep:
+        session.connection()  # begun, so the transaction below is this one
+    transaction = (session().get_nested_transaction() or session().get_transaction()) if keep else None
+    held = session.info.get(_HEAD) if keep else None
+    if held is not None and held[0] is transaction:
+        head = held[1]
+    else:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+        head = session.execute(
+            sa.select(AuditEntry.position, AuditEntry.hash).order_by(AuditEntry.position.desc()).limit(1)
+        ).first()
     actor = _default_actor() if actor is CURRENT_USER else actor
     if case is None and obj is not None and obj.__class__.__name__ == "Case":
         case = obj
@@ -59,6 +79,8 @@ def record(
     entry.hash = entry.compute_hash()
     session.add(entry)
     session.flush()
+    if keep:
+        session.info[_HEAD] = (transaction, _Head(entry.position, entry.hash))
     recorded.send(entry, obj=obj, case=case)
     return entry
 

@@ -17,7 +17,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from odr.accounts.models import PartyKind
-from odr.cases.models import CaseState, Channel, DisputeKind, Industry, InfringementPlace, IPType, Track
+from odr.cases import representatives as reps
+from odr.cases.models import (
+    CaseState,
+    Channel,
+    DisputeKind,
+    Industry,
+    InfringementPlace,
+    IPType,
+    RepresentativeTitle,
+    Track,
+)
 from odr.core import forms as v
 
 REQUIRED = _l("This field is required.")
@@ -43,6 +53,9 @@ class RespondentForm(Form):
         _l("E-mail"), validators=[Optional(), Length(max=254), Email(_l("Enter a valid e-mail address."))]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    representative = StringField(
+        _l("Its legal representative, if known"), validators=[Optional(), Length(max=50), reps.validate_name]
+    )
     is_foreign = BooleanField(_l("Foreign party (outside mainland China)"))
 
     def validate_credit_code(self, field):
@@ -68,7 +81,19 @@ class RespondentForm(Form):
         return ok
 
 
+def representative_title_field():
+    return RadioField(
+        _l("Acting as"),
+        choices=RepresentativeTitle.choices(),
+        default=RepresentativeTitle.LEGAL_REPRESENTATIVE.value,
+    )
+
+
 class CaseForm(FlaskForm):
+    # Set by the view when the filer is an organisation: it then names the person who represents it.
+    filer_is_company = False
+    filer_name = None
+
     title = StringField(
         _l("Short title of the dispute"), validators=[DataRequired(REQUIRED), Length(max=200)]
     )
@@ -108,10 +133,29 @@ class CaseForm(FlaskForm):
     respondents = FieldList(FormField(RespondentForm), min_entries=1, max_entries=MAX_RESPONDENTS)
     agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
     agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Your address"), validators=[Optional(), Length(max=300)])
+    representative = StringField(
+        _l("Your legal representative (or principal person in charge)"),
+        validators=[Length(max=50), reps.validate_name],
+    )
+    representative_title = representative_title_field()
     online_consent = BooleanField(
         _l("I consent to resolving this dispute by online mediation on this platform"),
         validators=[DataRequired(_l("Online mediation needs your consent."))],
     )
+
+    def validate_representative(self, field):
+        if self.filer_is_company and (field.data or "").strip():
+            problem = reps.name_problem(field.data, self.filer_name)
+            if problem:
+                raise ValidationError(problem)
+        elif self.filer_is_company:
+            raise ValidationError(
+                _l(
+                    "Give the name of your organisation's legal representative (or principal person in"
+                    " charge), as on the business licence."
+                )
+            )
 
     def validate_delegating_court_id(self, field):
         if self.channel.data == Channel.COURT_DELEGATED and not field.data:
@@ -145,10 +189,25 @@ class AnswerForm(FlaskForm):
     reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=4000)])
     agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
     agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Your address"), validators=[Optional(), Length(max=300)])
+    representative = StringField(
+        _l("Your legal representative (or principal person in charge)"),
+        validators=[Optional(), Length(max=50), reps.validate_name],
+    )
+    representative_title = representative_title_field()
 
     def validate_reason(self, field):
         if self.decision.data == "decline" and not (field.data or "").strip():
             raise ValidationError(_l("Please give a reason for declining mediation."))
+
+
+class RepresentativeForm(FlaskForm):
+    """An organisation's legal representative, recorded or corrected on the case page."""
+
+    name = StringField(
+        _l("Full name"), validators=[InputRequired(REQUIRED), Length(max=50), reps.validate_name]
+    )
+    title = representative_title_field()
 
 
 class ReferForm(FlaskForm):

@@ -93,6 +93,18 @@ class Side(LabelledEnum):
     RESPONDENT = "respondent", _l("Respondent")
 
 
+class RepresentativeTitle(LabelledEnum):
+    """Who acts for an organisation (Civil Procedure Law art. 51): a legal person through its legal
+    representative, another organisation through its principal person in charge."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _l("Legal representative")
+    PRINCIPAL = "principal", _l("Principal person in charge")
+
+    @property
+    def zh(self) -> str:
+        return {"legal_representative": "法定代表人", "principal": "主要负责人"}[self.value]
+
+
 class Answer(LabelledEnum):
     PENDING = "pending", _l("No answer yet")
     CONSENTED = "consented", _l("Consented to mediation")
@@ -115,6 +127,9 @@ class Case(db.Model):
         sa.Index("ix_cases_organisation_updated", "organisation_id", "updated_at", "id"),
         sa.Index("ix_cases_organisation_state", "organisation_id", "state", "updated_at", "id"),
         sa.Index("ix_cases_organisation_state_submitted", "organisation_id", "state", "submitted_at", "id"),
+        # A user's own set of cases (a party's, a court's) by state and recency, read from the index
+        # alone: the dashboards' counts and newest cases touch no table row.
+        sa.Index("ix_cases_id_state_updated", "id", "state", "updated_at"),
         # Search: trigram indexes on PostgreSQL (pg_trgm) serve ILIKE '%term%'.
         sa.Index(
             "ix_cases_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}
@@ -239,6 +254,13 @@ class CaseParty(db.Model):
             "(answer = 'declined') = (decline_reason IS NOT NULL)", name="declined_has_reason"
         ),
         sa.UniqueConstraint("case_id", "user_id", name="uq_case_parties_case_user"),
+        # A party's cases, read from the index alone.
+        sa.Index("ix_case_parties_user_case", "user_id", "case_id"),
+        # Only an organisation has a legal representative (or principal person in charge).
+        sa.CheckConstraint("kind = 'company' OR representative IS NULL", name="representative_of_company"),
+        sa.CheckConstraint(
+            "(representative IS NULL) = (representative_title IS NULL)", name="representative_has_title"
+        ),
         # Search by a party's name or credit code (pg_trgm on PostgreSQL).
         sa.Index(
             "ix_case_parties_name_trgm",
@@ -267,6 +289,9 @@ class CaseParty(db.Model):
     is_foreign: Mapped[bool] = mapped_column(default=False)
     agent_name: Mapped[str | None] = mapped_column(sa.String(100))
     agent_firm: Mapped[str | None] = mapped_column(sa.String(200))
+    # The natural person through whom an organisation acts (法定代表人 or 主要负责人).
+    representative: Mapped[str | None] = mapped_column(sa.String(100))
+    representative_title: Mapped[RepresentativeTitle | None] = mapped_column(enum_type(RepresentativeTitle))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     answer: Mapped[Answer] = mapped_column(enum_type(Answer), default=Answer.PENDING)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

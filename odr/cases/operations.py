@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from odr.accounts.models import PartyKind, User
 from odr.audit.operations import record
-from odr.cases import numbering, triage, workflow
+from odr.cases import numbering, representatives, triage, workflow
 from odr.cases.models import (
     Answer,
     Case,
@@ -52,12 +52,32 @@ class InvitationError(UserError):
     """An invitation link that cannot be used; the message is shown to the user."""
 
 
-def file_case(filer: User, *, organisation, respondents, agent_name=None, agent_firm=None, **fields) -> Case:
-    """A party files a dispute; the filer is the claimant (with its agent, if any), RESPONDENTS are
-    dicts of party data."""
+def file_case(
+    filer: User,
+    *,
+    organisation,
+    respondents,
+    agent_name=None,
+    agent_firm=None,
+    representative=None,
+    representative_title=None,
+    address=None,
+    **fields,
+) -> Case:
+    """A party files a dispute; the filer is the claimant (with its agent, if any, and, for an
+    organisation, the legal representative it acts through); RESPONDENTS are dicts of party data."""
     for name, enum_cls in ENUM_FIELDS.items():
         if name in fields:
             fields[name] = enum_cls(fields[name])
+    company = filer.party_kind == PartyKind.COMPANY
+    if company:
+        representative, representative_title = representatives.clean(
+            representative or filer.legal_representative, representative_title, company_name=filer.name
+        )
+        if representative:
+            filer.legal_representative = representative
+    else:
+        representative = representative_title = None
     case = Case(filed_by=filer, organisation=organisation, state=CaseState.SUBMITTED, **fields)
     case.parties.append(
         CaseParty(
@@ -73,13 +93,24 @@ def file_case(filer: User, *, organisation, respondents, agent_name=None, agent_
             answered_at=utcnow(),
             agent_name=(agent_name or "").strip() or None,
             agent_firm=(agent_firm or "").strip() or None,
+            representative=representative,
+            representative_title=representative_title,
+            address=(address or "").strip() or None,
         )
     )
     for data in respondents:
+        kind = PartyKind(data["kind"])
+        named, title = (None, None)
+        if kind == PartyKind.COMPANY:
+            named, title = representatives.clean(
+                data.get("representative"), company_name=data["name"].strip()
+            )
         case.parties.append(
             CaseParty(
+                representative=named,
+                representative_title=title,
                 side=Side.RESPONDENT,
-                kind=PartyKind(data["kind"]),
+                kind=kind,
                 name=data["name"].strip(),
                 id_number=normalise(data.get("id_number")) or None,
                 credit_code=normalise(data.get("credit_code")) or None,
@@ -146,6 +177,7 @@ def accept_case(case: Case, clerk: User, *, track: Track | None = None, override
         account = matching_account(party)
         if account is not None and case.party_of(account) is None:
             party.user = account
+            representatives.adopt_from_account(party, account)
             record(
                 "case.respondent_linked",
                 party,
@@ -219,6 +251,7 @@ def link_verified_account(user: User, number: str, actor=None) -> list[CaseParty
         if party.case.party_of(user) is not None:
             continue
         party.user = user
+        representatives.adopt_from_account(party, user)
         revoke_invitations([party.id])
         record(
             "case.respondent_linked",
@@ -301,7 +334,16 @@ def reissue_invitation(party: CaseParty, clerk: User) -> str:
 
 
 def answer_invitation(
-    case: Case, user: User, *, consent: bool, reason: str | None = None, agent_name=None, agent_firm=None
+    case: Case,
+    user: User,
+    *,
+    consent: bool,
+    reason: str | None = None,
+    agent_name=None,
+    agent_firm=None,
+    representative=None,
+    representative_title=None,
+    address=None,
 ):
     """A respondent consents to mediation (naming its agent, if any) or declines; the last consent
     moves the case on."""
@@ -330,6 +372,12 @@ def answer_invitation(
     party.answer = Answer.CONSENTED
     party.agent_name = (agent_name or "").strip() or None
     party.agent_firm = (agent_firm or "").strip() or None
+    if (address or "").strip():
+        party.address = address.strip()[:300]  # the respondent's own word on where it is served
+    if party.kind == PartyKind.COMPANY and (representative or "").strip():
+        named, title = representatives.clean(representative, representative_title, company_name=party.name)
+        if (named, title) != (party.representative, party.representative_title):
+            representatives.set_representative(party, user, name=named, title=title)
     record(
         "case.party_consented",
         party,
@@ -504,4 +552,5 @@ def claim_invitation(invitation: Invitation, user: User):
         )
     invitation.used_at = utcnow()
     party.user = user
+    representatives.adopt_from_account(party, user)
     record("case.invitation_claimed", invitation, case=party.case, actor=user, details={"party_id": party.id})

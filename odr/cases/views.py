@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from odr.accounts.decorators import roles_required
 from odr.accounts.forms import organisation_choices
-from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, Role
-from odr.cases import operations, panels, progress, timeline, triage, visibility, workflow
+from odr.accounts.models import COURT_KINDS, INTAKE_KINDS, Organisation, OrgKind, PartyKind, Role
+from odr.cases import operations, panels, progress, representatives, timeline, triage, visibility, workflow
 from odr.cases.forms import (
     AcceptForm,
     AnswerForm,
@@ -17,6 +17,7 @@ from odr.cases.forms import (
     OptionalReasonForm,
     ReasonForm,
     ReferForm,
+    RepresentativeForm,
 )
 from odr.cases.models import Case, CaseParty, CaseState, Channel, Side
 from odr.cases.operations import InvitationError
@@ -147,7 +148,11 @@ def _case_list(intake):
 @bp.route("/cases/new", methods=["GET", "POST"])
 @roles_required(Role.PARTY)
 def new():
+    me = current_user._get_current_object()
     form = CaseForm()
+    form.filer_is_company, form.filer_name = me.party_kind == PartyKind.COMPANY, me.name
+    if request.method == "GET" and form.filer_is_company:
+        form.representative.data = me.legal_representative
     form.organisation_id.choices = organisation_choices(*INTAKE_KINDS)
     form.delegating_court_id.choices = organisation_choices(*COURT_KINDS, blank="—")
     if request.method == "POST" and "add_respondent" in request.form:
@@ -178,6 +183,9 @@ def new():
             online_consent=True,
             agent_name=form.agent_name.data,
             agent_firm=form.agent_firm.data,
+            representative=form.representative.data,
+            representative_title=form.representative_title.data,
+            address=form.address.data,
         )
         db.session.commit()
         flash(_("Your dispute has been filed. The mediation centre will review it shortly."), "success")
@@ -214,7 +222,8 @@ def show(case_id):
         accept_form=accept_form,
         proposed=proposed,
         refuse_form=ReasonForm(prefix="refuse"),
-        answer_form=AnswerForm(prefix="answer"),
+        answer_form=_answer_form(case),
+        representative_forms=_representative_forms(case),
         withdraw_form=OptionalReasonForm(prefix="withdraw"),
         close_form=OptionalReasonForm(prefix="close"),
         terminate_form=ReasonForm(prefix="terminate"),
@@ -227,6 +236,57 @@ def show(case_id):
         is_clerk=workflow.Capacity.CLERK in held,
         needs_invitation={p.id for p in case.parties if operations.needs_invitation(p)},
     )
+
+
+def _answer_form(case):
+    form = AnswerForm(prefix="answer")
+    party = case.party_of(current_user)
+    if party is not None:
+        form.address.data = party.address
+    if party is not None and party.kind == PartyKind.COMPANY:
+        form.representative.data = party.representative or (party.user and party.user.legal_representative)
+        if party.representative_title:
+            form.representative_title.data = party.representative_title.value
+    else:
+        del form.representative, form.representative_title
+    return form
+
+
+def _representative_forms(case) -> dict:
+    """The form to record who represents each organisation the user may record it for, by party id."""
+    me = current_user._get_current_object()
+    forms = {}
+    for party in case.parties:
+        if party.kind != PartyKind.COMPANY or (party.user_id != me.id and not case.is_clerk_of(me)):
+            continue
+        form = RepresentativeForm(prefix=f"rep{party.id}")
+        form.name.data = party.representative
+        if party.representative_title:
+            form.title.data = party.representative_title.value
+        forms[party.id] = form
+    return forms
+
+
+@bp.post("/cases/<int:case_id>/parties/<int:party_id>/representative")
+@login_required
+def record_representative(case_id, party_id):
+    case = load_case(case_id)
+    party = next((p for p in case.parties if p.id == party_id), None)
+    if party is None:
+        abort(404)
+    form = RepresentativeForm(prefix=f"rep{party.id}")
+    if form.validate_on_submit():
+        run(
+            representatives.set_representative,
+            party,
+            current_user._get_current_object(),
+            name=form.name.data,
+            title=form.title.data,
+            success=_("The legal representative of %(party)s is recorded.", party=party.name),
+        )
+    else:
+        flash_form_errors(form)
+    return _back(case)
 
 
 def _back(case):
@@ -340,6 +400,9 @@ def answer(case_id):
             reason=form.reason.data,
             agent_name=form.agent_name.data,
             agent_firm=form.agent_firm.data,
+            representative=form.representative.data,
+            representative_title=form.representative_title.data,
+            address=form.address.data,
             success=success,
         )
     else:

@@ -25,6 +25,9 @@ class Capacity(LabelledEnum):
     ARBITRATOR = "arbitrator", _l("Arbitrator")
     PRESIDING_ARBITRATOR = "presiding_arbitrator", _l("Presiding or sole arbitrator")
     ARBITRATOR_ASKED = "arbitrator_asked", _l("Arbitrator asked to serve")
+    # An expert whose seat was released when the case moved on: reads what they did, acts on nothing.
+    FORMER_MEDIATOR = "former_mediator", _l("Mediator (released from the case)")
+    FORMER_INVESTIGATOR = "former_investigator", _l("Technical investigator (released from the case)")
     SYSTEM = "system", _l("The platform")
 
 
@@ -85,7 +88,9 @@ def capacities(case, user) -> set[Capacity]:
     party = case.party_of(user)
     if party is not None:
         held.add(Capacity(party.side.value))
-    if case.is_clerk_of(user):
+    if case.is_clerk_of(user) and not _arbitration_only(case):
+        # A dispute filed directly for arbitration has no mediation clerk: the commission's clerk
+        # acts on it as the commission (ARBITRATION_CLERK), never on the mediation side.
         held.add(Capacity.CLERK)
     if user is not None and user.is_authenticated:
         from odr.cases import access
@@ -94,12 +99,16 @@ def capacities(case, user) -> set[Capacity]:
     return held
 
 
+def _arbitration_only(case) -> bool:
+    from odr.cases.models import Channel
+
+    return case.channel == Channel.ARBITRATION
+
+
 def _for_arbitration_only(case, action) -> bool:
     """A dispute filed directly for arbitration takes no mediation action: the commission accepts it,
     and the platform refers it there."""
-    from odr.cases.models import Channel
-
-    return case.channel == Channel.ARBITRATION and action != Action.REFER
+    return _arbitration_only(case) and action != Action.REFER
 
 
 def allowed(case, action: Action, held: set[Capacity]) -> bool:

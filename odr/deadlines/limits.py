@@ -65,7 +65,7 @@ LIMITS: dict[K, Limit] = {
             Count.DAYS,
             "INVESTIGATOR_NOTICE_DAYS",
             _l("the technical investigator's assignment takes effect"),
-            _l("SPC Provisions on Technical Investigators' Participation in IP Litigation (2019)"),
+            _l("SPC Provisions on Technical Investigators' Participation in IP Litigation (2019) art. 3"),
             _l("the clerk is told the parties have not been notified; a late notice is recorded as late"),
             _l("the clerks"),
             duty=True,
@@ -127,7 +127,7 @@ LIMITS: dict[K, Limit] = {
             "COURT_DECISION_DAYS",
             _l("the court accepts the application; extendable once, with the court president's approval"),
             _l(
-                "SPC Provisions on the Judicial Confirmation Procedure of People's Mediation Agreements (2011) art. 6"
+                "SPC Provisions on the Judicial Confirmation Procedure of People's Mediation Agreements (2011) art. 5"
             ),
             _l("a duty of the court: a late decision is allowed, recorded as late"),
             _l("the court's liaison officers"),
@@ -157,7 +157,9 @@ LIMITS: dict[K, Limit] = {
             Count.DAYS,
             "ARBITRATION_ANSWER_DAYS",
             _l("the respondent is served the application"),
-            _l("Arbitration Law art. 25 and the commission's rules"),
+            _l(
+                "the commission's rules, which the Arbitration Law leaves the period to (art. 25 of its 2017 text)"
+            ),
             _l("a late defence or counterclaim is refused; the proceedings go on"),
             _l("the commission's clerks"),
             checked=True,
@@ -167,7 +169,10 @@ LIMITS: dict[K, Limit] = {
             Count.DAYS,
             "ARBITRATION_NOMINATION_DAYS",
             _l("the respondent is served the application"),
-            _l("Arbitration Law art. 32 and the commission's rules"),
+            _l(
+                "the commission's rules; when a party names no arbitrator in time, the commission's chair appoints"
+                " (Arbitration Law, art. 32 of its 2017 text)"
+            ),
             _l("a party may no longer name; the commission's chair appoints the empty seats"),
             _l("the commission's clerks"),
             checked=True,

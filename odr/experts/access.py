@@ -13,6 +13,12 @@ SEAT_CAPACITY = {
     Seat.CO_MEDIATOR: Capacity.MEDIATOR,
     Seat.TECHNICAL_INVESTIGATOR: Capacity.TECHNICAL_INVESTIGATOR,
 }
+# A seat released when the case moved on: the expert reads what they did there and acts on nothing.
+RELEASED_CAPACITY = {
+    Seat.MEDIATOR: Capacity.FORMER_MEDIATOR,
+    Seat.CO_MEDIATOR: Capacity.FORMER_MEDIATOR,
+    Seat.TECHNICAL_INVESTIGATOR: Capacity.FORMER_INVESTIGATOR,
+}
 
 
 def _served(assignment) -> bool:
@@ -44,7 +50,13 @@ def _capacities(case, user):
             Assignment.case_id == case.id, Assignment.expert_id == user.id
         )
     ).all()
-    return {SEAT_CAPACITY[row.seat] for row in rows if row.seat in SEAT_CAPACITY and _served(row)}
+    held = set()
+    for row in rows:
+        if row.seat not in SEAT_CAPACITY or not _served(row):
+            continue
+        serving = row.state == AssignmentState.ACCEPTED
+        held.add((SEAT_CAPACITY if serving else RELEASED_CAPACITY)[row.seat])
+    return held
 
 
 RULE = access.AccessRule(clause=_clause, capacities=_capacities)

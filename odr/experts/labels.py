@@ -12,6 +12,7 @@ labels.register(
         "assignment.expired": _l("An expert did not answer in time"),
         "assignment.recused": _l("An expert was recused"),
         "assignment.released": _l("An expert's seat was released"),
+        "assignment.reinstated": _l("An expert took up their seat again as the mediation resumed"),
         "assignment.no_candidate": _l("No further candidate for a seat"),
         "assignment.parties_notified": _l("Parties notified of the technical investigator"),
         "case.mediator_chosen": _l("A party chose a mediator"),

@@ -344,6 +344,25 @@ def release_when_case_moves_on(case, *, target, **_):
             )
 
 
+@workflow.transitioned.connect_via(ANY, weak=False)
+def reinstate_when_mediation_resumes(case, *, action, **_):
+    """The court refused to confirm the agreement and the mediation resumes: the experts who served
+    on it, released when it settled, take up their seats again (a released seat acts on nothing)."""
+    if action != Action.RESUME_MEDIATION:
+        return
+    for assignment in case.assignments:
+        if assignment.state == AssignmentState.RELEASED and assignment.declaration_signed_at is not None:
+            assignment.state = AssignmentState.ACCEPTED
+            assignment.ended_at = None
+            record(
+                "assignment.reinstated",
+                assignment,
+                case=case,
+                actor=None,
+                details={"seat": assignment.seat.value},
+            )
+
+
 def _sha256(text: str) -> str:
     import hashlib
 

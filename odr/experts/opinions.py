@@ -23,6 +23,11 @@ NEUTRALS = {
 ATTACHMENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
+def can_read_opinion(opinion, user: User) -> bool:
+    """Whoever reads the case's opinions, and the investigator who wrote it, also once released."""
+    return opinion.investigator_id == getattr(user, "id", None) or can_read_opinions(opinion.case, user)
+
+
 def can_read_opinions(case: Case, user: User) -> bool:
     """Neutrals always; the parties only when the case's setting lets them."""
     held = capacities(case, user)
@@ -63,6 +68,26 @@ def open_questions(case: Case) -> list[TechnicalQuestion]:
     ).all()
 
 
+def may_answer(case: Case, user: User) -> bool:
+    """Whether USER answers technical questions on CASE: its serving investigator, or one released
+    from the mediation whom the tribunal of the later arbitration calls on with its questions."""
+    held = capacities(case, user)
+    return Capacity.TECHNICAL_INVESTIGATOR in held or (
+        Capacity.FORMER_INVESTIGATOR in held and bool(questions_for(case, user))
+    )
+
+
+def questions_for(case: Case, user: User) -> list[TechnicalQuestion]:
+    """The open questions USER may answer: all of them for the serving investigator; for one released
+    from the mediation, only those the tribunal put (a released seat otherwise acts on nothing)."""
+    held = capacities(case, user)
+    if Capacity.TECHNICAL_INVESTIGATOR in held:
+        return open_questions(case)
+    if Capacity.FORMER_INVESTIGATOR not in held:
+        return []
+    return [q for q in open_questions(case) if Capacity.PRESIDING_ARBITRATOR in capacities(case, q.asked_by)]
+
+
 def file_opinion(
     case: Case, investigator: User, *, question_ids, analysis: str, conclusion: str, attachments=()
 ) -> TechnicalOpinion:
@@ -73,9 +98,9 @@ def file_opinion(
     """
     from odr.experts.pdf import render_technical_opinion
 
-    if Capacity.TECHNICAL_INVESTIGATOR not in capacities(case, investigator):
+    if not may_answer(case, investigator):
         raise AssignmentError(_l("Only the case's technical investigator files an opinion."))
-    questions = [q for q in open_questions(case) if q.id in set(question_ids)]
+    questions = [q for q in questions_for(case, investigator) if q.id in set(question_ids)]
     if not questions:
         raise AssignmentError(_l("Choose at least one open question the opinion answers."))
     if not (analysis or "").strip() or not (conclusion or "").strip():
@@ -138,9 +163,17 @@ def opinion_data(opinion: TechnicalOpinion, questions=None) -> dict:
     }
 
 
+def can_set_visibility(case: Case, user: User) -> bool:
+    """Who may read the opinions is the mediator's decision, or in arbitration the tribunal's (its
+    presiding or sole arbitrator): not the clerk's, nor a party's."""
+    return bool(capacities(case, user) & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR})
+
+
 def set_visibility(case: Case, user: User, visibility: str):
-    if not capacities(case, user) & {Capacity.MEDIATOR, Capacity.CLERK}:
-        raise AssignmentError(_l("Only the mediator or the clerk sets who may read technical opinions."))
+    if not can_set_visibility(case, user):
+        raise AssignmentError(
+            _l("Only the mediator, or in arbitration the tribunal, decides who may read technical opinions.")
+        )
     visibility = OpinionVisibility(visibility)
     if case.opinion_visibility == visibility:
         return

@@ -8,6 +8,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from odr.core.legal_pdf import fragment
 from odr.core.pdf import (
     MARGINS,
     PAGE_SIZE,
@@ -179,7 +180,8 @@ def _minutes(minutes, s, heading):
         return [heading, CJKParagraph("无。", s.body)]
     parts = []
     for n, m in enumerate(minutes, 1):
-        answers = "；".join(f"{name}：{answer}" for name, answer in m["confirmations"])
+        # Each answer set inside one sentence: an objection typed with its own full stop loses it.
+        answers = "；".join(f"{name}：{fragment(answer)}" for name, answer in m["confirmations"])
         # Each session's minutes stay on one page where they fit (KeepTogether splits longer ones).
         parts.append(
             KeepTogether(

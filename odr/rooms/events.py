@@ -13,20 +13,43 @@ from flask_socketio import emit, join_room, leave_room
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from odr.accounts import sessions
-from odr.core.db import reading
+from odr.core.db import one_statement, reading
 from odr.extensions import db, socketio
 from odr.rooms import operations, payloads, presence, ratelimits
-from odr.rooms.models import Room
+from odr.rooms.models import Room, RoomKind
 
 # Which rooms each connection joined, to leave them on disconnect.
 _joined: dict[str, set[int]] = {}
 _joined_lock = threading.Lock()
 PAGE = 50
 # A connection that was let into a room is let in again without the whole check (the case's
-# parties, seats and invitations) for this many seconds; the room itself, whether the case is
-# still in mediation, the room open and the member not muted are read at every event.
+# parties, seats and invitations) for this many seconds. What may change from one moment to the
+# next (the room open, the case in mediation, the member muted) is read where it matters: a
+# message is stored only if all three allow it, in the statement that stores it.
 DOOR_SECONDS = 10
-_doors: dict[str, dict[int, float]] = {}  # sid -> {room id: when the whole check passed}
+
+
+class Door:
+    """A connection's pass into one room: what the events need to know of the room without
+    reading it (its id, kind and channel), and when the whole check last let the user in."""
+
+    __slots__ = ("channel", "checked_at", "id", "kind")
+
+    def __init__(self, room):
+        self.id, self.kind, self.channel = room.id, room.kind, room.channel
+        self.checked_at = time.monotonic()
+
+    @property
+    def room(self) -> Room | None:
+        """The room itself, read from the database at most once per event (the event's session
+        keeps it), for the events that need more than its id."""
+        return db.session.get(Room, self.id)
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.checked_at < DOOR_SECONDS
+
+
+_doors: dict[str, dict[int, Door]] = {}  # sid -> {room id: the pass}
 
 
 def _error(message, code="refused"):
@@ -37,19 +60,19 @@ def _busy():
     return _error(_("The platform is busy; please try again in a moment."), "busy")
 
 
-def _room(room_id):
-    """The room ROOM_ID if the signed-in user may be in it, else None."""
-    room = db.session.get(Room, room_id)
-    if room is None:
-        return None
+def _door(room_id) -> Door | None:
+    """The pass into ROOM_ID if the signed-in user may be in it, else None. Within DOOR_SECONDS of
+    the whole check this reads nothing."""
     doors = _doors.setdefault(request.sid, {})
-    if time.monotonic() - doors.get(room_id, -DOOR_SECONDS) < DOOR_SECONDS:
-        return room
-    if not operations.can_join(room, current_user):
+    door = doors.get(room_id)
+    if door is not None and door.fresh():
+        return door
+    room = db.session.get(Room, room_id)
+    if room is None or not operations.can_join(room, current_user):
         doors.pop(room_id, None)
         return None
-    doors[room_id] = time.monotonic()
-    return room
+    doors[room_id] = door = Door(room)
+    return door
 
 
 def _me():
@@ -58,7 +81,7 @@ def _me():
 
 
 def room_event(name):
-    """Register HANDLER(room, payload) for the event NAME. Every event is answered: counted against
+    """Register HANDLER(door, payload) for the event NAME. Every event is answered: counted against
     the user's limit for NAME, its payload checked, the room's door checked; and when the database
     cannot serve it now, "busy" (nothing was done, the page tries again)."""
 
@@ -78,10 +101,10 @@ def room_event(name):
                 except payloads.Invalid as error:
                     return _error(error, "invalid")
                 with reading():  # the door and every read take no write lock (SQLite)
-                    room = _room(payload["room_id"])
-                    if room is None:
+                    door = _door(payload["room_id"])
+                    if door is None:
                         return _error(_("You may not enter this room."), "forbidden")
-                    return handler(room, payload)
+                    return handler(door, payload)
             except SQLAlchemyError:
                 # The database stayed busy past its timeout, or no connection was free: nothing was
                 # stored; the page sends again with the same client id.
@@ -163,15 +186,18 @@ def on_disconnect(*_args):
 
 
 @room_event("join")
-def on_join(room, data):
+def on_join(door, data):
     """Enter a room. With ``last_seq`` (a reconnecting client) the messages after it come back in
     order; without it, the newest page of history."""
+    room = door.room
+    if room is None:
+        return _error(_("You may not enter this room."), "forbidden")
     join_room(room.channel)
     with _joined_lock:
         first_join = room.id not in _joined.setdefault(request.sid, set())
         _joined[request.sid].add(room.id)
     if first_join:
-        presence.store(current_app).enter(room.id, current_user.id)
+        presence.store(current_app).enter(room.id, _me()["id"])
     last_seq = data.get("last_seq")
     if last_seq is not None:
         messages = operations.messages_after(room, last_seq, limit=500)
@@ -197,54 +223,76 @@ def on_join(room, data):
 
 
 @room_event("leave")
-def on_leave(room, data):
-    leave_room(room.channel)
+def on_leave(door, data):
+    leave_room(door.channel)
     with _joined_lock:
-        was_in = room.id in _joined.get(request.sid, set())
-        _joined.get(request.sid, set()).discard(room.id)
-    _doors.get(request.sid, {}).pop(room.id, None)
+        was_in = door.id in _joined.get(request.sid, set())
+        _joined.get(request.sid, set()).discard(door.id)
+    _doors.get(request.sid, {}).pop(door.id, None)
     if was_in:
-        presence.store(current_app).leave(room.id, _me()["id"])
-        _broadcast_presence(room)
+        presence.store(current_app).leave(door.id, _me()["id"])
+        room = door.room
+        if room is not None:
+            _broadcast_presence(room)
     return {"ok": True}
 
 
 @room_event("send")
-def on_send(room, data):
+def on_send(door, data):
     """Store a message, then acknowledge it with its number; members receive it after the commit.
 
-    The checks (membership, mute, open, size, a retry of a stored message) only read; the write
-    is one short transaction: the room's number bumped and the message inserted.
+    A member of an open room in mediation, not muted, sending a new message: one short write that
+    checks all of that and stores (``operations.store_text``), nothing read before it. Anything
+    else (a retry of a stored message, a closed or hearing room, a muted member, a case no longer
+    in mediation) takes the whole check, which says why or finds the stored message.
     """
     me = _me()
     try:
-        body, existing = _check_send(room, me, data)
+        body = operations.check_form(data["body"], data["client_id"])
+    except operations.RoomError as error:
+        return _error(error, error.code)
+    db.session.commit()  # the door's reads, if any, end here
+    if door.kind != RoomKind.HEARING:  # a hearing room's activity is the arbitration's to say
+        message = _store(door, me, body, data["client_id"])
+        if message is not None:
+            return _stored(message)
+    try:
+        body, existing = _check_send(door.room, data)
     except operations.RoomError as error:
         return _error(error, error.code)
     if existing is not None:  # a retry of a message already stored: the same number, nothing new
         return _stored(operations.message_dict(existing))
-    room_id, channel, sender = room.id, room.channel, me
     db.session.commit()  # the reads end here
-    # One sender at a time per room in this process, so this process's members get the numbers in order.
-    with reading(False), operations.room_lock(room_id):
-        try:
-            message = operations.store_text(room_id, channel, sender, body, data["client_id"])
-            db.session.commit()
-        except IntegrityError:  # the same message, sent again meanwhile, was stored first
-            db.session.rollback()
-            existing = operations.stored_message(room_id, sender["id"], data["client_id"])
-            if existing is None:
-                raise
-            message = operations.message_dict(existing)
+    message = _store(door, me, body, data["client_id"], checked=True)
     return _stored(message)
 
 
-def _check_send(room, me, data):
-    """(text to store, None) or (None, the message already stored under this client id)."""
-    checked = operations.quick_check_text(room, me["id"], data["body"], data["client_id"])
-    if checked is not None:
-        return checked
-    user = current_user._get_current_object()  # a closed or hearing room: the whole check
+def _store(door, me, body, client_id, checked=False):
+    """Store the message in one short write (None: the room did not take it without the whole
+    check). One sender at a time per room in this process, so that this process's members get the
+    numbers in order. CHECKED: the whole check passed (a mediator in a closed room, a hearing)."""
+    with operations.room_lock(door.id):
+        try:
+            with one_statement():
+                message = operations.store_text(door.id, door.channel, me, body, client_id, checked=checked)
+                db.session.commit()
+        except IntegrityError:  # the same message, sent again meanwhile, was stored first
+            db.session.rollback()
+            with reading():
+                existing = operations.stored_message(door.id, me["id"], client_id)
+                if existing is None:
+                    raise
+                message = operations.message_dict(existing)
+                db.session.commit()
+    return message
+
+
+def _check_send(room, data):
+    """The whole check: (text to store, None) or (None, the message already stored under this
+    client id). RoomError says why the message cannot be stored."""
+    if room is None:
+        raise operations.RoomError(_("You may not enter this room."), "forbidden")
+    user = current_user._get_current_object()
     existing = operations.stored_message(room.id, user.id, data["client_id"])
     if existing is not None:
         return None, existing
@@ -256,8 +304,11 @@ def _stored(message):
 
 
 @room_event("sync")
-def on_sync(room, data):
+def on_sync(door, data):
     """The messages after ``after_seq`` (a client that saw a gap or came back)."""
+    room = door.room
+    if room is None:
+        return _error(_("You may not enter this room."), "forbidden")
     messages = operations.messages_after(room, data.get("after_seq", 0), limit=500)
     return {
         "ok": True,
@@ -268,8 +319,11 @@ def on_sync(room, data):
 
 
 @room_event("history")
-def on_history(room, data):
+def on_history(door, data):
     """A page of older messages, before ``before_seq``."""
+    room = door.room
+    if room is None:
+        return _error(_("You may not enter this room."), "forbidden")
     messages = operations.messages_before(room, data.get("before_seq"), limit=PAGE)
     return {
         "ok": True,
@@ -279,23 +333,23 @@ def on_history(room, data):
 
 
 @room_event("typing")
-def on_typing(room, data):
+def on_typing(door, data):
+    """Tell the other members; within the door's seconds this reads nothing."""
     payload = {
-        "room_id": room.id,
+        "room_id": door.id,
         "user": _me(),
         "typing": data.get("typing", False),
     }
-    channel = room.channel
     _end_transaction()
-    emit("typing", payload, to=channel, include_self=False)
+    emit("typing", payload, to=door.channel, include_self=False)
     return {"ok": True}
 
 
 @room_event("read")
-def on_read(room, data):
-    user = current_user._get_current_object()
-    db.session.commit()  # the reads end here; the mark is written in a transaction of its own
-    with reading(False):
-        mark = operations.mark_read(room, user, data["seq"])
+def on_read(door, data):
+    """Note how far the member has read; one statement, nothing read before it."""
+    db.session.commit()  # the door's reads, if any, end here
+    with one_statement():
+        mark = operations.mark_read(door.id, door.channel, _me()["id"], data["seq"])
         db.session.commit()
     return {"ok": True, "seq": mark}

@@ -1,5 +1,6 @@
 """What happens in rooms: who may enter, storing and numbering messages, the mediator's controls."""
 
+import functools
 import json
 import threading
 from collections import defaultdict
@@ -8,6 +9,8 @@ import sqlalchemy as sa
 from blinker import ANY
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from odr.accounts.models import User
 from odr.audit.operations import record
@@ -84,8 +87,32 @@ def can_join(room: Room, user) -> bool:
     if party is not None:
         return room.kind in (RoomKind.JOINT, RoomKind.HEARING) or room.kind.side == party.side
     if room.kind == RoomKind.JOINT and user.id in (room.invited or []):
-        return case.can_view(user)
+        # Invited while serving on the case; an expert released from it no longer comes in.
+        return bool(workflow.capacities(case, user) - RELEASED)
     return False
+
+
+RELEASED = frozenset({Capacity.FORMER_MEDIATOR, Capacity.FORMER_INVESTIGATOR})
+TRIBUNAL_RECORD = frozenset({Capacity.ARBITRATOR, Capacity.PRESIDING_ARBITRATOR, Capacity.ARBITRATION_CLERK})
+
+
+def record_readers(room: Room) -> frozenset:
+    """Who, besides those who may be in ROOM, reads its record (transcript, sessions, minutes): the
+    tribunal and the commission's clerk for the hearing room; for the mediation rooms the mediators,
+    also once released (they chaired them), and for the joint room the clerk who keeps the file. A
+    caucus is private to its side and the mediator: the clerk does not read it."""
+    if room.kind == RoomKind.HEARING:
+        return TRIBUNAL_RECORD
+    if room.kind == RoomKind.JOINT:
+        return frozenset({Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR, Capacity.CLERK})
+    return frozenset({Capacity.MEDIATOR, Capacity.FORMER_MEDIATOR})
+
+
+def can_read_record(room: Room, user) -> bool:
+    """Whether USER may read ROOM's transcript and the records of its sessions."""
+    if user is None or not user.is_authenticated or not room.case.can_view(user):
+        return False
+    return can_join(room, user) or bool(workflow.capacities(room.case, user) & record_readers(room))
 
 
 def rooms_for(case: Case, user) -> list[Room]:
@@ -213,35 +240,11 @@ def check_text(room: Room, user: User, body: str, client_id: str, *, member_chec
     return _check_body(body)
 
 
-def quick_check_text(room: Room, user_id: int, body: str, client_id: str):
-    """``check_text`` and ``stored_message`` in one query, for a member just let in by the room's
-    door: returns (text, None) when the text may be stored, (None, message) when it was stored
-    already, or None when the whole check is needed (a closed room, where the mediator alone
-    writes; a hearing room, whose activity the arbitration decides). RoomError says why not."""
-    if not room.is_open or room.kind == RoomKind.HEARING:
-        return None
+def check_form(body, client_id) -> str:
+    """The text of a message as it may be stored (stripped), if its client id and size are
+    acceptable; RoomError says why not. Reads nothing."""
     _check_client_id(client_id, required=True)
-    messages, mutes, cases = Message.__table__, Mute.__table__, Case.__table__
-    state, stored_id, muted = db.session.execute(
-        sa.select(
-            cases.c.state,
-            sa.select(messages.c.id)
-            .where(
-                messages.c.room_id == room.id,
-                messages.c.sender_id == user_id,
-                messages.c.client_id == client_id,
-            )
-            .scalar_subquery(),
-            sa.exists().where(mutes.c.room_id == room.id, mutes.c.user_id == user_id),
-        ).where(cases.c.id == room.case_id)
-    ).one()
-    if stored_id is not None:
-        return None, db.session.get(Message, stored_id)
-    if state not in ACTIVE_STATES:
-        raise RoomError(INACTIVE_TEXT, "closed")
-    if muted:
-        raise RoomError(_l("The mediator has muted you in this room."), "muted")
-    return _check_body(body), None
+    return _check_body(body)
 
 
 def _check_body(body) -> str:
@@ -256,35 +259,88 @@ def _check_body(body) -> str:
     return body
 
 
-def store_text(room_id: int, channel: str, sender: dict, body: str, client_id: str) -> dict:
-    """The whole write of a text message, checked beforehand by ``check_text``: bump the room's
-    number and insert the message (two statements, so the room's row is locked only for the
-    moment of the commit); members receive it once committed. SENDER: {"id", "name"}.
-
-    A concurrent retry of the same client id makes the insert fail (IntegrityError): the caller
-    rolls back and answers with the message already stored.
-    """
-    rooms, messages = Room.__table__, Message.__table__
-    seq = db.session.execute(
+@functools.cache
+def _store_statements(one_statement: bool, checked: bool):
+    """The statements of ``store_text``, built once: (None, insert) for PostgreSQL, where the
+    room's number is bumped in a CTE of the insert; (bump, insert) for SQLite."""
+    rooms, messages, mutes, cases = Room.__table__, Message.__table__, Mute.__table__, Case.__table__
+    # Parameters are named apart from the columns: an UPDATE executed with a parameter named as one
+    # of the table's columns would set that column.
+    room_id, user_id = sa.bindparam("new_room_id"), sa.bindparam("new_sender_id")
+    takes_it = [
+        ~sa.exists().where(
+            messages.c.room_id == room_id,
+            messages.c.sender_id == user_id,
+            messages.c.client_id == sa.bindparam("new_client_id"),
+        )
+    ]
+    if not checked:
+        takes_it += [
+            rooms.c.is_open.is_(True),
+            sa.exists().where(cases.c.id == rooms.c.case_id, cases.c.state.in_(ACTIVE_STATES)),
+            ~sa.exists().where(mutes.c.room_id == room_id, mutes.c.user_id == user_id),
+        ]
+    bump = (
         sa.update(rooms)
-        .where(rooms.c.id == room_id)
+        .where(rooms.c.id == room_id, *takes_it)
         .values(last_seq=rooms.c.last_seq + 1)
         .returning(rooms.c.last_seq)
-    ).scalar_one()
-    created_at = utcnow()
-    message_id = db.session.execute(
-        sa.insert(messages)
-        .values(
-            room_id=room_id,
-            seq=seq,
-            sender_id=sender["id"],
-            client_id=client_id,
-            kind=MessageKind.TEXT,
-            body=body,
-            created_at=created_at,
+    )
+    names = ("room_id", "sender_id", "client_id", "kind", "body", "created_at")
+    if not one_statement:
+        insert = sa.insert(messages).values(
+            seq=sa.bindparam("new_seq"),
+            **{n: sa.bindparam(f"new_{n}", type_=messages.c[n].type) for n in names},
         )
-        .returning(messages.c.id)
-    ).scalar_one()
+        return bump, insert.returning(messages.c.id)
+    bumped = bump.cte("bumped")
+    insert = sa.insert(messages).from_select(
+        ["seq", *names],
+        sa.select(bumped.c.last_seq, *(sa.bindparam(f"new_{n}", type_=messages.c[n].type) for n in names)),
+    )
+    return None, insert.returning(messages.c.id, messages.c.seq)
+
+
+def store_text(
+    room_id: int, channel: str, sender: dict, body: str, client_id: str, *, checked=False
+) -> dict | None:
+    """Store a text message already checked for its form (``check_form``) in one short write, if
+    the room takes it without further questions: the room open, the case in mediation, the sender
+    not muted, and no message of theirs stored under CLIENT_ID. The room's number is bumped and the
+    message inserted together, checks included: one statement on PostgreSQL (committed on its own,
+    no BEGIN or COMMIT sent), two in one transaction on SQLite. Members receive it once committed.
+    SENDER: {"id", "name"}.
+
+    Returns the message, or None when nothing was stored and the whole check must say why (or find
+    the message a retry already stored). CHECKED: the whole check has passed (a mediator writing
+    in a closed room, a hearing room): the room takes it as it is. The caller commits, holding
+    ``room_lock(room_id)``.
+
+    A concurrent retry of the same client id makes the insert fail (IntegrityError): nothing is
+    stored or numbered; the caller rolls back and answers with the message already stored.
+    """
+    created_at = utcnow()
+    params = {
+        "new_room_id": room_id,
+        "new_sender_id": sender["id"],
+        "new_client_id": client_id,
+        "new_kind": MessageKind.TEXT,
+        "new_body": body,
+        "new_created_at": created_at,
+    }
+    dialect = db.session.get_bind().dialect.name
+    bump, insert = _store_statements(dialect == "postgresql", checked)
+    if bump is None:  # PostgreSQL: the number and the message in one statement
+        row = db.session.execute(insert, params).first()
+    else:
+        keys = ("new_room_id", "new_sender_id", "new_client_id")
+        seq = db.session.execute(bump, {k: params[k] for k in keys}).scalar()
+        row = None
+        if seq is not None:
+            row = (db.session.execute(insert, {**params, "new_seq": seq}).scalar_one(), seq)
+    if row is None:
+        return None
+    message_id, seq = row
     data = {
         "room_id": room_id,
         "seq": seq,
@@ -385,19 +441,33 @@ def messages_before(room: Room, before_seq: int | None, limit: int = 50) -> list
     return list(reversed(page))
 
 
-def mark_read(room: Room, user: User, seq: int) -> int:
-    seq = max(0, min(int(seq), room.last_seq))
-    mark = db.session.get(ReadMark, (room.id, user.id))
-    if mark is None:
-        mark = ReadMark(room_id=room.id, user_id=user.id, seq=seq)
-        db.session.add(mark)
-    elif seq > mark.seq:
-        mark.seq = seq
-    db.session.flush()
-    emit_after_commit(
-        db.session, "read", {"room_id": room.id, "user_id": user.id, "seq": mark.seq}, room.channel
+def mark_read(room_id: int, channel: str, user_id: int, seq: int) -> int:
+    """Note that USER_ID has read ROOM_ID up to SEQ (never beyond the room's last number, never
+    back): one statement, an insert or an update of the mark. The members are told once committed."""
+    marks, rooms = ReadMark.__table__, Room.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(marks)
+    upto = (
+        sa.select(sa.case((rooms.c.last_seq < seq, rooms.c.last_seq), else_=max(0, int(seq))))
+        .where(rooms.c.id == room_id)
+        .scalar_subquery()
     )
-    return mark.seq
+    now = utcnow()
+    mark = db.session.execute(
+        insert.values(room_id=room_id, user_id=user_id, seq=upto, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[marks.c.room_id, marks.c.user_id],
+            set_={"seq": insert.excluded.seq, "updated_at": now},
+            where=insert.excluded.seq > marks.c.seq,
+        )
+        .returning(marks.c.seq)
+    ).scalar()
+    if mark is None:  # the mark was already there or further
+        mark = db.session.scalar(
+            sa.select(marks.c.seq).where(marks.c.room_id == room_id, marks.c.user_id == user_id)
+        )
+    emit_after_commit(db.session, "read", {"room_id": room_id, "user_id": user_id, "seq": mark}, channel)
+    return mark
 
 
 def read_marks(room: Room) -> dict[int, int]:

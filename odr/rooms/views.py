@@ -49,11 +49,10 @@ def _back(room):
 
 
 def _overseers(room) -> set[Capacity]:
-    """Who sees all of ROOM's sessions and records: the mediation's people for a mediation room, the
-    tribunal and the commission's clerk for the hearing room (never the failed mediation's mediator)."""
-    if room.kind == RoomKind.HEARING:
-        return {Capacity.ARBITRATOR, Capacity.PRESIDING_ARBITRATOR, Capacity.ARBITRATION_CLERK}
-    return {Capacity.MEDIATOR, Capacity.CLERK}
+    """Who sees all of ROOM's sessions and records besides their participants (see
+    ``operations.record_readers``: never the failed mediation's mediator in the hearing room, never the
+    clerk in a caucus)."""
+    return set(operations.record_readers(room))
 
 
 # The case page's section ---------------------------------------------------------------------------
@@ -62,7 +61,9 @@ def _overseers(room) -> set[Capacity]:
 def case_panel(case, user):
     rooms = operations.rooms_for(case, user)
     held = capacities(case, user)
-    if not rooms and Capacity.CLERK not in held:
+    every_room = db.session.scalars(sa.select(Room).where(Room.case_id == case.id).order_by(Room.id)).all()
+    records = [r for r in every_room if operations.can_read_record(r, user)]
+    if not rooms and not records and Capacity.CLERK not in held:
         return None
     case_sessions = db.session.scalars(
         sa.select(MediationSession)
@@ -83,7 +84,7 @@ def case_panel(case, user):
         "sessions": visible,
         "session_form": form,
         "session_room": session_room,
-        "can_export": bool(held & {Capacity.MEDIATOR, Capacity.CLERK}),
+        "records": records,
     }
 
 
@@ -275,7 +276,7 @@ def _pdf_response(data, name):
 @login_required
 def transcript(room_id):
     room = db.session.get(Room, room_id) or abort(404)
-    if not capacities(room.case, current_user) & _overseers(room):
+    if not operations.can_read_record(room, current_user):
         abort(404)
     return _pdf_response(_record_pdf(room), f"{room.case.number}-{room.kind.value}-transcript.pdf")
 
