@@ -195,6 +195,7 @@ class Config:
 
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
+        self.SEARCH_COUNT_BOUND = 100  # a search's matches are counted up to this ("more than 100")
         self.EXPERTS_PER_PAGE = 50  # the load table of the clerk's assignments overview
         self.OVERVIEW_ITEMS = 50  # the most of each short list there (requests, recusals, late notices)
 

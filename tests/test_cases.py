@@ -549,3 +549,18 @@ def test_a_partys_dashboard_counts_each_state_of_their_own_cases(
     monkeypatch.setattr(paging, "COUNT_BOUND", 2)
     counts = counters()
     assert counts["Awaiting respondent"] == "1" and "2" in counts["Submitted"] and counts["Submitted"] != "3"
+
+
+def test_a_search_counts_its_matches_to_a_lower_bound(app, client, db, make_case, clerk, monkeypatch):
+    """A search says how many cases match up to SEARCH_COUNT_BOUND, then "more than"; the plain list
+    counts to the general bound."""
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_BOUND", 2)
+    for i in range(3):
+        make_case(title=f"六堡茶商标纠纷{i}")
+    client.login(clerk)
+    search = client.get("/cases?q=六堡", headers=EN).get_data(as_text=True)
+    assert "More than 2 cases" in search and all(f"六堡茶商标纠纷{i}" in search for i in range(3))
+    listing = client.get("/cases", headers=EN).get_data(as_text=True)
+    assert "3 cases" in listing and "More than" not in listing
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_BOUND", 3)
+    assert "3 cases" in client.get("/cases?q=六堡", headers=EN).get_data(as_text=True)
