@@ -12,8 +12,9 @@ and counts the statements it sent. With --code it runs another checkout of the p
 as it was) against the same database, so both are measured in the same run on the same data.
 
 --sweep N makes N mediation periods of cases in mediation fall due (a different half of them for
-each --label), runs the deadline sweep once and reports its time and statements; it changes the
-data (those cases end as failed), so run it after the pages.
+each --label), runs the deadline sweep once and reports its time and statements (and, apart, the
+time to render the hand-over summaries it left for after its acts); it changes the data (those
+cases end as failed), so run it after the pages.
 
 Printed: one JSON object per line (label, page, p50_ms, p95_ms, statements, runs); bench/table.py
 turns several runs' lines into one table.
@@ -199,11 +200,17 @@ def measure(client, path, runs):
 
 
 def sweep(app, n, label):
-    """Make N mediation periods fall due and time one sweep that acts on them."""
+    """Make N mediation periods fall due and time one sweep that acts on them.
+
+    They fall due a minute before any other running limit, and the sweep runs at that moment, so it
+    acts on exactly these N. Where the checkout renders the hand-over summaries after the acts
+    (sweep(documents=False), then complete_pending), the two are timed apart: the first line is the
+    acts (cases failed, parties and clerks told, every audit entry), the second the PDFs."""
+    import inspect
+
     from odr.deadlines.operations import sweep as run_sweep
 
     half = 0 if label == "baseline" else 1
-    now = datetime.now(UTC)
     with db.engine.begin() as conn:
         ids = (
             conn.execute(
@@ -217,24 +224,54 @@ def sweep(app, n, label):
             .scalars()
             .all()
         )
+        first_due = conn.execute(
+            sa.text("SELECT min(due_at) FROM deadlines WHERE state = 'pending' AND NOT (id = ANY(:ids))"),
+            {"ids": list(ids)},
+        ).scalar()
+        due = (first_due or datetime.now(UTC).replace(tzinfo=None)) - timedelta(minutes=1)
         conn.execute(
-            sa.text("UPDATE deadlines SET due_at = :t WHERE id = ANY(:ids)"),
-            {"t": (now - timedelta(minutes=1)).replace(tzinfo=None), "ids": list(ids)},
+            sa.text("UPDATE deadlines SET due_at = :t WHERE id = ANY(:ids)"), {"t": due, "ids": list(ids)}
         )
+    now = due.replace(tzinfo=UTC) + timedelta(seconds=1)
     statements = []
     sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+    deferred = "documents" in inspect.signature(run_sweep).parameters
     started = time.perf_counter()
-    done = run_sweep(now=now, limit=max(500, len(ids)))
+    if deferred:
+        done = run_sweep(now=now, limit=max(500, len(ids)), documents=False)
+    else:
+        done = run_sweep(now=now, limit=max(500, len(ids)))
     elapsed = time.perf_counter() - started
-    return {
-        "label": label,
-        "page": f"sweep: {len(ids):,} due deadlines",
-        "p50_ms": elapsed * 1000,
-        "p95_ms": elapsed * 1000,
-        "statements": len(statements),
-        "runs": 1,
-        "acted": done,
-    }
+    lines = [
+        {
+            "label": label,
+            "page": f"sweep: {len(ids):,} due deadlines",
+            "p50_ms": elapsed * 1000,
+            "p95_ms": elapsed * 1000,
+            "statements": len(statements),
+            "runs": 1,
+            "acted": done,
+        }
+    ]
+    if deferred:
+        from odr.handover.operations import complete_pending
+
+        statements.clear()
+        started = time.perf_counter()
+        rendered = complete_pending()
+        elapsed = time.perf_counter() - started
+        lines.append(
+            {
+                "label": label,
+                "page": f"sweep: then {rendered:,} hand-over summaries (PDF)",
+                "p50_ms": elapsed * 1000,
+                "p95_ms": elapsed * 1000,
+                "statements": len(statements),
+                "runs": 1,
+                "rendered": rendered,
+            }
+        )
+    return lines
 
 
 def main():
@@ -246,10 +283,8 @@ def main():
         cases = db.session.scalar(sa.text("SELECT count(*) FROM cases"))
         db.session.rollback()
         if args.sweep:
-            print(
-                json.dumps({**sweep(app, args.sweep, args.label), "cases": cases}, ensure_ascii=False),
-                flush=True,
-            )
+            for line in sweep(app, args.sweep, args.label):
+                print(json.dumps({**line, "cases": cases}, ensure_ascii=False), flush=True)
             return
         with db.engine.connect() as conn:
             roles = plan(conn)

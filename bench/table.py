@@ -24,7 +24,9 @@ def main(paths):
                     continue
                 r = json.loads(line)
                 page = r["page"]
-                if page.startswith("sweep"):
+                if page.startswith("sweep: then"):
+                    page = "hand-over PDFs rendered after the sweep"
+                elif page.startswith("sweep"):
                     page = "deadline sweep (due deadlines)"
                 elif page.startswith("case list page ") and page != "case list page 1":
                     page = "case list, deep page (≤500)"

@@ -521,3 +521,46 @@ def test_the_mediator_ends_a_mediation_with_a_reason(db, in_mediation, claimant,
         make_client(claimant).post(f"/cases/{case.id}/terminate", data={"terminate-reason": "x"}).status_code
         == 302
     )
+
+
+def test_a_partys_dashboard_counts_each_state_of_their_own_cases(
+    app, client, db, make_case, make_user, claimant, clerk, monkeypatch
+):
+    """A party's counters cover their own cases, each state counted (one pass over their cases), and
+    stop at the bound like everyone's."""
+    import re
+
+    from odr.cases import operations as case_ops
+    from odr.core import paging
+
+    mine = [make_case(title=f"我的纠纷{i}") for i in range(4)]
+    case_ops.accept_case(mine[0], clerk)
+    make_case(filer=make_user(Role.PARTY), title="别人的纠纷")  # another claimant's: not counted
+
+    def counters():
+        page = client.login(claimant).get("/dashboard", headers=EN).get_data(as_text=True)
+        found = re.findall(
+            r'<div class="stat">([^<]*)</div><div class="text-secondary small">([^<]*)</div>', page
+        )
+        return {label: figure for figure, label in found}
+
+    counts = counters()
+    assert counts["Submitted"] == "3" and counts["Awaiting respondent"] == "1" and counts["Mediating"] == "0"
+    monkeypatch.setattr(paging, "COUNT_BOUND", 2)
+    counts = counters()
+    assert counts["Awaiting respondent"] == "1" and "2" in counts["Submitted"] and counts["Submitted"] != "3"
+
+
+def test_a_search_counts_its_matches_to_a_lower_bound(app, client, db, make_case, clerk, monkeypatch):
+    """A search says how many cases match up to SEARCH_COUNT_BOUND, then "more than"; the plain list
+    counts to the general bound."""
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_BOUND", 2)
+    for i in range(3):
+        make_case(title=f"六堡茶商标纠纷{i}")
+    client.login(clerk)
+    search = client.get("/cases?q=六堡", headers=EN).get_data(as_text=True)
+    assert "More than 2 cases" in search and all(f"六堡茶商标纠纷{i}" in search for i in range(3))
+    listing = client.get("/cases", headers=EN).get_data(as_text=True)
+    assert "3 cases" in listing and "More than" not in listing
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_BOUND", 3)
+    assert "3 cases" in client.get("/cases?q=六堡", headers=EN).get_data(as_text=True)

@@ -332,6 +332,25 @@ def accepted(case, seat, user, clerk):
     return assignment
 
 
+def test_a_mediation_that_ended_puts_no_more_technical_questions(
+    db, ready_case, make_expert, clerk, make_client
+):
+    """After the mediation failed, the mediator's case page offers no question form, and a post is refused."""
+    case = ready_case(ip_type="invention_patent", industry="metallurgy_machinery")
+    mediator = make_expert()
+    accepted(case, Seat.MEDIATOR, mediator, clerk)
+    assert 'action="/cases/%d/questions"' % case.id in make_client(mediator).get(f"/cases/{case.id}").text
+    case_ops.terminate_mediation(case, mediator, "双方分歧过大")
+    db.session.commit()
+    assert not opinions.may_ask(case, mediator)
+    with pytest.raises(AssignmentError):  # the seat is released, and the mediation is over
+        opinions.ask_question(case, mediator, "被诉设备的揉盘结构是否相同？")
+    client = make_client(mediator)
+    assert "/questions" not in client.get(f"/cases/{case.id}").text
+    client.post(f"/cases/{case.id}/questions", data={"q-text": "还有问题吗？"})
+    assert not opinions.open_questions(case)
+
+
 def test_opinion_visibility_for_each_role(
     db, ready_case, make_expert, clerk, claimant, respondent, make_user
 ):
@@ -343,6 +362,7 @@ def test_opinion_visibility_for_each_role(
     question = opinions.ask_question(case, mediator, "被诉设备的揉盘结构是否与权利要求 1 相同？")
     with pytest.raises(AssignmentError):
         opinions.ask_question(case, claimant, "我的问题")
+    assert opinions.may_ask(case, mediator) and not opinions.may_ask(case, claimant)
     opinion = opinions.file_opinion(
         case,
         investigator,
@@ -596,3 +616,37 @@ def test_experts_keep_access_after_the_case_leaves_mediation(client, db, ready_c
     # It still served on the case: the mediator reads the case, but acts on it no more.
     assert capacities(case, mediator) == {Capacity.FORMER_MEDIATOR}
     assert client.login(mediator).get(f"/cases/{case.id}").status_code == 200
+
+
+def test_the_assignments_overview_goes_on_page_by_page(
+    client, db, app, monkeypatch, ready_case, make_expert, clerk
+):
+    """The clerk's overview shows a page of the cases waiting for experts (the longest waiting first)
+    and a page of the experts' loads, each going on with Next and back with Previous."""
+    import re
+    from html import unescape
+
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 2)
+    monkeypatch.setitem(app.config, "EXPERTS_PER_PAGE", 2)
+    cases = [ready_case(title=f"等待指派{k}") for k in range(3)]
+    experts = [make_expert(name=f"调解员{k}") for k in range(3)]
+    client.login(clerk)
+
+    def link(page, rel):
+        found = re.findall(rf'<a class="page-link" rel="{rel}" href="([^"#]+)"', page)
+        return [unescape(href) for href in found]
+
+    first = client.get("/assignments", headers=EN).get_data(as_text=True)
+    assert all(c.number in first for c in cases[:2]) and cases[2].number not in first
+    assert [e.name in first for e in experts] == [True, True, False]
+    cases_next, experts_next = link(first, "next")  # two lists, each with its own Next
+    assert "after=" in cases_next and "experts_after=" in experts_next
+    second = client.get(cases_next, headers=EN).get_data(as_text=True)
+    assert cases[2].number in second and cases[0].number not in second and cases[1].number not in second
+    assert experts[0].name in second  # the experts' page stays where it was
+    back = client.get(link(second, "prev")[0], headers=EN).get_data(as_text=True)
+    assert cases[0].number in back and cases[2].number not in back
+    theirs = client.get(experts_next, headers=EN).get_data(as_text=True)
+    assert experts[2].name in theirs and experts[0].name not in theirs and cases[0].number in theirs
+    # A cursor the page never gave out is no page.
+    assert client.get("/assignments?after=bm90IGEgY3Vyc29y", headers=EN).status_code == 404

@@ -75,6 +75,7 @@ class DirectApplicationForm(CaseForm):
             "agent_firm": self.agent_firm.data,
             "representative": self.representative.data,
             "representative_title": self.representative_title.data,
+            "address": self.address.data,
         }
 
 

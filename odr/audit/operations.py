@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from flask_login import current_user
 
-from odr.audit.models import GENESIS_HASH, HASHED_FIELDS, AuditEntry, canonical_json, entry_hash
+from odr.audit.models import GENESIS_HASH, AuditEntry, canonical_json
 from odr.core.db import utcnow
 from odr.extensions import db
 
@@ -24,6 +24,14 @@ def _default_actor():
 # Sent for every entry, so other parts of the platform can react to acts (e.g. a notice in a room).
 recorded = Namespace().signal("audit-recorded")
 CURRENT_USER = object()  # the default actor: whoever is signed in (nobody outside a request)
+_HEAD = "odr.audit.head"  # session.info: (transaction, the chain's head as this transaction left it)
+KEEP_HEAD = "odr.audit.keep_head"  # session.info: set while the session's transactions are its own
+
+
+@dataclass(frozen=True)
+class _Head:
+    position: int
+    hash: str
 
 
 def record(
@@ -37,11 +45,23 @@ def record(
     # Write what the operation changed first: on SQLite that takes the write lock, so the chain's
     # head read below cannot move under us; on PostgreSQL an advisory lock serialises writers.
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
-    head = session.execute(
-        sa.select(AuditEntry.position, AuditEntry.hash).order_by(AuditEntry.position.desc()).limit(1)
-    ).first()
+    # Once this transaction holds the chain (the lock, or SQLite's write lock), nobody else can
+    # append until it ends: the head is the entry it wrote last. A writer of many entries in
+    # transactions of its own (the deadline sweep, which sets KEEP_HEAD) keeps it, and asks for the
+    # lock and the head once per transaction; after a savepoint ends it is read again.
+    keep = session.info.get(KEEP_HEAD)
+    if keep:
+        session.connection()  # begun, so the transaction below is this one
+    transaction = (session().get_nested_transaction() or session().get_transaction()) if keep else None
+    held = session.info.get(_HEAD) if keep else None
+    if held is not None and held[0] is transaction:
+        head = held[1]
+    else:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+        head = session.execute(
+            sa.select(AuditEntry.position, AuditEntry.hash).order_by(AuditEntry.position.desc()).limit(1)
+        ).first()
     actor = _default_actor() if actor is CURRENT_USER else actor
     if case is None and obj is not None and obj.__class__.__name__ == "Case":
         case = obj
@@ -59,6 +79,8 @@ def record(
     entry.hash = entry.compute_hash()
     session.add(entry)
     session.flush()
+    if keep:
+        session.info[_HEAD] = (transaction, _Head(entry.position, entry.hash))
     recorded.send(entry, obj=obj, case=case)
     return entry
 
@@ -77,41 +99,17 @@ class VerifyResult:
 
 
 def verify_chain(batch_size=5000) -> VerifyResult:
-    """Walk the chain in order; report the first entry altered, removed or reordered."""
-    expected_prev = GENESIS_HASH
-    expected_position = 1
+    """Walk the whole chain in order; report the first entry altered, removed or reordered.
+
+    (`odr.audit.verify.verify` also checks the chain against the signed checkpoints.)"""
+    from odr.audit.verify import Problem, walk
+
     checked = 0
-    last_id = 0
-    while True:
-        columns = [getattr(AuditEntry, name) for name in ("id", "hash", *HASHED_FIELDS)]
-        rows = db.session.execute(
-            sa.select(*columns)
-            .where(AuditEntry.position >= expected_position)
-            .order_by(AuditEntry.position)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return VerifyResult(True, checked)
-        for entry in rows:
-            if entry.position != expected_position:
-                return VerifyResult(
-                    False, checked, expected_position, "entry missing (positions jump to %d)" % entry.position
-                )
-            if entry.prev_hash != expected_prev:
-                return VerifyResult(
-                    False,
-                    checked,
-                    entry.position,
-                    "does not link to the entry before it (removed or reordered)",
-                )
-            if entry_hash(entry) != entry.hash:
-                return VerifyResult(False, checked, entry.position, "content altered (hash mismatch)")
-            if entry.id <= last_id:
-                return VerifyResult(False, checked, entry.position, "entries reordered")
-            last_id = entry.id
-            expected_prev = entry.hash
-            expected_position += 1
-            checked += 1
+    for item in walk(batch_size=batch_size):
+        if isinstance(item, Problem):
+            return VerifyResult(False, checked, item.position, item.message)
+        checked = item
+    return VerifyResult(True, checked)
 
 
 def case_timeline(case_id):

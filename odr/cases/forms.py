@@ -133,6 +133,7 @@ class CaseForm(FlaskForm):
     respondents = FieldList(FormField(RespondentForm), min_entries=1, max_entries=MAX_RESPONDENTS)
     agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
     agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Your address"), validators=[Optional(), Length(max=300)])
     representative = StringField(
         _l("Your legal representative (or principal person in charge)"),
         validators=[Length(max=50), reps.validate_name],
@@ -188,6 +189,7 @@ class AnswerForm(FlaskForm):
     reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=4000)])
     agent_name = StringField(_l("Your agent (lawyer), if any"), validators=[Optional(), Length(max=100)])
     agent_firm = StringField(_l("Agent's law firm"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Your address"), validators=[Optional(), Length(max=300)])
     representative = StringField(
         _l("Your legal representative (or principal person in charge)"),
         validators=[Optional(), Length(max=50), reps.validate_name],

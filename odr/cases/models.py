@@ -127,6 +127,9 @@ class Case(db.Model):
         sa.Index("ix_cases_organisation_updated", "organisation_id", "updated_at", "id"),
         sa.Index("ix_cases_organisation_state", "organisation_id", "state", "updated_at", "id"),
         sa.Index("ix_cases_organisation_state_submitted", "organisation_id", "state", "submitted_at", "id"),
+        # A user's own set of cases (a party's, a court's) by state and recency, read from the index
+        # alone: the dashboards' counts and newest cases touch no table row.
+        sa.Index("ix_cases_id_state_updated", "id", "state", "updated_at"),
         # Search: trigram indexes on PostgreSQL (pg_trgm) serve ILIKE '%term%'.
         sa.Index(
             "ix_cases_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}
@@ -251,6 +254,8 @@ class CaseParty(db.Model):
             "(answer = 'declined') = (decline_reason IS NOT NULL)", name="declined_has_reason"
         ),
         sa.UniqueConstraint("case_id", "user_id", name="uq_case_parties_case_user"),
+        # A party's cases, read from the index alone.
+        sa.Index("ix_case_parties_user_case", "user_id", "case_id"),
         # Only an organisation has a legal representative (or principal person in charge).
         sa.CheckConstraint("kind = 'company' OR representative IS NULL", name="representative_of_company"),
         sa.CheckConstraint(

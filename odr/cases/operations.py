@@ -61,6 +61,7 @@ def file_case(
     agent_firm=None,
     representative=None,
     representative_title=None,
+    address=None,
     **fields,
 ) -> Case:
     """A party files a dispute; the filer is the claimant (with its agent, if any, and, for an
@@ -94,6 +95,7 @@ def file_case(
             agent_firm=(agent_firm or "").strip() or None,
             representative=representative,
             representative_title=representative_title,
+            address=(address or "").strip() or None,
         )
     )
     for data in respondents:
@@ -341,6 +343,7 @@ def answer_invitation(
     agent_firm=None,
     representative=None,
     representative_title=None,
+    address=None,
 ):
     """A respondent consents to mediation (naming its agent, if any) or declines; the last consent
     moves the case on."""
@@ -369,6 +372,8 @@ def answer_invitation(
     party.answer = Answer.CONSENTED
     party.agent_name = (agent_name or "").strip() or None
     party.agent_firm = (agent_firm or "").strip() or None
+    if (address or "").strip():
+        party.address = address.strip()[:300]  # the respondent's own word on where it is served
     if party.kind == PartyKind.COMPANY and (representative or "").strip():
         named, title = representatives.clean(representative, representative_title, company_name=party.name)
         if (named, title) != (party.representative, party.representative_title):

@@ -115,6 +115,7 @@ def _case_list(intake):
     me = current_user._get_current_object()
     form = CaseFilterForm(request.args)
     filters = []
+    searching = False
     if intake:
         filters += [
             Case.state == CaseState.SUBMITTED,
@@ -130,6 +131,7 @@ def _case_list(intake):
             filters.append(Case.track == form.track.data)
         if form.q.data and form.q.data.strip():
             filters.append(visibility.matching(form.q.data.strip()))
+            searching = True
     # The intake queue serves the oldest filing first; other lists the most recently changed.
     keys = [Case.submitted_at, Case.id] if intake else [Case.updated_at, Case.id]
     page = paging.fetch(
@@ -141,7 +143,11 @@ def _case_list(intake):
         before_cursor=request.args.get("before"),
         key_of=lambda case: [getattr(case, key.key) for key in keys],
     )
-    total = visibility.bounded_total(me, *filters)
+    # A search is counted to a lower bound ("more than 100"): a common word is checked on each case
+    # as the list is read, and counting a thousand matches would read tens of thousands of cases.
+    total = visibility.bounded_total(
+        me, *filters, bound=current_app.config["SEARCH_COUNT_BOUND"] if searching else None
+    )
     return render_template("cases/list.html", page=page, total=total, form=form, intake=intake)
 
 
@@ -185,6 +191,7 @@ def new():
             agent_firm=form.agent_firm.data,
             representative=form.representative.data,
             representative_title=form.representative_title.data,
+            address=form.address.data,
         )
         db.session.commit()
         flash(_("Your dispute has been filed. The mediation centre will review it shortly."), "success")
@@ -240,6 +247,8 @@ def show(case_id):
 def _answer_form(case):
     form = AnswerForm(prefix="answer")
     party = case.party_of(current_user)
+    if party is not None:
+        form.address.data = party.address
     if party is not None and party.kind == PartyKind.COMPANY:
         form.representative.data = party.representative or (party.user and party.user.legal_representative)
         if party.representative_title:
@@ -399,6 +408,7 @@ def answer(case_id):
             agent_firm=form.agent_firm.data,
             representative=form.representative.data,
             representative_title=form.representative_title.data,
+            address=form.address.data,
             success=success,
         )
     else:

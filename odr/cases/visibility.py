@@ -25,6 +25,23 @@ def union_of(user, build):
     return (sa.union(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
+def case_ids_of(condition):
+    """The SELECT of case ids behind CONDITION when it is "Case.id IN (SELECT ...)" (a party's, an
+    expert's, a court's cases: a set of the user's own, read on its own index); None when it is a
+    condition on the cases themselves (a clerk's whole organisation)."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.selectable import ScalarSelect
+
+    if (
+        isinstance(condition, sa.BinaryExpression)
+        and condition.operator is operators.in_op
+        and isinstance(condition.right, ScalarSelect)
+        and condition.left.compare(Case.__table__.c.id)
+    ):
+        return condition.right.element
+    return None
+
+
 def case_runner(user, *filters):
     """A paging.fetch RUN over the cases USER may see that match FILTERS."""
 
@@ -52,10 +69,25 @@ def bounded_counts(user, states=tuple(CaseState), *filters, bound=None) -> dict:
     """State -> paging.Count of the cases USER may see in it, each counted up to BOUND + 1.
 
     Each way of seeing is counted up to the bound on its own and the ids joined (UNION removes
-    the cases seen twice), so a count is exact below the bound and "more than BOUND" above it."""
+    the cases seen twice), so a count is exact below the bound and "more than BOUND" above it.
+    A user who sees cases only through sets of their own (a party, an expert, a court: no whole
+    organisation) has them counted by state in one pass over those cases, instead of once per state
+    (a claimant with 10,000 cases would have each state's count look through all of them)."""
     bound = bound or paging.COUNT_BOUND
-    if not access_conditions(user):
+    conditions = access_conditions(user)
+    if not conditions:
         return {state: paging.Count(0, bound) for state in states}
+    own = [case_ids_of(condition) for condition in conditions]
+    if all(ids is not None for ids in own):
+        ids = sa.union(*own) if len(own) > 1 else own[0]
+        found = dict(
+            db.session.execute(
+                sa.select(Case.state, sa.func.count())
+                .where(Case.id.in_(ids), Case.state.in_(states), *filters)
+                .group_by(Case.state)
+            ).all()
+        )
+        return {state: paging.Count(min(found.get(state, 0), bound + 1), bound) for state in states}
     columns = []
     for state in states:
         ids = union_of(

@@ -157,7 +157,9 @@ LIMITS: dict[K, Limit] = {
             Count.DAYS,
             "ARBITRATION_ANSWER_DAYS",
             _l("the respondent is served the application"),
-            _l("the commission's rules, which the Arbitration Law leaves the period to (art. 25 of its 2017 text)"),
+            _l(
+                "the commission's rules, which the Arbitration Law leaves the period to (art. 25 of its 2017 text)"
+            ),
             _l("a late defence or counterclaim is refused; the proceedings go on"),
             _l("the commission's clerks"),
             checked=True,

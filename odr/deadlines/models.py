@@ -47,6 +47,15 @@ class Deadline(db.Model):
     __table_args__ = (
         sa.Index("ix_deadlines_state_due", "state", "due_at"),
         sa.Index("ix_deadlines_object", "object_type", "object_id", "kind"),
+        # A case's running limits, soonest first (the dashboards of a court or a party).
+        sa.Index(
+            "ix_deadlines_running_case",
+            "case_id",
+            "due_at",
+            "id",
+            postgresql_where=sa.text("state = 'pending'"),
+            sqlite_where=sa.text("state = 'pending'"),
+        ),
         sa.CheckConstraint(
             "state != 'paused' OR remaining_seconds IS NOT NULL", name="paused_keeps_remaining"
         ),

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from odr.audit.operations import record
+from odr.audit.operations import KEEP_HEAD, record
 from odr.core.db import utcnow
 from odr.core.failures import UserError
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
@@ -251,14 +251,33 @@ def resume(deadline: Deadline, *, actor=None):
     )
 
 
-def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50) -> int:
+def sweep(now: datetime | None = None, limit: int = 500, batch: int = 50, documents: bool = True) -> int:
     """Act on every deadline that has fallen due; return how many were acted on.
 
     Due deadlines are claimed and acted on BATCH at a time, one transaction per batch, committed
     here. If anything in a batch fails, the batch is rolled back and its deadlines are taken one
     at a time, each in its own transaction, so one broken deadline never holds up the others.
+
+    The documents the acts produce (a failed mediation's hand-over summary) are rendered after all
+    the acts are committed, each in a transaction of its own (with DOCUMENTS False, by the next
+    sweep or whoever opens one first): the limits' legal effects do not wait for PDFs.
     """
+    from odr.handover.operations import DEFER_DOCUMENTS, complete_pending
+
     _warn_of_uncovered_years(now or utcnow())
+    # The sweep's transactions write many audit entries each: the chain's head is kept between them.
+    db.session.info.update({DEFER_DOCUMENTS: True, KEEP_HEAD: True})
+    try:
+        done = _sweep(now, limit, batch)
+    finally:
+        db.session.info.pop(DEFER_DOCUMENTS, None)
+        db.session.info.pop(KEEP_HEAD, None)
+    if documents:
+        complete_pending()
+    return done
+
+
+def _sweep(now, limit, batch) -> int:
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     # SQLite has one writer at a time: a batch's transaction holds the write lock, so batches there
     # start small and shrink or grow to stay within about half a second, and a page's write waits
@@ -344,6 +363,7 @@ def _act_on_batch(ids, now: datetime) -> int | None:
     """Claim and act on the due deadlines among IDS in one transaction; None if any action failed."""
     try:
         claimed = _claim(ids, now)
+        cases = _cases_of(claimed)  # noqa: F841  (held while the batch is acted on)
         for deadline in claimed:
             _act(deadline, now)
         db.session.commit()
@@ -352,6 +372,23 @@ def _act_on_batch(ids, now: datetime) -> int | None:
         db.session.rollback()
         logger.warning("A batch of deadlines failed; taking them one at a time", exc_info=True)
         return None
+
+
+def _cases_of(deadlines) -> list:
+    """The cases of DEADLINES with their parties and the parties' accounts, read together for a
+    batch (the acts and the notices read them for each case)."""
+    from sqlalchemy.orm import selectinload
+
+    from odr.cases.models import Case, CaseParty
+
+    ids = {d.case_id for d in deadlines if d.case_id is not None}
+    if len(ids) < 2:
+        return []
+    return db.session.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(ids))
+        .options(selectinload(Case.parties).selectinload(CaseParty.user))
+    ).all()
 
 
 def _act_on(deadline_id: int, now: datetime) -> bool:
@@ -372,8 +409,11 @@ def _act_on(deadline_id: int, now: datetime) -> bool:
 
 def _act(deadline: Deadline, now: datetime):
     """Do what the rule of DEADLINE's kind says, tell whom it concerns, and close it on the audit chain."""
-    from odr.deadlines.escalation import escalate
+    from odr.cases.models import Case
+    from odr.deadlines.escalation import ESCALATE, escalate
 
+    # The case stays loaded from the action to the escalation (the session holds objects weakly).
+    case = db.session.get(Case, deadline.case_id) if deadline.case_id and deadline.kind in ESCALATE else None  # noqa: F841
     handler = _ACTIONS.get(deadline.kind)
     outcome = handler(deadline) if handler else "no action registered"
     escalate(deadline, outcome)

@@ -133,15 +133,38 @@ def dashboard_widget(user):
     import sqlalchemy as sa
 
     from odr.cases.models import Case
-    from odr.cases.visibility import union_of
+    from odr.cases.visibility import case_ids_of, union_of
     from odr.deadlines.models import Deadline, DeadlineState
 
+    postgresql = db.session.get_bind().dialect.name == "postgresql"  # LATERAL below
+
     def next_of(condition):  # the next ten through one way of seeing cases, on its own index
-        return (
-            sa.select(Deadline.id)
-            .join(Case, Case.id == Deadline.case_id)
-            .where(condition, Deadline.state == DeadlineState.PENDING)
+        own = case_ids_of(condition) if postgresql else None
+        if own is None:
+            # A whole organisation's cases: walk the running limits soonest first until ten are its.
+            return (
+                sa.select(Deadline.id)
+                .join(Case, Case.id == Deadline.case_id)
+                .where(condition, Deadline.state == DeadlineState.PENDING)
+                .order_by(Deadline.due_at, Deadline.id)
+                .limit(10)
+            )
+        # The user's own set of cases (a court's, a party's): each case's running limits on their
+        # index, then the soonest ten. Walking every running limit of the platform to find a court's
+        # few would read them all when the court has none running.
+        cases = own.subquery()
+        running = (
+            sa.select(Deadline.id, Deadline.due_at)
+            .where(Deadline.case_id == cases.c[0], Deadline.state == DeadlineState.PENDING)
             .order_by(Deadline.due_at, Deadline.id)
+            .limit(10)
+            .lateral()
+        )
+        return (
+            sa.select(running.c.id)
+            .select_from(cases)
+            .join(running, sa.true())
+            .order_by(running.c.due_at, running.c.id)
             .limit(10)
         )
 

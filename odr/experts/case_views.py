@@ -4,7 +4,7 @@ technical questions and opinions, and the caseload pages."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -92,7 +92,7 @@ def case_panel(case, user):
         and case.state == CaseState.AWAITING_MEDIATOR
         and operations.open_assignment(case, Seat.MEDIATOR) is None,
         "is_mediator": Capacity.MEDIATOR in held,
-        "can_ask": bool(held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}),
+        "can_ask": opinions.may_ask(case, user),
         "is_investigator": opinions.may_answer(case, user),
         "can_read_opinions": True,  # the list below holds only the opinions USER may read
         "questions": db.session.scalars(
@@ -464,68 +464,125 @@ def _may_lack_an_expert():
 @bp.route("/assignments")
 @roles_required(Role.CLERK)
 def overview():
-    """The clerk's view: cases without their experts, requests awaiting answers, recusals, everyone's load."""
+    """The clerk's view: cases without their experts, requests awaiting answers, recusals, everyone's load.
+
+    Each list is a page (the cases waiting and the experts go on with Next/Previous, keyset paging),
+    so the page costs the same with a hundred cases as with a million."""
+    from odr.accounts.models import UserRole
+    from odr.core import paging
+    from odr.experts.models import ExpertProfile
+
     me = _me()
-    org_cases = sa.select(Case).where(Case.organisation_id == me.organisation_id)
-    waiting = db.session.scalars(
-        org_cases.where(
-            Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)), _may_lack_an_expert()
-        )
-        # each case's seats are read below: load them with the cases, not one query per case
-        .options(selectinload(Case.assignments))
-    ).all()
+    per_page = current_app.config["CASES_PER_PAGE"]
+    keys = [Case.id]
+    waiting = paging.fetch(
+        paging.query_runner(
+            sa.select(Case)
+            .where(
+                Case.organisation_id == me.organisation_id,
+                Case.state.in_((CaseState.AWAITING_MEDIATOR, CaseState.MEDIATING)),
+                _may_lack_an_expert(),
+            )
+            # each case's seats are read below: load them with the cases, not one query per case
+            .options(selectinload(Case.assignments))
+        ),
+        keys,
+        per_page=per_page,
+        descending=False,  # the longest waiting first
+        after_cursor=request.args.get("after"),
+        before_cursor=request.args.get("before"),
+        key_of=lambda case: [case.id],
+    )
     unassigned = [
         (c, [s for s in operations.seats_needed(c) if operations.open_assignment(c, s) is None])
-        for c in waiting
+        for c in waiting.items
     ]
     unassigned = [(c, seats) for c, seats in unassigned if seats]
+    shown = current_app.config["OVERVIEW_ITEMS"]
     pending = db.session.scalars(
         sa.select(Assignment)
         .join(Case)
         .where(Case.organisation_id == me.organisation_id, Assignment.state == AssignmentState.PROPOSED)
-        .order_by(Assignment.answer_due_at)
+        .order_by(Assignment.answer_due_at, Assignment.id)
+        .options(selectinload(Assignment.case), selectinload(Assignment.expert))
+        .limit(shown + 1)
     ).all()
     recusals = db.session.scalars(
         sa.select(RecusalRequest)
         .join(Case, Case.id == RecusalRequest.case_id)
         .where(Case.organisation_id == me.organisation_id, RecusalRequest.state == RecusalState.PENDING)
-    ).all()
-    late_notices = db.session.scalars(
-        sa.select(Assignment)
-        .join(Case)
-        .where(
-            Case.organisation_id == me.organisation_id,
-            Assignment.seat == Seat.TECHNICAL_INVESTIGATOR,
-            Assignment.state == AssignmentState.ACCEPTED,
+        .order_by(RecusalRequest.id)
+        .options(
+            selectinload(RecusalRequest.assignment).selectinload(Assignment.case),
+            selectinload(RecusalRequest.assignment).selectinload(Assignment.expert),
+            selectinload(RecusalRequest.party),
         )
+        .limit(shown + 1)
     ).all()
-    late_notices = [a for a in late_notices if a.notice_late]
-    from odr.accounts.models import UserRole
-    from odr.experts.models import ExpertProfile
-
-    experts = db.session.execute(
-        sa.select(User, ExpertProfile)
-        .join(ExpertProfile, ExpertProfile.user_id == User.id)
-        .where(
-            User.id.in_(
-                sa.select(UserRole.user_id).where(
-                    UserRole.role.in_((Role.MEDIATOR, Role.TECHNICAL_INVESTIGATOR, Role.ARBITRATOR))
+    now = utcnow()
+    # The serving investigators, the longest serving first (their limit is counted on the legal
+    # calendar, so each is checked here), among the most recent LATE_NOTICE_SCAN.
+    late_notices = [
+        a
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .join(Case)
+            .where(
+                Case.organisation_id == me.organisation_id,
+                Assignment.seat == Seat.TECHNICAL_INVESTIGATOR,
+                Assignment.state == AssignmentState.ACCEPTED,
+            )
+            .order_by(Assignment.answered_at, Assignment.id)
+            .options(selectinload(Assignment.case))
+            .limit(LATE_NOTICE_SCAN)
+        )
+        if a.notice_late
+    ]
+    expert_keys = [User.name, User.id]
+    experts = paging.fetch(
+        _experts_runner(
+            sa.select(User, ExpertProfile)
+            .join(ExpertProfile, ExpertProfile.user_id == User.id)
+            .where(
+                User.id.in_(
+                    sa.select(UserRole.user_id).where(
+                        UserRole.role.in_((Role.MEDIATOR, Role.TECHNICAL_INVESTIGATOR, Role.ARBITRATOR))
+                    )
                 )
             )
-        )
-        .order_by(User.name)
-    ).all()
-    loads = open_loads()
+            .options(selectinload(User.role_rows))
+        ),
+        expert_keys,
+        per_page=current_app.config["EXPERTS_PER_PAGE"],
+        descending=False,
+        after_cursor=request.args.get("experts_after"),
+        before_cursor=request.args.get("experts_before"),
+        key_of=lambda row: [row[0].name, row[0].id],
+    )
+    loads = open_loads([user.id for user, _ in experts.items]) if experts.items else {}
     return render_template(
         "experts/overview.html",
+        waiting=waiting,
         unassigned=unassigned,
         pending=pending,
         recusals=recusals,
         late_notices=late_notices,
+        shown=shown,
         experts=experts,
         loads=loads,
-        now=utcnow(),
+        now=now,
     )
+
+
+LATE_NOTICE_SCAN = 500
+
+
+def _experts_runner(query):
+    def run(where, order_by, limit):
+        q = query if where is None else query.where(where)
+        return db.session.execute(q.order_by(*order_by).limit(limit)).all()
+
+    return run
 
 
 # What waits on an expert, wherever they look -------------------------------------------------------

@@ -67,6 +67,12 @@ class Handover(db.Model):
             "(state = 'filed') = (filed_number IS NOT NULL AND filed_on IS NOT NULL)", name="filed_has_number"
         ),
         sa.Index("ix_handovers_organisation_state", "organisation_id", "state"),
+        sa.Index(
+            "ix_handovers_unrendered",
+            "id",
+            postgresql_where=sa.text("pdf_sha256 IS NULL"),
+            sqlite_where=sa.text("pdf_sha256 IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,8 +81,9 @@ class Handover(db.Model):
     state: Mapped[HandoverState] = mapped_column(enum_type(HandoverState))
     ended_as: Mapped[str] = mapped_column(sa.String(40))  # the case state that ended mediation
     ended_reason: Mapped[str] = mapped_column(sa.Text)
-    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
-    pdf_size: Mapped[int]
+    # None for the moment between a sweep ending the mediation and rendering the summary
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_size: Mapped[int | None]
     evidence: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

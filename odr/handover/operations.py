@@ -176,31 +176,82 @@ def handover_of(case: Case) -> Handover | None:
 
 
 def produce(case: Case, ended_by: Action) -> Handover:
-    """Make CASE's hand-over package (once) and send it if the receiving organisation is known."""
-    from odr.handover.package import package_data
-    from odr.handover.pdf import render_handover
+    """Make CASE's hand-over package (once) and send it if the receiving organisation is known.
 
+    The package is fixed the moment mediation ends: why it ended, the evidence list, the time. Its
+    summary PDF is rendered at once, unless documents are deferred (the deadline sweep defers them,
+    so a thousand limits running out together are acted on in seconds): then the sweep renders it
+    after its transactions (complete_pending), or whoever asks for it first (complete)."""
     existing = handover_of(case)
     if existing is not None:
         return existing
-    now = utcnow()
-    reason = ending_reason(case, ended_by)
-    evidence = evidence_list(case)
-    data = package_data(case, reason=reason, evidence=evidence, generated_at=now)
-    pdf = render_handover(data)
-    stored = storage.store(pdf, allowed={"application/pdf"}, max_size=max(len(pdf), 1))
     handover = Handover(
         case_id=case.id,
         state=HandoverState.AWAITING_REFERRAL,
         ended_as=case.state.value,
-        ended_reason=reason,
-        pdf_sha256=stored.sha256,
-        pdf_size=stored.size,
-        evidence=evidence,
-        created_at=now,
+        ended_reason=ending_reason(case, ended_by),
+        evidence=evidence_list(case),
+        created_at=utcnow(),
     )
     db.session.add(handover)
     db.session.flush()
+    if not db.session.info.get(DEFER_DOCUMENTS):
+        _complete(handover, case)
+    return handover
+
+
+# db.session.info key: while set, packages are made without their PDF (see produce)
+DEFER_DOCUMENTS = "odr.handover.defer_documents"
+
+
+def complete(handover: Handover) -> Handover:
+    """Render HANDOVER's summary PDF if it is not yet rendered (locked: two callers render it once)."""
+    if handover.pdf_sha256 is None:
+        db.session.refresh(handover, with_for_update=True)
+        if handover.pdf_sha256 is None:
+            _complete(handover, handover.case)
+    return handover
+
+
+def complete_pending(limit: int | None = None) -> int:
+    """Render the summary of every package made without it, each in its own transaction; return how
+    many. A package that fails to render is logged and left for the next call."""
+    import logging
+
+    query = sa.select(Handover.id).where(Handover.pdf_sha256.is_(None)).order_by(Handover.id)
+    ids = db.session.scalars(query.limit(limit) if limit else query).all()
+    db.session.rollback()
+    done = 0
+    for handover_id in ids:
+        try:
+            handover = db.session.get(Handover, handover_id)
+            if handover is not None and handover.pdf_sha256 is None:
+                complete(handover)
+                done += 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            logging.getLogger(__name__).exception(
+                "The hand-over summary %s could not be rendered", handover_id
+            )
+    return done
+
+
+def _complete(handover: Handover, case: Case):
+    """Render and store the summary PDF, record the package on the audit chain, tell the parties and
+    the clerks, and send it to the court that delegated the case."""
+    from odr.core.labels import zh
+    from odr.handover.package import package_data
+    from odr.handover.pdf import render_handover
+
+    data = package_data(
+        case, reason=handover.ended_reason, evidence=handover.evidence, generated_at=handover.created_at
+    )
+    data["ended_as"] = zh(CaseState(handover.ended_as))  # as it ended, whatever came after
+    pdf = render_handover(data)
+    stored = storage.store(pdf, allowed={"application/pdf"}, max_size=max(len(pdf), 1))
+    handover.pdf_sha256 = stored.sha256
+    handover.pdf_size = stored.size
     record(
         "handover.produced",
         handover,
@@ -208,15 +259,14 @@ def produce(case: Case, ended_by: Action) -> Handover:
         actor=None,
         details={
             "pdf_sha256": stored.sha256,
-            "evidence": [e["sha256"] for e in evidence],
-            "ended_as": case.state.value,
+            "evidence": [e["sha256"] for e in handover.evidence],
+            "ended_as": handover.ended_as,
         },
     )
     notify([*[p.user for p in case.parties], *clerks_of(case)], "handover.produced", case, number=case.number)
     court = case.delegating_court if case.channel == Channel.COURT_DELEGATED else None
     if court is not None:
         send(handover, court)
-    return handover
 
 
 def ending_reason(case: Case, ended_by: Action) -> str:
@@ -265,7 +315,7 @@ def _follow_the_case(case, *, action=None, target=None, **_):
     elif target == CaseState.REFERRED and case.referred_to is not None:
         handover = handover_of(case)
         if handover is not None:
-            send(handover, case.referred_to)
+            send(complete(handover), case.referred_to)
 
 
 # Who receives and who may read ------------------------------------------------------------------

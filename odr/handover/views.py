@@ -148,6 +148,9 @@ def show(handover_id):
 @login_required
 def summary_pdf(handover_id):
     handover = load_handover(handover_id)
+    if handover.pdf_sha256 is None:  # made by a sweep a moment ago and not yet rendered: render it now
+        operations.complete(handover)
+        db.session.commit()
     return _stored_file(handover.pdf_sha256, "application/pdf", f"{handover.case.number}-handover.pdf")
 
 

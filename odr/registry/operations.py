@@ -191,6 +191,9 @@ def object_to(entry: Entry, user, *, text: str):
         raise RegistryError(
             _l("The period to object ended on %(due)s.", due=local_text(entry.objection_due_at))
         )
+    # Locks the deadline: an objection racing the sweep that publishes the entry is served after it
+    # (and refused) or before it (and the sweep finds the deadline met).
+    deadlines.check_in_time(DeadlineKind.REGISTRY_OBJECTION, entry, error=RegistryError)
     apply(entry, Action.OBJECT, actor=user, capacity=capacity, details={"text": text})
     entry.objection_text = text
     entry.objected_at = utcnow()

@@ -61,6 +61,21 @@ class Assignment(db.Model):
             postgresql_where=sa.text("state IN ('proposed', 'accepted')"),
             sqlite_where=sa.text("state IN ('proposed', 'accepted')"),
         ),
+        # The clerk's overview: requests awaiting an answer, investigators' notices (soonest due first).
+        sa.Index(
+            "ix_assignments_proposed_due",
+            "answer_due_at",
+            "id",
+            postgresql_where=sa.text("state = 'proposed'"),
+            sqlite_where=sa.text("state = 'proposed'"),
+        ),
+        sa.Index(
+            "ix_assignments_investigator_accepted",
+            "answered_at",
+            "id",
+            postgresql_where=sa.text("seat = 'technical_investigator' AND state = 'accepted'"),
+            sqlite_where=sa.text("seat = 'technical_investigator' AND state = 'accepted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
