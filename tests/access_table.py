@@ -112,6 +112,9 @@ ACCESS: dict[str, Rule] = {
     "stats.public": R("anyone"),
     "stats.public_csv": R("anyone", table_id="by_ip_type"),
     "evidence.verify": R("anyone"),
+    # Checking a document's audit checkpoint against the platform's public key
+    "audit.checkpoint": R("anyone", smoke=True),
+    "audit.public_key": R("anyone", smoke=True),
     "static": R("anyone", filename="css/app.css"),
     # One's own account
     "accounts.account": R("signed_in"),
@@ -204,6 +207,7 @@ ACCESS: dict[str, Rule] = {
     "cases.withdraw": R("claimant", sample="case"),
     "cases.answer": R("respondent", sample="case"),
     "cases.reissue_invitation": R("case_clerk", sample="case_party"),
+    "cases.record_representative": R("owner org_clerk", sample="case_party"),
     "attorneys.file_power": R("party", sample="case"),
     "attorneys.decide": R("org_clerk", sample="power"),
     "attorneys.revoke": R("party org_clerk", sample="power"),
@@ -280,6 +284,9 @@ ACCESS: dict[str, Rule] = {
     "agreements.application_pdf": R("viewer", sample="confirmation", kind="application"),
     "agreements.materials_file": R("viewer", smoke=True, sample="materials"),
     "agreements.report": R("party", sample="obligation"),
+    "agreements.breach": R("party", sample="obligation"),
+    "agreements.answer_breach": R("party", sample="breach"),
+    "agreements.breach_evidence": R("viewer", smoke=True, sample="breach"),
     "agreements.answer": R("party", sample="obligation"),
     "agreements.proof": R("viewer", smoke=True, sample="obligation"),
     "agreements.enforce": R("party", sample="agreement"),

@@ -29,6 +29,7 @@ def _samples(db):
     from odr.accounts.sessions import LoginSession
     from odr.agreements.models import (
         Agreement,
+        Breach,
         ClauseTemplate,
         ConfirmationApplication,
         EnforcementApplication,
@@ -73,6 +74,7 @@ def _samples(db):
         "case_party": rows(
             sa.select(CaseParty).order_by(CaseParty.id),
             lambda p: ({"case_id": p.case_id, "party_id": p.id}, p.case_id),
+            lambda p: {p.user_id},
         ),
         "power": rows(
             sa.select(PowerOfAttorney).order_by(PowerOfAttorney.id),
@@ -115,6 +117,7 @@ def _samples(db):
             where=[ConfirmationApplication.submitted_at.is_not(None)],
         ),
         "materials": by_case(MaterialsRequest, "request_id", case=lambda m: m.application.case_id),
+        "breach": by_case(Breach, "breach_id", case=lambda b: b.obligation.agreement.case_id),
         "obligation": by_case(Obligation, "obligation_id", case=lambda o: o.agreement.case_id),
         "enforcement": by_case(EnforcementApplication, "enforcement_id"),
         "fact": rows(
@@ -401,6 +404,7 @@ def test_each_route_admits_exactly_whom_the_table_names(app, db, client):
 
 
 NO_DEMO_OBJECT = {
+    *["agreements.answer_breach", "agreements.breach_evidence"],
     *["accounts.end_session", "agreements.enforcement_pdf", "agreements.materials_file"],
     *["arbitration.decide_challenge", "assignments.decide_recusal", "assignments.opinion_attachment"],
     *["assignments.opinion_pdf", "assignments.show_opinion", "court.accept_enforcement"],
