@@ -175,9 +175,10 @@ class Load:
         self.clients = []  # (client, room_id)
         self.phase = None
         self.fanout, self.received = [], 0
+        self.busy_joins = self.refused_connects = 0
 
     async def connect(self):
-        sem = asyncio.Semaphore(50)
+        sem = asyncio.Semaphore(20)  # people arriving together, as after a restart
 
         async def one(n, room_id, cookie):
             client = socketio.AsyncClient(reconnection=False)
@@ -194,7 +195,7 @@ class Load:
 
             headers = {"Cookie": cookie} if cookie else {}
             async with sem:
-                for attempt in range(5):  # refused (busy): try again, as the page does
+                for attempt in range(10):  # refused (busy): try again, as the page does
                     try:
                         await client.connect(
                             self.bases[n % len(self.bases)],
@@ -204,10 +205,16 @@ class Load:
                         )
                         break
                     except socketio.exceptions.ConnectionError:
-                        if attempt == 4:
+                        if attempt == 9:
                             raise
+                        self.refused_connects += 1
                         await asyncio.sleep(2 + random.random() * 3)
-                answer = await client.call("join", {"room_id": room_id}, timeout=60)
+                for _attempt in range(10):
+                    answer = await client.call("join", {"room_id": room_id}, timeout=60)
+                    if answer.get("code") != "busy":
+                        break
+                    self.busy_joins += 1  # as the page does: try again in a moment
+                    await asyncio.sleep(1 + random.random())
             assert answer["ok"], answer
             return client, room_id
 
@@ -452,7 +459,11 @@ def main():
             load = Load(bases, assignments, args.senders)
             pids = [s.pid for s in servers]
             took = await load.connect()
-            print(f"platform: {args.clients} clients connected and joined in {took:.1f} s")
+            print(
+                f"platform: {args.clients} clients connected and joined in {took:.1f} s "
+                f"({load.refused_connects} connections refused and {load.busy_joins} joins answered busy, "
+                "then tried again)"
+            )
             results = {"base": await load.phase_run("base", args.rate, args.duration, pids=pids)}
             print(line("platform, no flood", results["base"]), flush=True)
             for event in floods:

@@ -92,7 +92,7 @@ def case_panel(case, user):
         and case.state == CaseState.AWAITING_MEDIATOR
         and operations.open_assignment(case, Seat.MEDIATOR) is None,
         "is_mediator": Capacity.MEDIATOR in held,
-        "can_ask": bool(held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}),
+        "can_ask": opinions.may_ask(case, user),
         "is_investigator": opinions.may_answer(case, user),
         "can_read_opinions": True,  # the list below holds only the opinions USER may read
         "questions": db.session.scalars(
