@@ -1,7 +1,7 @@
 """The clerk's assignments overview: an index on the organisation's cases that may wait for experts
 
 Revision ID: c8e4f2a1d3b5
-Revises: b7d3e1f0c2a4
+Revises: c8e1a2f4b6d0
 Create Date: 2026-12-01 20:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c8e4f2a1d3b5"
-down_revision = "b7d3e1f0c2a4"
+down_revision = "c8e1a2f4b6d0"
 branch_labels = None
 depends_on = None
 
