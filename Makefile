@@ -6,9 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test fuzz lint format deps assets translations migrate seed serve clean
+.PHONY: run test fuzz lint format deps assets translations migrate audit-key seed serve clean
 
-run: deps assets translations migrate seed serve
+run: deps assets translations migrate audit-key seed serve
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist); each has its own database.
 TEST_WORKERS ?= 2
@@ -60,6 +60,11 @@ messages: deps
 migrate: deps
 	mkdir -p instance
 	$(FLASK) db upgrade
+
+# The key that signs the audit chain's checkpoints: a development key under instance/ if none is
+# configured (production: README, "Audit chain").
+audit-key: deps
+	$(FLASK) odr audit key --create
 
 seed: deps
 	$(FLASK) odr seed

@@ -5,6 +5,7 @@ never when this module is imported.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -193,6 +194,21 @@ class Config:
         self.REGISTRY_PUBLICATION_YEARS = int(_env("REGISTRY_PUBLICATION_YEARS", 3))
         self.REGISTRY_PUBLISHING_AUTHORITY = _env("REGISTRY_PUBLISHING_AUTHORITY", "梧州市市场监督管理局")
 
+        # The audit chain's checkpoints (DESIGN §8), signed with an Ed25519 key kept outside the
+        # database: AUDIT_SIGNING_KEY holds the key itself (PEM, or base64 of its 32 bytes), or
+        # AUDIT_SIGNING_KEY_FILE names a PEM file. They are written to the anchors AUDIT_ANCHORS names
+        # ("file": AUDIT_CHECKPOINT_LOG, an append-only file); `flask odr audit verify` remembers the
+        # last checkpoint it verified in AUDIT_VERIFIED_FILE.
+        instance = BASE_DIR / "instance"
+        self.AUDIT_SIGNING_KEY = _env("AUDIT_SIGNING_KEY")
+        self.AUDIT_SIGNING_KEY_FILE = _env("AUDIT_SIGNING_KEY_FILE", str(instance / "audit-signing-key.pem"))
+        self.AUDIT_CREATE_KEY = False  # make a key file when there is none (development only)
+        self.AUDIT_ANCHORS = _env("AUDIT_ANCHORS", "file")
+        self.AUDIT_CHECKPOINT_LOG = _env("AUDIT_CHECKPOINT_LOG", str(instance / "audit-checkpoints.log"))
+        self.AUDIT_VERIFIED_FILE = _env("AUDIT_VERIFIED_FILE", str(instance / "audit-verified.json"))
+        # How often the scheduler signs the chain's head (besides every signature, award and ruling).
+        self.AUDIT_CHECKPOINT_SECONDS = _non_negative("AUDIT_CHECKPOINT_SECONDS", 600)
+
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "Demo-2026!")
         self.CASES_PER_PAGE = 20
         self.SEARCH_COUNT_BOUND = 100  # a search's matches are counted up to this ("more than 100")
@@ -202,6 +218,10 @@ class Config:
 
 class Development(Config):
     DEBUG = False
+
+    def __init__(self):
+        super().__init__()
+        self.AUDIT_CREATE_KEY = _env("AUDIT_CREATE_KEY", "1") == "1"
 
 
 class Testing(Config):
@@ -219,12 +239,23 @@ class Testing(Config):
         self.ARGON2_MEMORY_COST = 8
         self.ARGON2_PARALLELISM = 1
         self.SERVER_NAME = None
+        # A key of its own, made in a temporary directory, with the checkpoint log beside it.
+        from odr.audit.signing import create_key_file
+
+        audit_dir = Path(tempfile.mkdtemp(prefix="odr-test-audit-"))
+        create_key_file(audit_dir / "audit-signing-key.pem")
+        self.AUDIT_SIGNING_KEY = None
+        self.AUDIT_SIGNING_KEY_FILE = str(audit_dir / "audit-signing-key.pem")
+        self.AUDIT_CHECKPOINT_LOG = str(audit_dir / "audit-checkpoints.log")
+        self.AUDIT_VERIFIED_FILE = str(audit_dir / "audit-verified.json")
 
 
 class Production(Config):
     def __init__(self):
         super().__init__()
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        if not (_env("AUDIT_SIGNING_KEY") or _env("AUDIT_SIGNING_KEY_FILE")):
+            missing.append("AUDIT_SIGNING_KEY_FILE (or AUDIT_SIGNING_KEY)")
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)

@@ -143,6 +143,10 @@ def register_blueprints(app):
 
     app.register_blueprint(stats_bp)
     app.register_blueprint(reports_bp)
+    from odr.audit import checkpoints as _checkpoints  # noqa: F401  (anchors the chain at each signature)
+    from odr.audit.views import bp as audit_bp
+
+    app.register_blueprint(audit_bp)
     from odr.registry import views as registry_views
 
     registry_views.init_app(app)

@@ -115,13 +115,57 @@ odr_cli.add_command(audit_cli)
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Recompute every hash of the chain; exit 1 at the first entry altered, removed or reordered."""
-    from odr.audit.operations import verify_chain
+@click.option(
+    "--full", is_flag=True, help="Walk every entry, not only those after the last verified checkpoint."
+)
+def audit_verify(full):
+    """Check the chain against itself and the signed checkpoints; exit 1 if it was altered,
+    rewritten or truncated, or a checkpoint's signature does not verify."""
+    from odr.audit.signing import KeyMissing
+    from odr.audit.verify import verify
 
-    result = verify_chain()
-    click.echo(result.describe())
-    sys.exit(0 if result.ok else 1)
+    try:
+        report = verify(full=full)
+    except KeyMissing as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.describe())
+    sys.exit(0 if report.ok else 1)
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint():
+    """Sign the chain's head now and hand the checkpoint to the anchors."""
+    from odr.audit.checkpoints import make_checkpoint
+    from odr.audit.signing import format_time
+
+    checkpoint = make_checkpoint("command")
+    db.session.commit()
+    if checkpoint is None:
+        click.echo("The audit chain is empty: nothing to sign.")
+    else:
+        click.echo(
+            f"Checkpoint: position {checkpoint.position}, head {checkpoint.head_hash}, "
+            f"{format_time(checkpoint.created_at)}, signature {checkpoint.signature}"
+        )
+
+
+@audit_cli.command("key")
+@click.option("--create", is_flag=True, help="Make a key file at AUDIT_SIGNING_KEY_FILE if there is none.")
+def audit_key(create):
+    """Show where the checkpoint key is and its public half (to publish)."""
+    from odr.audit.signing import KeyMissing, create_key_file, load_key, public_pem
+
+    config = current_app.config
+    try:
+        key = load_key({**config, "AUDIT_CREATE_KEY": False})
+        made = False
+    except KeyMissing as error:
+        path = config.get("AUDIT_SIGNING_KEY_FILE")
+        if not (create and path and not config.get("AUDIT_SIGNING_KEY") and not os.path.exists(path)):
+            raise click.ClickException(str(error)) from None
+        key, made = create_key_file(path), True
+    click.echo(f"{'Created a' if made else 'The'} checkpoint key: {key.source} (key id {key.id})")
+    click.echo(public_pem(key.public).strip())
 
 
 user_cli = AppGroup("user", help="Accounts.")

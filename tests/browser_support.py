@@ -95,7 +95,7 @@ class LiveServer:
             stdout=self.log,
             stderr=self.log,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (CI, several suites at once) starts slowly
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
@@ -104,7 +104,7 @@ class LiveServer:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("the server did not answer /healthz within 30 s")
+        raise RuntimeError("the server did not answer /healthz within 90 s")
 
     def kill(self):
         """Stop the server the hard way (SIGKILL), as a crash would."""
@@ -167,3 +167,120 @@ def browser(server):
         browser = playwright.chromium.launch(executable_path=require_browser(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+class Watch:
+    """Every error a browser context meets: platform responses of 400 and above, console errors."""
+
+    def __init__(self, origin):
+        self.origin, self.problems = origin, []
+
+    def attach(self, context, who):
+        def response(r):
+            if r.url.startswith(self.origin) and r.status >= 400:
+                self.problems.append((who, r.status, r.url))
+
+        def console(m):
+            if m.type == "error":
+                self.problems.append((who, "console", m.text))
+
+        context.on("response", response)
+        context.on("console", console)
+        return context
+
+
+def open_as(browser, server, watch, email, language, width=1280):
+    """A new browser context signed in as EMAIL, in LANGUAGE, its errors watched by WATCH."""
+    context = watch.attach(
+        browser.new_context(locale=language, viewport={"width": width, "height": 900}), email
+    )
+    page = context.new_page()
+    sign_in(page, server, email)
+    use_language(page, language)
+    return page
+
+
+def show(page, url):
+    """Open URL, or reload it if the page is already there."""
+    page.goto(url) if page.url != url else page.reload()
+
+
+def follow_notification(page, server, number):
+    """Open the notification naming NUMBER (a case's or an arbitration's) from the bell; every link to
+    a notification naming it answers 200."""
+    page.click("[data-testid=bell]")
+    page.wait_for_url(re.compile(r".*/notifications$"))
+    assert page.locator("#bell-count").inner_text() in ("", "0")  # reading the list clears the bell
+    links = page.locator("[data-testid=notification-link]", has_text=number)
+    assert links.count() >= 1
+    for href in {links.nth(i).get_attribute("href") for i in range(links.count())}:
+        assert page.request.get(server.url + href).status == 200, href
+    links.first.click()
+    page.wait_for_load_state()
+
+
+def walk_into_mediation(browser, server, watch, title, languages):
+    """A new dispute taken through the pages to mediation: the claimant files, the clerk accepts, the
+    respondent agrees from the notification, the clerk assigns 黄志强, who accepts from the notification.
+
+    LANGUAGES maps claimant, clerk, respondent and mediator to 'en' or 'zh-CN'. Returns the pages by
+    role, the case page's URL and the case number."""
+    claimant = open_as(browser, server, watch, "claimant@demo.odr", languages["claimant"])
+    claimant.goto(server.url + "/cases/new")
+    claimant.fill("input[name=title]", title)
+    claimant.select_option("select[name=ip_type]", "trademark")
+    claimant.select_option("select[name=industry]", "liubao_tea")
+    claimant.select_option("select[name=place]", "ecommerce_platform")
+    claimant.fill("input[name=claim_amount]", "60000")
+    claimant.fill("textarea[name=remedies]", "停止侵权，下架商品链接，赔偿损失六万元。")
+    claimant.fill("textarea[name=facts]", "被申请人在电商平台店铺使用“茂圣”商标销售茶叶。")
+    claimant.check("input[name='respondents-0-kind'][value=company]")
+    claimant.fill("input[name='respondents-0-name']", "苍梧县聚香茶叶商行")
+    claimant.fill("input[name='respondents-0-credit_code']", "91450421MA5L0D1P4J")
+    claimant.fill("input[name='respondents-0-phone']", "13900000000")
+    claimant.check("input[name=online_consent]")
+    claimant.click("#case-form > button[type=submit]")
+    claimant.wait_for_url(re.compile(r".*/cases/\d+$"))
+    case_url = claimant.url
+    assert claimant.locator("[data-step=filed][data-status=done]").is_visible()
+
+    clerk = open_as(browser, server, watch, "clerk@demo.odr", languages["clerk"])
+    clerk.goto(server.url + "/cases/intake")
+    clerk.click(f"text={title}")
+    clerk.wait_for_url(case_url)
+    clerk.click("#intake form button[type=submit]")
+    clerk.wait_for_url(case_url)
+    number = clerk.locator("[data-testid=case-number]").inner_text()
+    if languages["clerk"] == "en":
+        assert "respondent answers" in clerk.locator("[data-testid=awaited]").inner_text()
+
+    respondent = open_as(browser, server, watch, "respondent@demo.odr", languages["respondent"])
+    follow_notification(respondent, server, number)
+    respondent.check("input[name=answer-decision][value=consent]")
+    respondent.click("#answer form button[type=submit]")
+    respondent.wait_for_url(case_url)
+
+    show(clerk, case_url)
+    clerk.click("[data-testid=assign-mediator]")
+    clerk.locator("[data-testid=candidates] tr", has_text="黄志强").locator("button").click()
+    clerk.wait_for_url(case_url + "#experts")
+
+    mediator = open_as(browser, server, watch, "mediator1@demo.odr", languages["mediator"])
+    assert mediator.locator("[data-testid=pending-requests]", has_text=number).is_visible()
+    follow_notification(mediator, server, number)
+    assert re.search(r"/assignments/\d+$", mediator.url)
+    mediator.check("input[name=decision][value=accept]")
+    mediator.check("input[name=declaration]")
+    mediator.fill("input[name=password]", DEMO_PASSWORD)
+    mediator.click("main form button[type=submit]")
+    mediator.wait_for_url(case_url)
+    assert mediator.locator("[data-state=mediating]").is_visible()
+    pages = {"claimant": claimant, "clerk": clerk, "respondent": respondent, "mediator": mediator}
+    return pages, case_url, number
+
+
+def download(page, selector) -> bytes:
+    """Click the link at SELECTOR and return the bytes of the file the browser saves."""
+    with page.expect_download() as saved:
+        page.click(selector)
+    return saved.value.path().read_bytes()

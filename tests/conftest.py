@@ -90,8 +90,11 @@ class ConnectionBoundSession(FlaskSQLAlchemySession):
 
 
 @pytest.fixture
-def db(app):
-    """The database session of the test, inside a transaction rolled back at the end."""
+def db(app, tmp_path, monkeypatch):
+    """The database session of the test, inside a transaction rolled back at the end; the audit
+    checkpoints it anchors go to a log of its own, as its chain entries are its own."""
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_LOG", str(tmp_path / "audit-checkpoints.log"))
+    monkeypatch.setitem(app.config, "AUDIT_VERIFIED_FILE", str(tmp_path / "audit-verified.json"))
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()

@@ -5,55 +5,35 @@ agrees; the mediator answers the request from its notification, opens the joint 
 conversation to a caucus, drafts, shares and finalises the agreement; all three sign; the parties
 apply jointly and the basic court's officer accepts and confirms; the respondent reports
 performance with a proof file, which the claimant downloads and confirms: the agreement is
-performed. Every response of the platform below 400, no console error, every notification link
-opens a page, every uploaded file comes back from its link.
+performed. Its undertaking to stop infringing, binding from today, is never overdue; the claimant
+reports a breach with evidence, the respondent downloads it and answers, the mediator reads both,
+the claimant applies for enforcement and the court records its acceptance. Every response of the
+platform below 400, no console error, every notification link opens a page, every uploaded file comes
+back from its link.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import DEMO_PASSWORD, screenshot, sign_in, use_language
+from tests.browser_support import (
+    DEMO_PASSWORD,
+    Watch,
+    download,
+    follow_notification,
+    open_as,
+    screenshot,
+    show,
+    walk_into_mediation,
+)
 
 pytestmark = pytest.mark.browser
 TITLE = "“茂圣”商标电商平台侵权纠纷（全流程）"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-
-
-class Watch:
-    """Every error a browser context meets: platform responses of 400 and above, console errors."""
-
-    def __init__(self, origin):
-        self.origin, self.problems = origin, []
-
-    def attach(self, context, who):
-        def response(r):
-            if r.url.startswith(self.origin) and r.status >= 400:
-                self.problems.append((who, r.status, r.url))
-
-        def console(m):
-            if m.type == "error":
-                self.problems.append((who, "console", m.text))
-
-        context.on("response", response)
-        context.on("console", console)
-        return context
-
-
-def open_as(browser, server, watch, email, language, width=1280):
-    context = watch.attach(
-        browser.new_context(locale=language, viewport={"width": width, "height": 900}), email
-    )
-    page = context.new_page()
-    sign_in(page, server, email)
-    use_language(page, language)
-    return page
-
-
-def show(page, url):
-    page.goto(url) if page.url != url else page.reload()
+EVIDENCE = b"\x89PNG\r\n\x1a\n" + bytes(40) + b"listing again"
 
 
 def sign_final(page, case_url):
@@ -66,76 +46,23 @@ def sign_final(page, case_url):
     page.wait_for_url(re.compile(r".*/cases/\d+"))
 
 
-def follow_notification(page, server, number):
-    """Open the notification about case NUMBER from the bell; the page it opens answers 200."""
-    page.click("[data-testid=bell]")
-    page.wait_for_url(re.compile(r".*/notifications$"))
-    assert page.locator("#bell-count").inner_text() in ("", "0")  # reading the list clears the bell
-    links = page.locator("[data-testid=notification-link]", has_text=number)
-    assert links.count() >= 1
-    for href in {links.nth(i).get_attribute("href") for i in range(links.count())}:
-        assert page.request.get(server.url + href).status == 200, href
-    links.first.click()
-    page.wait_for_load_state()
-
-
 def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_path):
     watch = Watch(server.url)
-    due = (date.today() + timedelta(days=20)).isoformat()
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    due, today = (today + timedelta(days=20)).isoformat(), today.isoformat()
 
-    # The claimant files, in Chinese.
-    claimant = open_as(browser, server, watch, "claimant@demo.odr", "zh-CN")
-    claimant.goto(server.url + "/cases/new")
-    claimant.fill("input[name=title]", TITLE)
-    claimant.select_option("select[name=ip_type]", "trademark")
-    claimant.select_option("select[name=industry]", "liubao_tea")
-    claimant.select_option("select[name=place]", "ecommerce_platform")
-    claimant.fill("input[name=claim_amount]", "60000")
-    claimant.fill("textarea[name=remedies]", "停止侵权，下架商品链接，赔偿损失六万元。")
-    claimant.fill("textarea[name=facts]", "被申请人在电商平台店铺使用“茂圣”商标销售茶叶。")
-    claimant.check("input[name='respondents-0-kind'][value=company]")
-    claimant.fill("input[name='respondents-0-name']", "苍梧县聚香茶叶商行")
-    claimant.fill("input[name='respondents-0-credit_code']", "91450421MA5L0D1P4J")
-    claimant.fill("input[name='respondents-0-phone']", "13900000000")
-    claimant.check("input[name=online_consent]")
-    claimant.click("#case-form > button[type=submit]")
-    claimant.wait_for_url(re.compile(r".*/cases/\d+$"))
-    case_url = claimant.url
-    assert claimant.locator("[data-step=filed][data-status=done]").is_visible()
-
-    # The clerk, in English, accepts it and later assigns the mediator.
-    clerk = open_as(browser, server, watch, "clerk@demo.odr", "en")
-    clerk.goto(server.url + "/cases/intake")
-    clerk.click(f"text={TITLE}")
-    clerk.wait_for_url(case_url)
-    clerk.click("#intake form button[type=submit]")
-    clerk.wait_for_url(case_url)
-    number = clerk.locator("[data-testid=case-number]").inner_text()
-    assert "respondent answers" in clerk.locator("[data-testid=awaited]").inner_text()
-
-    # The respondent agrees, from the notification.
-    respondent = open_as(browser, server, watch, "respondent@demo.odr", "zh-CN")
-    follow_notification(respondent, server, number)
-    respondent.check("input[name=answer-decision][value=consent]")
-    respondent.click("#answer form button[type=submit]")
-    respondent.wait_for_url(case_url)
-
-    show(clerk, case_url)
-    clerk.click("[data-testid=assign-mediator]")
-    clerk.locator("[data-testid=candidates] tr", has_text="黄志强").locator("button").click()
-    clerk.wait_for_url(case_url + "#experts")
-
-    # The mediator answers from the notification (it opens the request, not a 404).
-    mediator = open_as(browser, server, watch, "mediator1@demo.odr", "en")
-    assert mediator.locator("[data-testid=pending-requests]", has_text=number).is_visible()
-    follow_notification(mediator, server, number)
-    assert re.search(r"/assignments/\d+$", mediator.url)
-    mediator.check("input[name=decision][value=accept]")
-    mediator.check("input[name=declaration]")
-    mediator.fill("input[name=password]", DEMO_PASSWORD)
-    mediator.click("main form button[type=submit]")
-    mediator.wait_for_url(case_url)
-    assert mediator.locator("[data-state=mediating]").is_visible()
+    # Filed in Chinese; the clerk (English) accepts and assigns; the respondent agrees (Chinese); the
+    # mediator (English) accepts from the notification.
+    pages, case_url, number = walk_into_mediation(
+        browser,
+        server,
+        watch,
+        TITLE,
+        {"claimant": "zh-CN", "clerk": "en", "respondent": "zh-CN", "mediator": "en"},
+    )
+    claimant, clerk, respondent, mediator = (
+        pages[k] for k in ("claimant", "clerk", "respondent", "mediator")
+    )
 
     # The joint room: opened, then the conversation moves to the respondent's caucus.
     mediator.click("[data-testid=room-joint]")
@@ -168,6 +95,15 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     mediator.fill("input[name=c-0-due]", due)
     mediator.fill("input[name=c-0-purpose]", "赔偿经济损失")
     mediator.fill("input[name=c-0-method]", "银行转账")
+    # Stopping the infringement is an undertaking that binds from today (Beijing), not a dated duty.
+    mediator.select_option("select[name=add_key]", "cease_infringement")
+    mediator.click("[data-testid=add-clause]")
+    mediator.wait_for_load_state()
+    for name, text in (("c-1-debtor", "苍梧县聚香茶叶商行"), ("c-1-creditor", "梧州茂圣六堡茶业有限公司")):
+        value = mediator.locator(f"select[name={name}] option", has_text=text).get_attribute("value")
+        mediator.select_option(f"select[name={name}]", value)
+    mediator.fill("textarea[name=c-1-scope]", "在网店销售标有“茂圣”字样的茶叶")
+    mediator.fill("input[name=c-1-from_date]", today)
     mediator.click("[data-testid=save-version]")
     mediator.wait_for_url(re.compile(r".*/versions/1$"))
     show(mediator, case_url)
@@ -209,9 +145,7 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     respondent.locator("[data-testid=obligation] form button[type=submit]").first.click()
     respondent.wait_for_load_state()
     show(claimant, case_url)
-    with claimant.expect_download() as download:
-        claimant.click("text=转账回单.png")
-    assert download.value.path().read_bytes() == PNG
+    assert download(claimant, "text=转账回单.png") == PNG
     claimant.check("input[name=answer-decision][value=confirm]")
     claimant.locator("[data-testid=obligation] form button[type=submit]").first.click()
     claimant.wait_for_load_state()
@@ -219,6 +153,45 @@ def test_a_dispute_from_filing_to_an_agreement_performed(server, browser, tmp_pa
     assert claimant.locator("[data-testid=agreement-state][data-state=performed]").is_visible()
     assert claimant.locator("[data-step=performed][data-status=done]").is_visible()
     screenshot(claimant, "61-walk-performed-zh")
+
+    # The undertaking binds on and is never overdue. The claimant reports a breach with evidence; the
+    # respondent, told of it, downloads the evidence and answers; the mediator reads both; the
+    # claimant applies for enforcement and the court records its acceptance.
+    undertaking = claimant.locator("[data-testid=obligation][data-kind=ongoing]")
+    assert undertaking.locator(".badge", has_text="持续有效").is_visible()  # in force, no overdue mark
+    assert undertaking.locator(".text-danger").count() == 0
+    undertaking.locator("[data-testid=report-breach] summary").click()
+    evidence = tmp_path / "网店重新上架截图.png"
+    evidence.write_bytes(EVIDENCE)
+    claimant.fill("input[name=breach-observed_on]", today)
+    claimant.fill("textarea[name=breach-text]", "被申请人网店今日重新上架标有“茂圣”字样的茶叶。")
+    claimant.set_input_files("input[name=breach-file]", str(evidence))
+    undertaking.locator("[data-testid=report-breach] button[type=submit]").click()
+    claimant.wait_for_load_state()
+    assert claimant.locator("[data-testid=agreement-state][data-state=in_default]").is_visible()
+    follow_notification(respondent, server, number)
+    show(respondent, case_url)
+    assert download(respondent, "[data-testid=breach-evidence]") == EVIDENCE
+    respondent.fill("textarea[name=breachanswer-text]", "系店员误操作，已于当日下架。")
+    respondent.click("[data-testid=answer-breach] button[type=submit]")
+    respondent.wait_for_load_state()
+    show(mediator, case_url)
+    assert mediator.locator("[data-testid=breach-answer]", has_text="已于当日下架").is_visible()
+    assert download(mediator, "[data-testid=breach-evidence]") == EVIDENCE
+    show(claimant, case_url)
+    claimant.click("[data-testid=enforce] summary")
+    claimant.fill("textarea[name=enforce-facts]", "被申请人违反停止侵权的承诺，重新上架侵权茶叶。")
+    claimant.click("[data-testid=enforce] button[type=submit]")
+    claimant.wait_for_load_state()
+    assert download(claimant, "[data-testid=enforcement] a").startswith(b"%PDF-")
+    screenshot(claimant, "62-walk-breach-enforcement-zh")
+    show(court, server.url + "/dashboard")
+    court.click("[data-testid=court-queue]")
+    application = court.locator("[id^=enforcement-]", has_text=number)
+    application.locator("input:not([type=hidden])").fill("（2026）桂0403执201号")
+    application.locator("button[type=submit]").click()
+    court.wait_for_load_state()
+    assert court.locator("[id^=enforcement-]", has_text="（2026）桂0403执201号").is_visible()
     for page in (claimant, clerk, respondent, mediator, court):
         page.context.close()
     assert not watch.problems, "\n".join(map(str, watch.problems))

@@ -16,6 +16,7 @@ def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
 def test_production_starts_with_both(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("AUDIT_SIGNING_KEY_FILE", str(tmp_path / "audit-signing-key.pem"))
     # The configuration object only: a second app would re-bind the shared extensions.
     settings = config.load("production")
     assert settings.SECRET_KEY == "a-real-secret"
@@ -40,3 +41,14 @@ def test_gevent_is_refused_on_sqlite(monkeypatch, tmp_path):
     monkeypatch.setenv("SOCKETIO_ASYNC_MODE", "eventlet")
     with pytest.raises(RuntimeError, match="gevent or threading"):
         config.Development()
+
+
+def test_production_refuses_to_start_without_the_checkpoint_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("AUDIT_SIGNING_KEY_FILE", raising=False)
+    with pytest.raises(RuntimeError, match="AUDIT_SIGNING_KEY_FILE"):
+        config.load("production")
+    monkeypatch.setenv("AUDIT_SIGNING_KEY_FILE", "/etc/odr/audit-signing-key.pem")
+    assert config.load("production").AUDIT_SIGNING_KEY_FILE == "/etc/odr/audit-signing-key.pem"

@@ -332,6 +332,25 @@ def accepted(case, seat, user, clerk):
     return assignment
 
 
+def test_a_mediation_that_ended_puts_no_more_technical_questions(
+    db, ready_case, make_expert, clerk, make_client
+):
+    """After the mediation failed, the mediator's case page offers no question form, and a post is refused."""
+    case = ready_case(ip_type="invention_patent", industry="metallurgy_machinery")
+    mediator = make_expert()
+    accepted(case, Seat.MEDIATOR, mediator, clerk)
+    assert 'action="/cases/%d/questions"' % case.id in make_client(mediator).get(f"/cases/{case.id}").text
+    case_ops.terminate_mediation(case, mediator, "双方分歧过大")
+    db.session.commit()
+    assert not opinions.may_ask(case, mediator)
+    with pytest.raises(AssignmentError):  # the seat is released, and the mediation is over
+        opinions.ask_question(case, mediator, "被诉设备的揉盘结构是否相同？")
+    client = make_client(mediator)
+    assert "/questions" not in client.get(f"/cases/{case.id}").text
+    client.post(f"/cases/{case.id}/questions", data={"q-text": "还有问题吗？"})
+    assert not opinions.open_questions(case)
+
+
 def test_opinion_visibility_for_each_role(
     db, ready_case, make_expert, clerk, claimant, respondent, make_user
 ):
@@ -343,6 +362,7 @@ def test_opinion_visibility_for_each_role(
     question = opinions.ask_question(case, mediator, "被诉设备的揉盘结构是否与权利要求 1 相同？")
     with pytest.raises(AssignmentError):
         opinions.ask_question(case, claimant, "我的问题")
+    assert opinions.may_ask(case, mediator) and not opinions.may_ask(case, claimant)
     opinion = opinions.file_opinion(
         case,
         investigator,

@@ -160,3 +160,10 @@ def test_the_filter_message_in_chinese(client, clerk):
     client.login(clerk)
     page = client.get("/cases/intake?ip_type=bogus", headers={"Accept-Language": "zh-CN"}).text
     assert "以下筛选条件无法使用" in page and "不是可选的值" in page
+
+
+@pytest.mark.parametrize("q", ["%00", "a%00b", "%1b%5b31m"])
+def test_a_control_character_in_the_list_of_infringers_search_is_refused_with_a_message(client, db, q):
+    response = client.get(f"/infringers?q={q}", headers=EN)
+    assert response.status_code == 200
+    assert "A name or code has no control characters; type it again." in response.text

@@ -10,6 +10,7 @@ from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from freezegun import freeze_time
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
@@ -29,6 +30,14 @@ from odr.deadlines.models import Deadline, DeadlineKind
 from odr.notifications.models import Notification
 from tests.agreement_support import D0, T0, apply_jointly, day, draft_and_finalise, sign_all
 from tests.form_support import fill, find_form, submit
+
+
+@pytest.fixture(autouse=True)
+def english(app, db):
+    """Refusals read in English here (the operations speak the user's language)."""
+    with app.test_request_context(), force_locale("en"):
+        yield
+
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 80
 

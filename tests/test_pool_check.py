@@ -57,6 +57,7 @@ def test_a_server_whose_pools_do_not_fit_does_not_start(tmp_path, server):
         "SECRET_KEY": "pool-check",
         "DATABASE_URL": URL,
         "FILE_STORAGE_DIR": str(tmp_path),
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit-signing-key.pem"),
         "SCHEDULER_IN_WEB_PROCESS": "0",
         "SERVER_PROCESSES": "2",
         "DATABASE_POOL_SIZE": "20",

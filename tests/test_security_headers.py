@@ -58,6 +58,7 @@ def test_the_signing_page_cannot_be_framed(client, make_user):
 def test_production_sends_hsts(app, client, monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    monkeypatch.setenv("AUDIT_SIGNING_KEY_FILE", str(tmp_path / "audit-signing-key.pem"))
     monkeypatch.delenv("HSTS_SECONDS", raising=False)
     production = config_module.Production()
     assert production.HSTS_SECONDS == 365 * 24 * 3600

@@ -119,6 +119,7 @@ def test_production_requires_it_for_administrators_and_court_liaison_the_demo_do
     assert config_module.Development().TWO_FACTOR_REQUIRED_ROLES == []
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://example/odr")
+    monkeypatch.setenv("AUDIT_SIGNING_KEY", "unused: read only when a checkpoint is signed")
     assert config_module.Production().TWO_FACTOR_REQUIRED_ROLES == ["admin", "court_liaison"]
 
 

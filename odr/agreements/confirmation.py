@@ -21,6 +21,7 @@ from odr.agreements.models import (
 )
 from odr.agreements.operations import AgreementError
 from odr.agreements.workflow import AgreementAction
+from odr.audit import checkpoints
 from odr.audit.operations import record
 from odr.cases import attorneys, representatives
 from odr.cases.workflow import Capacity
@@ -510,6 +511,7 @@ def ruling_data(application: ConfirmationApplication) -> dict:
     return {
         "court_name": application.court.name,
         "ruling_number": application.ruling_number,
+        "checkpoint": checkpoints.for_document(),
         "applicants": [documents.party_data(p) for p in case.parties],
         "case_number": case.number,
         "organisation_name": case.organisation.name,

@@ -21,6 +21,7 @@ from odr.agreements.models import (
     SignerCapacity,
 )
 from odr.agreements.workflow import OPEN_DRAFT_STATES, AgreementAction
+from odr.audit import checkpoints
 from odr.audit.operations import record
 from odr.cases import attorneys, representatives
 from odr.cases import workflow as case_workflow
@@ -361,6 +362,7 @@ def _take_effect(agreement: Agreement):
     agreement.effective_at = now
     data = documents.agreement_data(version)
     data["effective_at"] = now
+    data["checkpoint"] = checkpoints.for_document()  # names the last signature's entry
     signed = pdf.render_signed_agreement(data, [documents.signature_data(s) for s in version.signatures])
     stored = storage.store(signed, allowed={"application/pdf"}, max_size=len(signed) + 1)
     agreement.signed_pdf_sha256 = stored.sha256

@@ -15,6 +15,7 @@ from odr.core.legal_pdf import (
     TEXT_WIDTH,
     addressee,
     case_block,
+    checkpoint_block,
     chinese_numeral,
     day_text,
     extra_styles,
@@ -81,7 +82,12 @@ def render_signed_agreement(data: dict, signatures: list[dict], *, font: PdfFont
     mediator), signer_name, signed_at (aware), ip_address and hash_signed (SHA-256 of the unsigned PDF).
     """
     s = styles(font)
-    story = [*_agreement_story(data, s), PageBreak(), *_signature_page(data, signatures, s)]
+    story = [
+        *_agreement_story(data, s),
+        PageBreak(),
+        *_signature_page(data, signatures, s),
+        *checkpoint_block(data.get("checkpoint"), s),
+    ]
     return build_document(
         AGREEMENT_TITLE, _agreement_reference(data), story, created_at=data["effective_at"], font=font
     )
@@ -429,6 +435,7 @@ def render_ruling(data: dict, *, font: PdfFont | None = None) -> bytes:
             ),
         ]
     story.append(_court_signature(data, s, after=CJKParagraph("本裁定书自即日起发生法律效力。", s.body)))
+    story += checkpoint_block(data.get("checkpoint"), s)
     # The court's own document: no platform running head.
     return build_document(
         "民事裁定书",

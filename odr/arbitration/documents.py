@@ -2,6 +2,7 @@
 
 from odr.agreements.documents import party_data
 from odr.arbitration.models import AwardKind, SeatRole
+from odr.audit import checkpoints
 
 
 def _tribunal(arbitration) -> list[dict]:
@@ -29,6 +30,7 @@ def award_data(arbitration, award) -> dict:
         .order_by(MediationSession.starts_at)
     ).all()
     dissent = next((s for s in award.signatures if s.dissent), None)
+    signed = {s.arbitrator_id for s in award.signatures} >= {s.arbitrator_id for s in arbitration.serving}
     tribunal = _tribunal(arbitration)
     return {
         "commission_name": arbitration.commission.name,
@@ -63,6 +65,8 @@ def award_data(arbitration, award) -> dict:
         "dissent": {"arbitrator_name": dissent.arbitrator.name, "text": dissent.dissent} if dissent else None,
         "signatures": tribunal,
         "secretary_name": None,
+        # The award being issued (every arbitrator has signed) prints the chain's checkpoint; a draft not.
+        "checkpoint": checkpoints.for_document() if signed else None,
     }
 
 

@@ -18,6 +18,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from odr.core.legal_pdf import (
     TEXT_WIDTH,
     case_block,
+    checkpoint_block,
     chinese_numeral,
     extra_styles,
     fragment,
@@ -109,6 +110,7 @@ def render_award(data: dict, *, font: PdfFont | None = None) -> bytes:
     while closing and closing[-1].getKeepWithNext():
         tail.insert(0, closing.pop())
     story += [*closing, KeepTogether([*tail, Spacer(1, 10 * mm), _award_signatures(data, s)])]
+    story += checkpoint_block(data.get("checkpoint"), s)
     # The commission's own document: no platform running head.
     return build_document(
         AWARD_TITLE,

@@ -61,3 +61,17 @@ def entry_hash(entry) -> str:
     content = {name: getattr(entry, name) for name in HASHED_FIELDS}
     content["created_at"] = entry.created_at.isoformat(timespec="microseconds")
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+class AuditCheckpoint(db.Model):
+    """A copy, for display, of a signed checkpoint; what counts is the anchors' copy (odr.audit.anchors)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(index=True)
+    head_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_id: Mapped[str] = mapped_column(sa.String(16))
+    signature: Mapped[str] = mapped_column(sa.String(86))
+    reason: Mapped[str] = mapped_column(sa.String(60), default="")

@@ -6,12 +6,15 @@ import functools
 import re
 from datetime import date, datetime
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from odr.audit.signing import format_time
 from odr.core.pdf import MARGINS, MONO_FONT, PAGE_SIZE, CJKParagraph, chinese_date, markup, text_paragraphs
 from odr.core.timeutil import local
 
@@ -186,3 +189,63 @@ def without_number(text: str) -> str:
 def fragment(text: str) -> str:
     """TEXT without closing punctuation, to be set inside a sentence ("……仲裁。" → "……仲裁")."""
     return (text or "").strip().rstrip("。．.，,；;：:！!？? ")
+
+
+def checkpoint_block(checkpoint: dict | None, s) -> list:
+    """The audit chain's signed checkpoint as a document prints it (存证校验点): a short line with the
+    position, the start of the head hash and the time; how to check it, with every value needed; and a
+    QR code of the checking page with those values filled in. Nothing when CHECKPOINT is None.
+
+    CHECKPOINT holds position, head_hash, created_at (aware), signature and url (see
+    `odr.audit.checkpoints.document_data`).
+    """
+    if not checkpoint:
+        return []
+    note = ParagraphStyle("checkpoint-note", s.small, fontSize=8, leading=11)
+    when = local(checkpoint["created_at"]).strftime("%Y-%m-%d %H:%M:%S")
+    line = (
+        f"存证校验点：第 {checkpoint['position']} 号 · {checkpoint['head_hash'][:16]}… · {when}（北京时间）"
+    )
+    page = checkpoint["url"].split("?", 1)[0]
+    how = (
+        "核验方法：扫描右侧二维码，或访问 "
+        + markup(page)
+        + " 输入以下位置、哈希、时间与签名，即可查验本校验点是否由本平台密钥签署，以及存证链在该位置及之前的"
+        "记录此后有无改动或删除；平台公钥载于该页面，亦可据以自行核验签名。"
+    )
+    values = (
+        f"位置 {_small_mono(checkpoint['position'])}　时间 {_small_mono(format_time(checkpoint['created_at']))}"
+        f"<br/>哈希 {_small_mono(checkpoint['head_hash'])}"
+    )
+    size = 24 * mm
+    widget = QrCodeWidget(checkpoint["url"], barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    code = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    code.add(widget)
+    rows = [
+        [CJKParagraph(line, ParagraphStyle("checkpoint-line", s.small, fontSize=9.5, leading=14)), ""],
+        [[CJKParagraph(how, note), CJKParagraph(values, note)], code],
+        # The signature on a line of its own, the full width, so that it is never broken.
+        [CJKParagraph(f"签名 {_small_mono(checkpoint['signature'])}", note), ""],
+    ]
+    table = Table(rows, colWidths=(TEXT_WIDTH - size - 4 * mm, size + 4 * mm))
+    table.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 0), (1, 0)),
+                ("SPAN", (0, 2), (1, 2)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 1), (1, 1), "RIGHT"),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.5, GRID),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return [Spacer(1, 6 * mm), KeepTogether([table])]
+
+
+def _small_mono(text):
+    return f'<font name="{MONO_FONT}" size="7">{markup(str(text))}</font>'

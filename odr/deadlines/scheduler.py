@@ -1,4 +1,5 @@
-"""The one periodic job: every SCHEDULER_SECONDS, act on the deadlines that have fallen due.
+"""The periodic jobs: every SCHEDULER_SECONDS, act on the deadlines that have fallen due; every
+AUDIT_CHECKPOINT_SECONDS, sign a checkpoint of the audit chain.
 
 With several processes only one sweeps: the holder of a PostgreSQL advisory lock, kept on a
 connection of its own for the life of the process. The others try at each tick and take over as
@@ -104,7 +105,34 @@ def _schedule(scheduler, app):
         misfire_grace_time=None,
         next_run_time=_now(),
     )
+    if app.config.get("AUDIT_CHECKPOINT_SECONDS"):
+        scheduler.add_job(
+            checkpoint_tick,
+            "interval",
+            seconds=app.config["AUDIT_CHECKPOINT_SECONDS"],
+            args=(app, leadership),
+            id="audit-checkpoint",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
     return leadership
+
+
+def checkpoint_tick(app, leadership):
+    """Sign the audit chain's head, if it moved since the last checkpoint (odr.audit.checkpoints)."""
+    from odr.audit.checkpoints import make_checkpoint
+
+    with app.app_context():
+        try:
+            if leadership.held():
+                make_checkpoint("interval")
+                db.session.commit()
+        except Exception:  # the next interval tries again
+            db.session.rollback()
+            logger.exception("Signing an audit checkpoint failed")
+        finally:
+            db.session.remove()
 
 
 def _now():

@@ -9,6 +9,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from odr.audit import checkpoints
 from odr.audit.models import AuditEntry, entry_hash
 from odr.audit.operations import record
 from odr.cases.models import Case
@@ -178,6 +179,7 @@ def receipt_data(exhibit: Exhibit) -> dict:
         "entry_hash": entry.hash,
         "prev_hash": entry.prev_hash,
         "verify_url": _verify_url(),
+        "checkpoint": checkpoints.for_document(),
     }
 
 

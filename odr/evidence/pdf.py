@@ -8,6 +8,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from odr.core.legal_pdf import checkpoint_block
 from odr.core.pdf import (
     MARGINS,
     PAGE_SIZE,
@@ -107,6 +108,7 @@ def render_receipt(data: dict, *, font: PdfFont | None = None) -> bytes:
             note,
         ),
         CJKParagraph(f"出具日期：{chinese_date(data['deposited_at'])}", note),
+        *checkpoint_block(data.get("checkpoint"), s),
     ]
     return build_document(
         RECEIPT_TITLE,

@@ -92,7 +92,7 @@ def case_panel(case, user):
         and case.state == CaseState.AWAITING_MEDIATOR
         and operations.open_assignment(case, Seat.MEDIATOR) is None,
         "is_mediator": Capacity.MEDIATOR in held,
-        "can_ask": bool(held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}),
+        "can_ask": opinions.may_ask(case, user),
         "is_investigator": opinions.may_answer(case, user),
         "can_read_opinions": True,  # the list below holds only the opinions USER may read
         "questions": db.session.scalars(
@@ -443,8 +443,15 @@ def _may_lack_an_expert():
     from odr.experts.ranking import INDUSTRY_FIELDS, IP_TYPE_FIELDS, OPEN_STATES
 
     def unfilled(seat):
-        return ~sa.exists().where(
-            Assignment.case_id == Case.id, Assignment.seat == seat, Assignment.state.in_(OPEN_STATES)
+        # A count per case, not NOT EXISTS: under OR, PostgreSQL would hash every open seat of the
+        # platform first; this reads the case's own seats by their index as the cases are walked.
+        return (
+            sa.select(sa.func.count())
+            .select_from(Assignment)
+            .where(Assignment.case_id == Case.id, Assignment.seat == seat, Assignment.state.in_(OPEN_STATES))
+            .correlate(Case)
+            .scalar_subquery()
+            == 0
         )
 
     technical_types = {k for k, v in IP_TYPE_FIELDS.items() if v} | set(

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from odr.accounts.models import User
 from odr.audit.operations import record
-from odr.cases.models import Case
+from odr.cases.models import Case, CaseState
 from odr.cases.workflow import Capacity, capacities
 from odr.core import storage
 from odr.core.db import utcnow
@@ -36,10 +36,21 @@ def can_read_opinions(case: Case, user: User) -> bool:
     return case.opinion_visibility == OpinionVisibility.PARTIES and case.party_of(user) is not None
 
 
+def may_ask(case: Case, user: User) -> bool:
+    """The mediator while the case is being mediated, or in arbitration the presiding (or sole)
+    arbitrator, puts technical questions: a mediation that has ended has no questions left to ask."""
+    held = capacities(case, user)
+    return (
+        Capacity.MEDIATOR in held and case.state == CaseState.MEDIATING
+    ) or Capacity.PRESIDING_ARBITRATOR in held
+
+
 def ask_question(case: Case, mediator: User, text: str) -> TechnicalQuestion:
-    # The mediator, or in arbitration the presiding (or sole) arbitrator, puts technical questions.
-    if not capacities(case, mediator) & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}:
+    held = capacities(case, mediator)
+    if not held & {Capacity.MEDIATOR, Capacity.PRESIDING_ARBITRATOR}:
         raise AssignmentError(_l("Only the case's mediator puts technical questions."))
+    if not may_ask(case, mediator):
+        raise AssignmentError(_l("The mediation has ended: no more technical questions are put in it."))
     if not (text or "").strip():
         raise AssignmentError(_l("Write the question."))
     question = TechnicalQuestion(case_id=case.id, asked_by=mediator, text=text.strip())

@@ -13,11 +13,20 @@ from odr.registry.models import DecisionKind, EntityKind
 EXTERNAL_KINDS = (DecisionKind.COURT_JUDGMENT, DecisionKind.ADMINISTRATIVE_PENALTY)
 
 
+def _no_control_characters(form, field):
+    # (PostgreSQL cannot even compare text holding a NUL character: refused here, never searched for)
+    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+        raise ValidationError(_l("A name or code has no control characters; type it again."))
+
+
 class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search anyone may bookmark
 
-    q = StringField(_l("Name or unified social credit code"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Name or unified social credit code"),
+        validators=[Optional(), Length(max=100), _no_control_characters],
+    )
 
 
 class FindingForm(FlaskForm):

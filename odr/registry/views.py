@@ -52,6 +52,8 @@ def index():
         code_problem = public.search_problem(query_text)
         if code_problem:
             problem = USCC_MESSAGES[code_problem]
+    elif form.q.errors:
+        problem = form.q.errors[0]
     page = db.paginate(public.published(None if problem else query_text), per_page=20, error_out=False)
     return render_template(
         "registry/index.html",
