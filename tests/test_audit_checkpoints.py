@@ -428,7 +428,7 @@ def test_the_page_tells_an_altered_value_or_chain(app, db, client, make_org):
         ("hash", "g" * 64, "The hash has 64 characters"),
         ("time", "yesterday", "Write the time as on the document"),
         ("time", "2026-02-30T10:00:00Z", "This time is not a real date and time."),
-        ("signature", "A" * 85 + "\x00", "The signature has 86 characters"),
+        ("signature", "A" * 85 + "\x01", "The signature has 86 characters"),
         ("signature", "", "Enter the signature."),
     ],
 )
@@ -458,3 +458,13 @@ def test_a_document_links_to_the_configured_address_not_the_requests_host(app, d
     with app.test_request_context("/", base_url="http://attacker.example"):
         url = checkpoints.check_url(checkpoint)
     assert url.startswith(app.config["PUBLIC_URL"].rstrip("/") + "/audit/checkpoint?position=")
+
+
+def test_without_a_readable_key_the_page_says_checking_is_unavailable(app, db, client, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "AUDIT_SIGNING_KEY", None)
+    monkeypatch.setitem(app.config, "AUDIT_SIGNING_KEY_FILE", str(tmp_path / "gone.pem"))
+    monkeypatch.setitem(app.config, "AUDIT_CREATE_KEY", False)
+    for path in ("/audit/checkpoint", "/audit/public-key.pem"):
+        response = client.get(path, headers=EN)
+        assert response.status_code == 503, path
+        assert "cannot be read just now" in response.get_data(as_text=True)

@@ -14,6 +14,7 @@ from odr.audit.signing import (
     HASH_RE,
     SIGNATURE_RE,
     TIME_RE,
+    KeyMissing,
     checkpoint_message,
     parse_time,
     platform_key,
@@ -97,6 +98,21 @@ def check(position: int, head_hash: str, time_text: str, signature: str) -> Answ
     stored = db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.position == position))
     chain = "absent" if stored is None else ("same" if stored == head_hash else "different")
     return Answer(signed, chain)
+
+
+@bp.errorhandler(KeyMissing)
+def key_missing(error):
+    """Without the platform's key nothing can be checked: say so (and log why) rather than fail."""
+    from odr.core.errors import render_error
+
+    current_app.logger.error("Checkpoint page without a key: %s", error)
+    return render_error(
+        503,
+        _l("Checking is unavailable"),
+        _l(
+            "The platform's checkpoint key cannot be read just now, so no document can be checked. Please try again later."
+        ),
+    )
 
 
 @bp.route("/audit/checkpoint")

@@ -5,6 +5,7 @@ Every id the platform stores is a PostgreSQL ``integer``: a larger number names 
 """
 
 from flask import abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
@@ -56,5 +57,27 @@ def paginate(query, per_page: int):
     return page
 
 
+def _refuse_nul():
+    """A NUL character cannot be typed, and PostgreSQL can neither store nor compare text holding
+    one: a request carrying one in its address, query or form is refused before anything reads it."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        from odr.core.errors import render_error
+
+        return render_error(
+            400,
+            _l("Bad request"),
+            _l(
+                "The request contained a character that cannot be typed or stored (NUL). Nothing was changed."
+            ),
+        )
+
+
 def init_app(app):
     app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse_nul)
