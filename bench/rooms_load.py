@@ -406,6 +406,8 @@ def main():
         "SERVER_PROCESSES": str(args.processes),
         "SCHEDULER_IN_WEB_PROCESS": "0",
     }
+    if args.senders:  # a few members send the whole rate: their own limit must not refuse it
+        env["ROOM_RATE_LIMIT"] = "100000 per minute"
     if args.processes > 1:
         env.update(
             SOCKETIO_MESSAGE_QUEUE=args.redis_url,

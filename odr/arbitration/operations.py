@@ -274,6 +274,8 @@ def refuse(arbitration: ArbitrationCase, clerk, reason: str):
 
 
 def withdraw(arbitration: ArbitrationCase, user, reason: str = ""):
+    """The claimant withdraws the application; nothing is touched unless it may."""
+    arb_workflow.check(arbitration, ArbitrationAction.WITHDRAW, actor=user, capacity=Capacity.CLAIMANT)
     arbitration.closing_reason = (reason or "").strip()[:4000] or None
     arbitration.closed_at = utcnow()
     arb_workflow.apply(arbitration, ArbitrationAction.WITHDRAW, actor=user, capacity=Capacity.CLAIMANT)

@@ -130,6 +130,14 @@ class Case(db.Model):
         # A user's own set of cases (a party's, a court's) by state and recency, read from the index
         # alone: the dashboards' counts and newest cases touch no table row.
         sa.Index("ix_cases_id_state_updated", "id", "state", "updated_at"),
+        # The clerk's assignments overview: the organisation's cases that may wait for experts, oldest first.
+        sa.Index(
+            "ix_cases_awaiting_experts",
+            "organisation_id",
+            "id",
+            postgresql_where=sa.text("state IN ('awaiting_mediator', 'mediating')"),
+            sqlite_where=sa.text("state IN ('awaiting_mediator', 'mediating')"),
+        ),
         # Search: trigram indexes on PostgreSQL (pg_trgm) serve ILIKE '%term%'.
         sa.Index(
             "ix_cases_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}

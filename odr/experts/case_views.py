@@ -443,8 +443,15 @@ def _may_lack_an_expert():
     from odr.experts.ranking import INDUSTRY_FIELDS, IP_TYPE_FIELDS, OPEN_STATES
 
     def unfilled(seat):
-        return ~sa.exists().where(
-            Assignment.case_id == Case.id, Assignment.seat == seat, Assignment.state.in_(OPEN_STATES)
+        # A count per case, not NOT EXISTS: under OR, PostgreSQL would hash every open seat of the
+        # platform first; this reads the case's own seats by their index as the cases are walked.
+        return (
+            sa.select(sa.func.count())
+            .select_from(Assignment)
+            .where(Assignment.case_id == Case.id, Assignment.seat == seat, Assignment.state.in_(OPEN_STATES))
+            .correlate(Case)
+            .scalar_subquery()
+            == 0
         )
 
     technical_types = {k for k, v in IP_TYPE_FIELDS.items() if v} | set(
