@@ -1,7 +1,7 @@
 """Index for the statistics' count of the seats each expert took up in a period
 
 Revision ID: e3f19a7c5d21
-Revises: c8e1a2f4b6d0
+Revises: c8e4f2a1d3b5
 Create Date: 2026-12-01 20:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e3f19a7c5d21"
-down_revision = "c8e1a2f4b6d0"
+down_revision = "c8e4f2a1d3b5"
 branch_labels = None
 depends_on = None
 
