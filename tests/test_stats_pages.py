@@ -118,3 +118,25 @@ def test_public_page_has_figures_and_no_case_data(db, stats_data, client):
     assert csv_of(download) == cells_of(html, "by_ip_type")
     assert client.get("/statistics?year=1990").status_code == 404
     assert client.get("/statistics/nothing.csv?year=2026").status_code == 404
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN", "de"])
+def test_numbers_are_written_as_babel_writes_them(app, locale):
+    """The dashboard writes thousands of numbers a page by a quicker path than Babel's patterns:
+    the text must be Babel's, in each language (German shows other group and decimal symbols)."""
+    from decimal import Decimal
+
+    from flask_babel import force_locale, format_decimal
+
+    from odr.stats.tables import num
+
+    whole = [0, 1, 7, 999, 1000, 12345, 999999, 1000000, 123456789, -1, -4321]
+    amounts = [Decimal(x) for x in ("0", "0.5", "0.005", "0.015", "999.995", "1234.5", "1000000", "-12.5")]
+    amounts += [Decimal("12.3").quantize(Decimal("0.1")), Decimal("1E+3"), Decimal("9876543.21")]
+    with app.test_request_context(), force_locale(locale):
+        for n in whole:
+            assert num(n) == format_decimal(n, "#,##0"), n
+        for d in amounts:
+            assert num(d) == format_decimal(d, "#,##0.00"), d
+        assert num(2.5) == format_decimal(2.5, "#,##0.##")
+        assert num(None) == "—"

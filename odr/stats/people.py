@@ -57,8 +57,10 @@ def workload(filters: Filters) -> list[ExpertLine]:
     for expert_id, n in [*mediation, *tribunal]:
         if expert_id in served:
             served[expert_id] += n
-    loads = open_loads(list(people))
-    scores = expert_scores(list(people))
+    # Every expert's open seats and scores are read whole and looked up: binding each expert's id
+    # (thousands of them) costs more than the few rows of experts outside the organisation.
+    loads = open_loads()
+    scores = expert_scores()
     lines = [
         ExpertLine(uid, name, served[uid], loads.get(uid, 0), *scores.get(uid, (None, 0)))
         for uid, name in people.items()

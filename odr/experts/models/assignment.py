@@ -61,6 +61,14 @@ class Assignment(db.Model):
             postgresql_where=sa.text("state IN ('proposed', 'accepted')"),
             sqlite_where=sa.text("state IN ('proposed', 'accepted')"),
         ),
+        # The statistics count the seats taken up in a period, per expert.
+        sa.Index(
+            "ix_assignments_served",
+            "declaration_signed_at",
+            "expert_id",
+            postgresql_where=sa.text("state IN ('accepted', 'released')"),
+            sqlite_where=sa.text("state IN ('accepted', 'released')"),
+        ),
         # The clerk's overview: requests awaiting an answer, investigators' notices (soonest due first).
         sa.Index(
             "ix_assignments_proposed_due",
