@@ -69,7 +69,9 @@ def test_a_company_files_naming_its_legal_representative_shown_on_the_case_page(
         RepresentativeTitle.PRINCIPAL,
     )
     assert case.respondents[0].representative == "梁聚香"
-    assert case.claimants[0].address == "广西壮族自治区梧州市万秀区新兴二路8号"  # printed as 住所 in the documents
+    assert (
+        case.claimants[0].address == "广西壮族自治区梧州市万秀区新兴二路8号"
+    )  # printed as 住所 in the documents
     assert claimant.legal_representative == "陈茂生"  # offered again at the next filing
     page = client.get(f"/cases/{case.id}", headers=EN).text
     assert "Principal person in charge: 陈茂生" in page and "Legal representative: 梁聚香" in page
