@@ -56,8 +56,9 @@ def _worker_database(url):
     base = sa.engine.make_url(url)
     name = f"{base.database}_{worker}"
     maintenance = base.set(database="postgres")
-    engine = sa.create_engine(maintenance, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
+    engine = sa.create_engine(maintenance, poolclass=sa.pool.NullPool)
+    # (per connection: odr.core.db's begin hook sets each transaction's autocommit unless told so)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()

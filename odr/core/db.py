@@ -101,6 +101,8 @@ def _on_begin(connection):
         # need to upgrade its lock. PostgreSQL, for scale, locks rows instead.
         connection.exec_driver_sql("BEGIN" if _reading.get() is True else "BEGIN IMMEDIATE")
     elif dialect == "postgresql" and "isolation_level" not in connection.get_execution_options():
+        # (An isolation level must therefore be set per connection, with execution_options: one
+        # given to create_engine would be overridden here.)
         # Under READ COMMITTED every statement reads its own snapshot, in a transaction or not: a
         # read sends no BEGIN and no COMMIT, two round trips fewer for each room event.
         dbapi_connection = connection.connection.dbapi_connection
