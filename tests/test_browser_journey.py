@@ -101,6 +101,7 @@ def test_claimant_files_clerk_accepts_respondent_consents(server, browser):
     respondent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = respondent.new_page()
     sign_in(page, server, "respondent@demo.odr")
+    use_language(page, "zh-CN")  # another walk on this server may have left the account in English
     page.click(f"text={number}")
     page.wait_for_url(case_url)
     page.check("input[name='answer-decision'][value=consent]")
