@@ -350,7 +350,13 @@ def test_the_scheduler_signs_the_head_at_intervals(app, db, make_org):
 
     entries = _acts(2, make_org)
     db.session.commit()
-    checkpoint_tick(app, Leadership(db.engine))
+    leadership = Leadership(db.engine)
+    try:
+        checkpoint_tick(app, leadership)
+    finally:
+        # On PostgreSQL the leader's advisory lock lives as long as its connection: left held, this
+        # test process would stay the leader and the scheduler processes of later tests never sweep.
+        leadership.release()
     (logged,) = _log(app)
     assert (logged.position, logged.head_hash, logged.reason) == (
         entries[-1].position,
