@@ -59,3 +59,34 @@ def test_party_and_mediator_talk_live(server, browser):
     screenshot(p, "21-room-party-after-reload-zh")
     party.close()
     mediator.close()
+
+
+def test_moving_to_a_caucus_asks_only_that_side(server, browser):
+    """The mediator moves the joint room's conversation to the respondent's caucus: the respondent is
+    asked to follow and lands there; the claimant, who may not enter that room, is asked nothing; the
+    mediator's own page goes straight there without a question."""
+    pages, dialogs = {}, []
+    for who in ("claimant", "respondent", "mediator1"):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 800})
+        page = context.new_page()
+        page.on("dialog", lambda dialog, who=who: (dialogs.append(who), dialog.accept()))
+        sign_in(page, server, f"{who}@demo.odr")
+        enter_joint_room(page, server)
+        pages[who] = page
+    claimant, respondent, mediator = pages["claimant"], pages["respondent"], pages["mediator1"]
+    mediator.wait_for_function("document.querySelectorAll('#online li').length >= 3")
+    joint_url = mediator.url
+
+    mediator.select_option("select[name=to]", "caucus_respondent")
+    mediator.click("form[action$='/move'] button[type=submit]")
+    mediator.wait_for_url(lambda url: url != joint_url and re.search(r"/rooms/\d+$", url) is not None)
+    respondent.wait_for_url(mediator.url)  # asked, accepted, and there
+    # The move was announced before the mediator's page left; the claimant's message, sent after,
+    # is answered on the same connection after that announcement: had it asked, we would know now.
+    say(claimant, "申请人在联合调解室等候。")
+    claimant.wait_for_selector(".msg[data-seq] >> text=申请人在联合调解室等候。")
+    assert claimant.url == joint_url
+    assert dialogs == ["respondent"]
+    screenshot(respondent, "22-room-respondent-moved-to-caucus-zh")
+    for page in pages.values():
+        page.context.close()

@@ -558,6 +558,7 @@ def move_to(room: Room, mediator: User, target_kind: RoomKind):
             "to_room_id": target.id,
             "to_kind": target_kind.value,
             "side": side.value if side else None,
+            "by": mediator.id,
         },
         room.channel,
     )

@@ -327,7 +327,10 @@
     typingBox.textContent = names.length ? fill(cfg.texts.typing, {name: names.join(', ')}) : '\u00a0';
   });
   socket.on('move', function (mv) {
-    if (mv.room_id === cfg.room_id && window.confirm(cfg.texts.moved)) {
+    // Asked of the members who may enter the other room (a caucus is its own side's), not of the
+    // mediator who moved: that mediator's own page is already on its way there.
+    if (mv.room_id !== cfg.room_id || mv.by === cfg.me || cfg.may_enter.indexOf(mv.to_room_id) < 0) return;
+    if (window.confirm(cfg.texts.moved)) {
       window.location = cfg.move_url.replace(/0$/, mv.to_room_id);
     }
   });
