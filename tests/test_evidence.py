@@ -288,6 +288,43 @@ def test_the_respondents_exhibit_follows_the_same_rules(make_client, db, docket)
     assert make_client(d["claimant"]).get(f"/evidence/{exhibit.id}").status_code == 200
 
 
+def test_what_a_side_keeps_to_itself_is_its_party_and_agents_alike(make_client, make_user, db, docket):
+    """An agent acts for the party: the exhibit the lawyer deposits and keeps unshared, and the
+    preservation request the lawyer files, are the claimant's too, and never the respondent's."""
+    from odr.accounts.models import PartyKind
+    from odr.cases import attorneys
+    from odr.evidence import preservation
+    from odr.evidence.models import PreservationState
+
+    d = docket()
+    lawyer = make_user(Role.PARTY, party_kind=PartyKind.PERSON, name="张律师")
+    power = attorneys.file_power(
+        d["case"],
+        d["claimant"],
+        agent_email=lawyer.email,
+        scope="special",
+        filename="授权委托书.pdf",
+        data=PDF,
+    )
+    attorneys.decide(power, d["clerk"], approve=True, scope="special", reason="授权委托书已核对")
+    kept = deposit(d["case"], lawyer, title="律师保管的进货单")
+    request = preservation.request_preservation(
+        d["case"], lawyer, court=d["court"], target="被申请人的库存", reason="可能转移", exhibits=[kept]
+    )
+    claimant, respondent = make_client(d["claimant"]), make_client(d["respondent"])
+    for url in (f"/evidence/{kept.id}", f"/evidence/{kept.id}/receipt", f"/preservation/{request.id}"):
+        assert fetch(claimant, url).status_code == 200, url
+        assert fetch(respondent, url).status_code == 404, url
+    assert kept.title in claimant.get(f"/cases/{d['case'].id}/evidence").get_data(as_text=True)
+    assert "可能转移" not in respondent.get(f"/cases/{d['case'].id}/evidence").get_data(as_text=True)
+    # The claimant decides for the side: it shares what its lawyer deposited, and withdraws the request.
+    claimant.post(f"/evidence/{kept.id}/visibility", data={"move": "share"}, headers=EN)
+    assert kept.visibility == Visibility.SHARED
+    assert fetch(respondent, f"/evidence/{kept.id}").status_code == 200
+    claimant.post(f"/preservation/{request.id}/withdraw", headers=EN)
+    assert request.state == PreservationState.WITHDRAWN
+
+
 def test_each_access_is_logged_and_shown_to_the_submitter(make_client, db, docket):
     d = docket()
     exhibit = deposit(d["case"], d["claimant"])

@@ -269,7 +269,7 @@ def test_the_delegating_court_is_proposed_and_requests_can_be_withdrawn(make_cli
     assert preservation.default_court(d["case"]) == court
     form = make_client(d["claimant"]).get(f"/cases/{d['case'].id}/preservation/new").get_data(as_text=True)
     assert re.search(rf'<option selected value="{court.id}">', form)
-    with pytest.raises(EvidenceError, match="您在本案中提交的证据"):
+    with pytest.raises(EvidenceError, match="本方在本案中提交的证据"):
         preservation.request_preservation(
             d["case"], d["respondent"], court=court, target="x", reason="y", exhibits=[exhibit]
         )

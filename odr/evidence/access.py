@@ -20,8 +20,15 @@ def is_neutral(case, user) -> bool:
 
 
 def side_of(case, user) -> Side | None:
+    """The side USER acts for in CASE: as a party, or as the approved agent of one."""
     party = case.party_of(user)
     return party.side if party is not None else None
+
+
+def of_side(case, user, side) -> bool:
+    """Whether USER acts for SIDE in CASE. What a side keeps to itself (an exhibit not shared, a
+    preservation request) is the side's: the party's and its agent's alike, whichever of them made it."""
+    return _signed_in(user) and side_of(case, user) == side
 
 
 def is_liaison_of(court, user) -> bool:
@@ -43,13 +50,13 @@ def liaison_court_id(user) -> int | None:
 
 
 def can_view_exhibit(exhibit, user) -> bool:
-    """Its submitter and the neutrals always; the parties once it is shared; a court liaison officer
-    when it is attached to a preservation request sent to their court."""
+    """Its side (the party and its agents) and the neutrals always; the other side once it is shared;
+    a court liaison officer when it is attached to a preservation request sent to their court."""
     from odr.evidence.models import PreservationRequest, Visibility, preservation_exhibits
 
     if not _signed_in(user):
         return False
-    if exhibit.submitted_by_id == user.id or is_neutral(exhibit.case, user):
+    if of_side(exhibit.case, user, exhibit.side) or is_neutral(exhibit.case, user):
         return True
     if exhibit.visibility == Visibility.SHARED and exhibit.case.party_of(user) is not None:
         return True
@@ -77,10 +84,12 @@ def visible_exhibits_clause(case, user):
         return sa.false()
     if is_neutral(case, user):
         return Exhibit.case_id == case.id
-    conditions = [Exhibit.submitted_by_id == user.id]
-    if case.party_of(user) is not None:
-        conditions.append(Exhibit.visibility == Visibility.SHARED)
-    return sa.and_(Exhibit.case_id == case.id, sa.or_(*conditions))
+    side = side_of(case, user)
+    if side is None:
+        return sa.false()
+    return sa.and_(
+        Exhibit.case_id == case.id, sa.or_(Exhibit.side == side, Exhibit.visibility == Visibility.SHARED)
+    )
 
 
 def can_view_chart(chart, user) -> bool:
@@ -96,11 +105,12 @@ def can_view_chart(chart, user) -> bool:
 
 
 def can_view_preservation(request, user) -> bool:
-    """The party who asked, the neutrals of the case, and the liaison officers of the court asked."""
+    """The side that asked (the party and its agents), the neutrals of the case, and the liaison
+    officers of the court asked: the other side is not told."""
     if not _signed_in(user):
         return False
     return (
-        request.requested_by_id == user.id
+        of_side(request.case, user, request.side)
         or is_neutral(request.case, user)
         or is_liaison_of(request.court, user)
     )

@@ -10,7 +10,7 @@ from odr.accounts.models import Organisation, Role
 from odr.cases.views import flash_form_errors, load_case, run
 from odr.core.templating import current_locale
 from odr.evidence import operations, preservation
-from odr.evidence.access import is_liaison_of, liaison_court_id
+from odr.evidence.access import is_liaison_of, liaison_court_id, of_side, side_of
 from odr.evidence.forms import DecisionForm, PreservationForm
 from odr.evidence.models import Exhibit, PreservationRequest, PreservationState
 from odr.evidence.views import bp
@@ -32,7 +32,7 @@ def _own_exhibits(case, user):
     return [
         e
         for e in db.session.query(Exhibit)
-        .filter_by(case_id=case.id, submitted_by_id=user.id)
+        .filter_by(case_id=case.id, side=side_of(case, user))
         .order_by(Exhibit.seq)
     ]
 
@@ -93,7 +93,7 @@ def _request_page(found, form, status=200):
             case=found.case,
             can_see_case=found.case.can_view(me),
             can_decide=is_liaison_of(found.court, me) and found.state == PreservationState.PENDING,
-            can_withdraw=found.requested_by_id == me.id and found.state == PreservationState.PENDING,
+            can_withdraw=of_side(found.case, me, found.side) and found.state == PreservationState.PENDING,
             form=form,
         ),
         status,

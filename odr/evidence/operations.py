@@ -20,7 +20,7 @@ from odr.core.failures import UserError
 from odr.core.labels import zh
 from odr.core.timeutil import local
 from odr.evidence import notices
-from odr.evidence.access import side_of
+from odr.evidence.access import of_side, side_of
 from odr.evidence.models import Exhibit, ExhibitAccess, ExhibitResponse, Source, Stance, Visibility
 from odr.extensions import db
 
@@ -191,8 +191,8 @@ def _verify_url() -> str:
 
 
 def change_visibility(exhibit: Exhibit, user, move: str) -> Visibility:
-    """Share EXHIBIT with the other side, mark it confidential, or lift that mark (its submitter only)."""
-    if exhibit.submitted_by_id != user.id:
+    """Share EXHIBIT with the other side, mark it confidential, or lift that mark (its own side only)."""
+    if not of_side(exhibit.case, user, exhibit.side):
         raise EvidenceError(_l("Only the party who deposited an exhibit decides who sees it."))
     _require_open(exhibit.case)
     target = VISIBILITY_MOVES.get((exhibit.visibility, move))
@@ -260,7 +260,7 @@ def rooms_to_show_in(exhibit: Exhibit, user) -> list:
     caucus room, and the joint room once the exhibit is shared."""
     from odr.rooms.operations import ACTIVE_STATES, rooms_for
 
-    if exhibit.submitted_by_id != user.id or exhibit.case.state not in ACTIVE_STATES:
+    if not of_side(exhibit.case, user, exhibit.side) or exhibit.case.state not in ACTIVE_STATES:
         return []
     return [
         room
@@ -276,7 +276,7 @@ def show_in_room(exhibit: Exhibit, user, room):
     if room not in rooms_to_show_in(exhibit, user):
         raise EvidenceError(
             _l("Share the exhibit with the other side before showing it in the joint room.")
-            if exhibit.submitted_by_id == user.id and room.case_id == exhibit.case_id
+            if of_side(exhibit.case, user, exhibit.side) and room.case_id == exhibit.case_id
             else _l("You cannot show this exhibit in that room.")
         )
     return share_file(room, user, f"{exhibit.number} {exhibit.file_name}", storage.read(exhibit.sha256))

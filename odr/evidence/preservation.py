@@ -8,7 +8,7 @@ from odr.audit.operations import record
 from odr.cases.models import Case
 from odr.core.db import utcnow
 from odr.evidence import notices
-from odr.evidence.access import is_liaison_of, side_of
+from odr.evidence.access import is_liaison_of, of_side, side_of
 from odr.evidence.models import PreservationRequest, PreservationState
 from odr.evidence.operations import EvidenceError, _require_open
 from odr.extensions import db
@@ -56,8 +56,8 @@ def request_preservation(
     exhibits = list(exhibits)
     if not exhibits:
         raise EvidenceError(_l("Attach at least one of your exhibits to the request."))
-    if any(e.case_id != case.id or e.submitted_by_id != user.id for e in exhibits):
-        raise EvidenceError(_l("Attach only exhibits you deposited in this case."))
+    if any(e.case_id != case.id or e.side != side for e in exhibits):
+        raise EvidenceError(_l("Attach only exhibits your side deposited in this case."))
     request = PreservationRequest(
         case=case, court=court, requested_by=user, side=side, target=target.strip(), reason=reason.strip()
     )
@@ -108,7 +108,7 @@ def decide(
 
 
 def withdraw(request: PreservationRequest, user):
-    if request.requested_by_id != user.id:
+    if not of_side(request.case, user, request.side):
         raise EvidenceError(_l("Only the party who asked may withdraw the request."))
     _decide(request, "withdraw")
     record("preservation.withdrawn", request, actor=user, details=_details(request))

@@ -50,7 +50,7 @@ def visible_exhibits(case, user):
 def visible_requests(case, user):
     query = sa.select(PreservationRequest).where(PreservationRequest.case_id == case.id)
     if not is_neutral(case, user):
-        query = query.where(PreservationRequest.requested_by_id == user.id)
+        query = query.where(PreservationRequest.side == side_of(case, user))
     return db.session.scalars(query.order_by(PreservationRequest.requested_at.desc())).all()
 
 
@@ -166,7 +166,7 @@ def _exhibit_page(exhibit, response_form, status=200):
     case = exhibit.case
     me = _me()
     side = side_of(case, me)
-    mine = exhibit.submitted_by_id == me.id
+    mine = side is not None and side == exhibit.side  # the side's: its party and agents alike
     can_respond = (
         side is not None
         and side != exhibit.side
