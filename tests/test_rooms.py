@@ -284,3 +284,36 @@ def test_room_page_renders_for_members_only(client, db, mediation, make_client, 
     assert make_client(mediation["claimant"]).post(f"/rooms/{joint.id}/close").status_code == 302
     assert joint.is_open  # only the mediator closes it
     assert PASSWORD
+
+
+def test_a_session_is_scheduled_only_in_a_room_of_the_case_the_address_names(
+    db, mediation, make_client, make_case, make_user, clerk, respondent
+):
+    """The schedule form names its room among the case's rooms; posted to another case's room, it is
+    refused, even by a mediator who may schedule in the room the form names."""
+    from werkzeug.datastructures import MultiDict
+
+    from odr.cases import operations as case_ops
+    from odr.rooms.models import MediationSession
+    from tests.form_support import fill, find_form
+
+    other = make_case(respondents=[respondent], title="另一起纠纷")
+    case_ops.accept_case(other, clerk)
+    case_ops.answer_invitation(other, respondent, consent=True)
+    other_mediator = make_user(Role.MEDIATOR, organisation=clerk.organisation, name="另一调解员")
+    db.session.add(
+        ExpertProfile(user=other_mediator, specialties=["geographical_indication"], max_open_cases=5)
+    )
+    db.session.flush()
+    expert_ops.accept(expert_ops.propose(other, Seat.MEDIATOR, other_mediator, actor=clerk), other_mediator)
+    other_joint = next(r for r in operations.ensure_rooms(other) if r.kind == RoomKind.JOINT)
+    browser = make_client(mediation["mediator"])
+    page = browser.get(f"/cases/{mediation['case'].id}").get_data(as_text=True)
+    form = find_form(page, action="/sessions")
+    data = fill(form, {"agenda": "确认争议焦点", "starts_at": "2030-01-08T10:00"})
+    data = MultiDict(data)
+    response = browser.post(f"/rooms/{other_joint.id}/sessions", data=data)
+    assert response.status_code == 404
+    assert not db.session.scalars(sa.select(MediationSession)).all()
+    assert browser.post(form.action, data=data).status_code == 302  # where the form belongs, it schedules
+    assert len(db.session.scalars(sa.select(MediationSession)).all()) == 1

@@ -287,8 +287,11 @@ def transcript(room_id):
 @bp.route("/rooms/<int:room_id>/sessions", methods=["POST"])
 @login_required
 def schedule(room_id):
-    room = db.session.get(Room, form_id("room_id", room_id)) or abort(404)
-    room = _load_room(room.id)
+    # The room the address names, then the one chosen on the form among that case's rooms.
+    named = _load_room(room_id)
+    room = _load_room(form_id("room_id", room_id))
+    if room.case_id != named.case_id:
+        abort(404)
     form = _session_form(room, formdata=request.form)
     if form.validate_on_submit():
         run(
