@@ -85,7 +85,8 @@ class _Parser(HTMLParser):
             self._form = None
         elif tag == "textarea" and self._textarea is not None:
             name, text, a = self._textarea
-            self._form.fields.append(("textarea", name, text.removeprefix("\n"), a))
+            # A browser reads CR LF as LF and drops the newline that opens a textarea.
+            self._form.fields.append(("textarea", name, text.replace("\r\n", "\n").removeprefix("\n"), a))
             self._textarea = None
         elif tag == "option" and self._option is not None:
             value, selected, text = self._option
