@@ -26,13 +26,19 @@ case words
                   filed directly for arbitration)
   liaison         a liaison officer of a court an application of the case was sent to
   viewer          any of the case words
-object word
-  owner           the person the object is about: the expert an assignment asks or a profile
-                  describes, the principal and agent of a power of attorney, the entity a list entry names
+object words
+  owner           the person or side the object is about: the expert an assignment asks or a profile
+                  describes, the principal and agent of a power of attorney, the entity a list entry names,
+                  the side (its parties and their agents) whose exhibit, preservation request or caucus
+                  file it is, the obliged party of a breach report, a session's participants, the
+                  investigator who wrote an opinion, the account a sign-in session is of
+  addressee       a liaison officer of the court a request was sent to (preservation, enforcement),
+                  and of an exhibit attached to a preservation request
 
 ``sample`` picks the objects the route is tried with (a model and, if needed, a filter); ``args``
-fills the route's other arguments. A POST route is tried only by those the entry does not allow,
-with an empty form: it must be refused and change nothing.
+fills the route's other arguments. A POST route is tried only by those the entry does not allow, with
+the form as a page shows it to someone allowed, every box filled in: it must be refused (an error
+status, the way to sign in, or a message saying why) and change nothing.
 """
 
 from dataclasses import dataclass, field
@@ -53,9 +59,8 @@ CASE_WORDS = {
     "liaison",
     "org_clerk",
 }
-# Of the object itself: the expert an assignment asks, the profile's expert, the party and agent of a
-# power of attorney, the entity a list entry names.
-OBJECT_WORDS = {"owner"}
+# Of the object itself (see above).
+OBJECT_WORDS = {"owner", "addressee"}
 ROLE_WORDS = {
     "anyone",
     "signed_in",
@@ -119,7 +124,7 @@ ACCESS: dict[str, Rule] = {
     # One's own account
     "accounts.account": R("signed_in"),
     "accounts.end_all_sessions": R("signed_in", smoke=True),
-    "accounts.end_session": R("signed_in", smoke=True, sample="login_session"),
+    "accounts.end_session": R("owner", sample="login_session"),
     "accounts.two_factor": R("signed_in"),
     "accounts.two_factor_action": R("signed_in", smoke=True, action="disable"),
     "cases.dashboard": R("signed_in"),
@@ -213,7 +218,7 @@ ACCESS: dict[str, Rule] = {
     "attorneys.document": R("org_clerk owner", sample="power"),
     "deadlines.propose": R("party mediator", sample="case"),
     "deadlines.answer": R("party", sample="extension"),
-    "deadlines.withdraw": R("party mediator", sample="extension"),
+    "deadlines.withdraw": R("mediator", sample="extension"),
     # Experts on the case
     "assignments.candidates": R("case_clerk", sample="case", seat="mediator"),
     "assignments.choose_mediator": R("party", sample="case"),
@@ -223,13 +228,18 @@ ACCESS: dict[str, Rule] = {
     "assignments.ask_question": R("mediator chair", sample="case"),
     "assignments.opinion_visibility": R("mediator chair", sample="case"),
     "assignments.new_opinion": R("investigator", sample="case"),
-    "assignments.show_opinion": R("mediator investigator case_clerk tribunal", sample="opinion"),
-    "assignments.opinion_pdf": R("mediator investigator case_clerk tribunal", sample="opinion"),
-    "assignments.opinion_attachment": R("mediator investigator case_clerk tribunal", sample="attachment"),
+    # Read by the neutrals and the investigator who wrote it; the parties only where the mediator lets
+    # them (not in the demo case).
+    "assignments.show_opinion": R("mediator investigator case_clerk tribunal owner", sample="opinion"),
+    "assignments.opinion_pdf": R("mediator investigator case_clerk tribunal owner", sample="opinion"),
+    "assignments.opinion_attachment": R(
+        "mediator investigator case_clerk tribunal owner", sample="attachment"
+    ),
     # Rooms and sessions
     "rooms.show": R("party mediator", sample="joint_room"),
     "rooms.transcript": R("party mediator former_mediator case_clerk", sample="joint_room"),
-    "rooms.download": R("party mediator", sample="room_file"),
+    # A file shared in the joint room is for both sides; one in a caucus for its side (and the mediator).
+    "rooms.download": R("owner mediator", sample="room_file"),
     "rooms.upload": R("party mediator", sample="joint_room"),
     "rooms.open_room": R("mediator", sample="joint_room"),
     "rooms.close_room": R("mediator", sample="joint_room"),
@@ -237,32 +247,41 @@ ACCESS: dict[str, Rule] = {
     "rooms.invite": R("mediator", sample="joint_room", user_id="1"),
     "rooms.mute": R("mediator", sample="joint_room", user_id="1"),
     "rooms.schedule": R("mediator", sample="joint_room"),
-    "rooms.session_page": R("mediator former_mediator case_clerk party", sample="joint_session"),
-    "rooms.session_record": R("mediator former_mediator case_clerk party", sample="joint_session"),
+    # A session's participants and the mediators; the clerk keeps the joint room's record, not a caucus's.
+    "rooms.session_page": R("owner mediator former_mediator case_clerk", sample="joint_session"),
+    "rooms.session_record": R("owner mediator former_mediator", sample="caucus_session"),
     # Evidence
     "evidence.docket": R("party mediator investigator case_clerk", sample="case"),
     "evidence.summary": R("mediator investigator case_clerk", sample="case"),
     "evidence.evidence_list": R("party mediator investigator case_clerk", sample="case"),
     "evidence.deposit": R("party", sample="case"),
-    "evidence.show": R("party mediator investigator case_clerk", sample="shared_exhibit"),
-    "evidence.download": R("party mediator investigator case_clerk", sample="shared_exhibit"),
-    "evidence.receipt": R("party mediator investigator case_clerk", sample="shared_exhibit"),
-    "evidence.respond": R("party", sample="shared_exhibit"),
-    "evidence.visibility": R("party", sample="shared_exhibit"),
-    "evidence.show_in_room": R("party", sample="shared_exhibit"),
+    # An exhibit not shared is its side's (the party and its agents) and the neutrals'; a shared one
+    # (the claimant's) both sides', and the other side answers it; a confidential one stays its side's.
+    # The court asked to preserve evidence reads the exhibits attached to the request.
+    "evidence.show": R("owner mediator investigator case_clerk addressee", sample="private_exhibit"),
+    "evidence.download": R("party mediator investigator case_clerk addressee", sample="shared_exhibit"),
+    "evidence.receipt": R("owner mediator investigator case_clerk addressee", sample="confidential_exhibit"),
+    "evidence.respond": R("respondent", sample="shared_exhibit"),
+    "evidence.visibility": R("owner", sample="private_exhibit"),
+    "evidence.show_in_room": R("owner", sample="private_exhibit"),
     "evidence.new_chart": R("claimant", smoke=True, sample="case"),
+    # A claim chart in draft is the claimant's (and the neutrals'); once sent, the case's; the respondent
+    # answers its rows and sends it back, the investigator comments.
     "evidence.chart": R("viewer", sample="submitted_chart"),
-    "evidence.chart_pdf": R("viewer", sample="submitted_chart"),
-    "evidence.add_row": R("claimant", sample="submitted_chart"),
+    "evidence.chart_pdf": R("claimant mediator investigator case_clerk", sample="draft_chart"),
+    "evidence.add_row": R("claimant", sample="draft_chart"),
+    "evidence.remove_row": R("claimant", sample="draft_row"),
+    "evidence.submit_chart": R("claimant", sample="draft_chart"),
     "evidence.answer_row": R("respondent", sample="chart_row"),
-    "evidence.comment_row": R("party mediator investigator", sample="chart_row"),
-    "evidence.remove_row": R("claimant", sample="chart_row"),
-    "evidence.complete_chart": R("claimant", sample="submitted_chart"),
-    "evidence.submit_chart": R("claimant", sample="submitted_chart"),
+    "evidence.complete_chart": R("respondent", sample="submitted_chart"),
+    "evidence.comment_row": R("investigator", sample="chart_row"),
     "evidence.new_preservation": R("party", sample="case"),
-    "evidence.preservation_request": R("party mediator case_clerk liaison", sample="preservation"),
-    "evidence.decide_preservation": R("liaison", sample="preservation"),
-    "evidence.withdraw_preservation": R("party", sample="preservation"),
+    # Asked of a court without the other side's knowledge: the asking side, the neutrals, the court.
+    "evidence.preservation_request": R(
+        "owner mediator investigator case_clerk addressee", sample="preservation"
+    ),
+    "evidence.decide_preservation": R("addressee", sample="preservation"),
+    "evidence.withdraw_preservation": R("owner", sample="preservation"),
     # The agreement, its confirmation, performance and enforcement
     "agreements.start": R("mediator", sample="case"),
     "agreements.edit": R("mediator", sample="agreement"),
@@ -281,11 +300,12 @@ ACCESS: dict[str, Rule] = {
     "agreements.join": R("party", sample="confirmation"),
     "agreements.supply": R("party", sample="confirmation"),
     "agreements.application_pdf": R("viewer", sample="confirmation", kind="application"),
-    "agreements.materials_file": R("viewer", smoke=True, sample="materials"),
+    "agreements.materials_file": R("viewer", sample="materials"),
     "agreements.report": R("party", sample="obligation"),
     "agreements.breach": R("party", sample="obligation"),
-    "agreements.answer_breach": R("party", sample="breach"),
-    "agreements.breach_evidence": R("viewer", smoke=True, sample="breach"),
+    # The obliged party answers a breach report; its evidence is for the case's file, the other side's too.
+    "agreements.answer_breach": R("owner", sample="breach"),
+    "agreements.breach_evidence": R("viewer", sample="breach"),
     "agreements.answer": R("party", sample="obligation"),
     "agreements.proof": R("viewer", smoke=True, sample="obligation"),
     "agreements.enforce": R("party", sample="agreement"),
@@ -295,7 +315,7 @@ ACCESS: dict[str, Rule] = {
     "court.decide": R("liaison", sample="confirmation"),
     "court.extend": R("liaison", sample="confirmation"),
     "court.request_materials": R("liaison", sample="confirmation"),
-    "court.accept_enforcement": R("liaison", sample="enforcement"),
+    "court.accept_enforcement": R("addressee", sample="enforcement"),
     # Failed mediation: the hand-over
     "handover.record_fact": R("mediator", sample="case"),
     "handover.answer_fact": R("party", sample="fact"),
