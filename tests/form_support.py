@@ -105,8 +105,11 @@ def forms(html: str) -> list[Form]:
     return parser.forms
 
 
-def find_form(html: str, action: str | None = None, testid: str | None = None) -> Form:
-    """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID)."""
+def find_form(
+    html: str, action: str | None = None, testid: str | None = None, button: str | None = None
+) -> Form:
+    """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID, or
+    whose submit BUTTON reads so: what the user sees and clicks)."""
     found = []
     for form in forms(html):
         if action == "" and form.action:  # the form that posts back to its own page
@@ -118,8 +121,14 @@ def find_form(html: str, action: str | None = None, testid: str | None = None) -
             ids += [a.get("data-testid") for *_x, a in form.fields]
             if testid not in ids:
                 continue
+        if button is not None and not any(
+            button in (b[0], b[2], b[3].get("data-testid")) for b in form.buttons
+        ):
+            continue
         found.append(form)
-    assert len(found) == 1, f"expected one form (action={action!r}, testid={testid!r}), found {len(found)}"
+    assert len(found) == 1, (
+        f"expected one form (action={action!r}, testid={testid!r}, button={button!r}), found {len(found)}"
+    )
     return found[0]
 
 
@@ -186,7 +195,7 @@ def submit(client, page_url: str, *, action=None, testid=None, values=None, uplo
     """Open PAGE_URL as the client, find the form and post it as the browser would; the response."""
     page = client.get(page_url)
     assert page.status_code == 200, (page_url, page.status_code)
-    form = find_form(page.get_data(as_text=True), action=action, testid=testid)
+    form = find_form(page.get_data(as_text=True), action=action, testid=testid, button=button)
     data = fill(form, values, upload, button)
     target = form.action or page_url
     if form.method == "get":
@@ -199,3 +208,20 @@ def submit(client, page_url: str, *, action=None, testid=None, values=None, uplo
     if multipart:
         return client.post(target, data=MultiDict(data), content_type="multipart/form-data", **kw)
     return client.post(target, data=MultiDict([(k, v) for k, v in data if not isinstance(v, tuple)]), **kw)
+
+
+def follow(client, response) -> str:
+    """The page the user lands on after RESPONSE (its redirect followed, or the page itself)."""
+    if response.status_code in (301, 302, 303):
+        response = client.get(response.headers["Location"])
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def alerts(page: str) -> list[str]:
+    """The flashed messages at the top of PAGE, as the user reads them."""
+    import re
+    from html import unescape
+
+    found = re.findall(r'<div class="alert alert-(\w+) alert-dismissible[^>]*>(.*?)<button', page, re.S)
+    return [f"{kind}: {' '.join(unescape(text).split())}" for kind, text in found]
