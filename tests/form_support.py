@@ -85,7 +85,9 @@ class _Parser(HTMLParser):
             self._form = None
         elif tag == "textarea" and self._textarea is not None:
             name, text, a = self._textarea
-            self._form.fields.append(("textarea", name, text.removeprefix("\n"), a))
+            # as a browser reads it: line breaks normalised, the one after the opening tag dropped
+            text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\n")
+            self._form.fields.append(("textarea", name, text, a))
             self._textarea = None
         elif tag == "option" and self._option is not None:
             value, selected, text = self._option

@@ -1,0 +1,50 @@
+"""The agreement's pages as the parties and the mediator use them, their forms posted as rendered
+(tests/form_support.py)."""
+
+import re
+
+from odr.agreements import operations as agreement_ops
+from tests.agreement_support import standard_items
+from tests.form_support import alerts, find_form, submit
+
+
+def test_a_party_compares_the_shared_versions_in_chinese(in_mediation, claimant, make_client):
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    agreement = agreement_ops.start_agreement(case, mediator)
+    items = standard_items(case)
+    agreement_ops.save_version(agreement, mediator, facts="双方就商标侵权达成一致。", items=items)
+    agreement_ops.share_version(agreement, mediator)
+    items[0]["values"]["amount"] = "28000.00"
+    agreement_ops.save_version(
+        agreement, mediator, facts="双方就商标侵权达成一致。", items=items
+    )  # not shared
+    items[0]["values"]["amount"] = "25000.00"
+    agreement_ops.save_version(agreement, mediator, facts="双方就商标侵权达成一致。", items=items)
+    agreement_ops.share_version(agreement, mediator)
+
+    claimant.locale = "zh_CN"
+    party = make_client(claimant)
+    case_page = party.get(f"/cases/{case.id}").get_data(as_text=True)
+    compare_url = re.search(r'href="([^"]+/compare)"[^>]*>\s*<i[^>]*></i>\s*比较版本', case_page).group(1)
+    page = party.get(compare_url).get_data(as_text=True)
+    form = find_form(page, action="", button="比较")
+    assert {name: [v for v, _s in choices] for name, choices in form.options.items()} == {
+        "a": ["1", "3"],
+        "b": ["1", "3"],
+    }  # the draft the mediator kept to themself is not offered
+    labels = dict(re.findall(r'<label[^>]*for="([ab])">([^<]+)</label>', page))
+    assert labels == {"a": "基准版本", "b": "对比版本"}
+
+    compared = submit(party, compare_url, action="", button="比较", values={"a": "3", "b": "1"})
+    assert compared.status_code == 200
+    rows = re.findall(
+        r'<tr class="diff-(\w+)">.*?<td class="prewrap">([^<]*)</td>', compared.get_data(as_text=True)
+    )
+    removed = " ".join(text for kind, text in rows if kind == "removed")
+    added = " ".join(text for kind, text in rows if kind == "added")
+    assert "25,000.00" in removed and "30,000.00" in added and "28,000" not in removed + added
+    assert any("支付" in text or "赔偿" in text for _kind, text in rows)  # the clauses read in Chinese
+
+    hidden = party.get(compare_url, query_string={"a": "2", "b": "3"}, follow_redirects=True)
+    assert hidden.status_code == 200 and "28,000" not in hidden.get_data(as_text=True)
+    assert "warning: 请选择本协议的两个版本。" in alerts(hidden.get_data(as_text=True))
