@@ -108,10 +108,15 @@ def forms(html: str) -> list[Form]:
 
 
 def find_form(
-    html: str, action: str | None = None, testid: str | None = None, button: str | None = None
+    html: str,
+    action: str | None = None,
+    testid: str | None = None,
+    button: str | None = None,
+    carrying: dict | None = None,
 ) -> Form:
     """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID, or
-    whose submit BUTTON reads so: what the user sees and clicks)."""
+    whose submit BUTTON reads so: what the user sees and clicks; or, among a list of like forms, the
+    one CARRYING those hidden values, e.g. the row of the candidate the user asks)."""
     found = []
     for form in forms(html):
         if action == "" and form.action:  # the form that posts back to its own page
@@ -126,6 +131,9 @@ def find_form(
         if button is not None and not any(
             button in (b[0], b[2], b[3].get("data-testid")) for b in form.buttons
         ):
+            continue
+        hidden = {n: v for k, n, v, _a in form.fields if k == "hidden"}
+        if carrying and any(hidden.get(n) != str(v) for n, v in carrying.items()):
             continue
         found.append(form)
     assert len(found) == 1, (
@@ -193,11 +201,24 @@ def fill(form: Form, values: dict | None = None, upload: tuple | None = None, bu
     return data
 
 
-def submit(client, page_url: str, *, action=None, testid=None, values=None, upload=None, button=None, **kw):
+def submit(
+    client,
+    page_url: str,
+    *,
+    action=None,
+    testid=None,
+    values=None,
+    upload=None,
+    button=None,
+    carrying=None,
+    **kw,
+):
     """Open PAGE_URL as the client, find the form and post it as the browser would; the response."""
     page = client.get(page_url)
     assert page.status_code == 200, (page_url, page.status_code)
-    form = find_form(page.get_data(as_text=True), action=action, testid=testid, button=button)
+    form = find_form(
+        page.get_data(as_text=True), action=action, testid=testid, button=button, carrying=carrying
+    )
     data = fill(form, values, upload, button)
     target = form.action or page_url
     if form.method == "get":

@@ -84,11 +84,16 @@ def case_panel(case, user):
     if arbitration is None:
         party = case.party_of(user)
         may_apply = (party is not None and party.side.value == "claimant") or case.is_clerk_of(user)
-        if not (may_apply and arb_ops.can_go_to_arbitration(case)):
+        # The commission's reasons for not accepting the last application stay on the page: the
+        # parties are told to read them here.
+        refused = _refused_application(case)
+        form = None
+        if may_apply and arb_ops.can_go_to_arbitration(case):
+            form = FromMediationForm(prefix="arb", claims=case.remedies)
+            form.commission_id.choices = _commissions()
+        if form is None and refused is None:
             return None
-        form = FromMediationForm(prefix="arb", claims=case.remedies)
-        form.commission_id.choices = _commissions()
-        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form}
+        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form, "refused": refused}
     held = arb_workflow.capacities(arbitration, user)
     # A draft is the tribunal's deliberation: the parties read the award once it is issued.
     award = (
@@ -154,6 +159,16 @@ def case_panel(case, user):
 
 
 panels.register(case_panel)
+
+
+def _refused_application(case) -> ArbitrationCase | None:
+    """The case's newest application for arbitration, if the commission did not accept it."""
+    newest = db.session.scalar(
+        db.select(ArbitrationCase)
+        .where(ArbitrationCase.case_id == case.id)
+        .order_by(ArbitrationCase.id.desc())
+    )
+    return newest if newest is not None and newest.state == ArbitrationState.REFUSED else None
 
 
 # Entry ------------------------------------------------------------------------------------------------
@@ -364,7 +379,7 @@ def answer_seat(seat_id):
     if accept and not form.declaration.data:
         flash(_("Sign the declaration of independence to accept."), "danger")
         return _back(seat.arbitration)
-    run(
+    answered = run(
         tribunal.answer_seat,
         seat,
         _me(),
@@ -375,6 +390,9 @@ def answer_seat(seat_id):
         ip_address=client_ip(),
         success=_("Your answer was recorded."),
     )
+    if answered and not seat.arbitration.case.can_view(current_user):
+        # Declined: the case is no longer theirs to open, so they go back to their own cases.
+        return redirect(url_for("assignments.caseload"))
     return _back(seat.arbitration)
 
 

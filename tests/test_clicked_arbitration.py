@@ -1,0 +1,183 @@
+"""The arbitration forms of the case page and the panel page, posted as rendered
+(tests/form_support.py): a three-arbitrator tribunal named from the panel, a seat declined, a
+challenge and its decision, a consent award recorded, withdrawn, reviewed and signed."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from odr.arbitration import awards
+from odr.arbitration.models import ArbitrationState, Challenge, SeatRole, SeatState
+from odr.extensions import db
+from tests.agreement_support import T0
+from tests.arbitration_support import accepted_arbitration, seat_and_accept
+from tests.conftest import PASSWORD
+from tests.form_support import alerts, follow, submit
+
+
+def name_from_panel(client, case_page, role, arbitrator):
+    """The party follows the seat's "Name from the panel" link and asks ARBITRATOR in their row."""
+    page = client.get(case_page).get_data(as_text=True)
+    link = re.search(rf'href="([^"]+)" data-testid="(?:name|appoint)-{role.value}"', page)
+    assert link, f"no link to name the {role.value}"
+    return follow(client, submit(client, link.group(1), carrying={"expert_id": arbitrator.id}))
+
+
+def accept_seat(client, case_page):
+    values = {"seat-decision": "accept", "seat-declaration": "y", "seat-password": PASSWORD}
+    return follow(client, submit(client, case_page, testid="seat-answer", values=values))
+
+
+def test_a_three_arbitrator_tribunal_is_formed_from_the_pages_and_records_a_consent_award(
+    failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk, expedited=False)
+    assert set(arbitration.roles) == {
+        SeatRole.PRESIDING,
+        SeatRole.CLAIMANT_NOMINEE,
+        SeatRole.RESPONDENT_NOMINEE,
+    }
+    case_page = f"/cases/{failed_case.id}"
+    first, second, third, chair = panel
+    with freeze_time(T0 + timedelta(days=1)):
+        claimant.locale = first.locale = "zh_CN"
+        side_a, side_b = make_client(claimant), make_client(respondent)
+        page = name_from_panel(side_a, case_page, SeatRole.CLAIMANT_NOMINEE, first)
+        assert f"success: 已请{first.name}担任仲裁庭成员。" in alerts(page)
+
+        declining = make_client(first)
+        page = follow(
+            declining, submit(declining, case_page, testid="seat-answer", values={"seat-decision": "decline"})
+        )
+        assert "danger: 请说明拒绝的理由。" in alerts(page)
+        assert arbitration.seat(SeatRole.CLAIMANT_NOMINEE).state == SeatState.PROPOSED
+        values = {"seat-decision": "decline", "seat-reason": "本人近期出国，无法参加开庭。"}
+        declined = submit(declining, case_page, testid="seat-answer", values=values)
+        page = follow(declining, declined)  # no longer on the case, they land on their own cases
+        assert "success: 您的答复已记录。" in alerts(page) and declined.headers["Location"].endswith(
+            "/caseload"
+        )
+        assert arbitration.seat(SeatRole.CLAIMANT_NOMINEE) is None  # the seat is free to be named again
+
+        name_from_panel(side_a, case_page, SeatRole.CLAIMANT_NOMINEE, second)
+        accepting = make_client(second)
+        page = follow(
+            accepting, submit(accepting, case_page, testid="seat-answer", values={"seat-decision": "accept"})
+        )
+        assert "danger: Sign the declaration of independence to accept." in alerts(page)
+        accept_seat(make_client(second), case_page)
+        name_from_panel(side_b, case_page, SeatRole.RESPONDENT_NOMINEE, third)
+        accept_seat(make_client(third), case_page)
+        page = name_from_panel(side_a, case_page, SeatRole.PRESIDING, chair)
+        assert any(a.startswith("info:") for a in alerts(page))  # waiting for the other side's same choice
+        name_from_panel(side_b, case_page, SeatRole.PRESIDING, chair)
+        accept_seat(make_client(chair), case_page)
+        assert arbitration.state == ArbitrationState.HEARING
+        tribunal = side_b.get(case_page).get_data(as_text=True).split('data-testid="tribunal"')[1][:3000]
+        for arbitrator in (second, third, chair):
+            assert arbitrator.name in tribunal
+        assert first.name not in tribunal
+
+        presiding = make_client(chair)
+        terms = {"settle-costs": "仲裁费由双方各半负担。"}
+        refused = submit(presiding, case_page, button="Record and send for review", values=terms)
+        assert refused.status_code == 400
+        shown = refused.get_data(as_text=True)
+        assert "danger: Write the terms the parties agreed on." in alerts(shown)
+        assert "仲裁费由双方各半负担。" in shown  # what the chair typed is still in the box
+        terms["settle-terms"] = "被申请人于2026年12月31日前支付申请人30000元。\n被申请人停止销售涉案商品。"
+        page = follow(
+            presiding, submit(presiding, case_page, button="Record and send for review", values=terms)
+        )
+        assert arbitration.state == ArbitrationState.AWARD_REVIEW
+        page = follow(presiding, submit(presiding, case_page, button="Withdraw the draft"))
+        assert "success: The draft award was withdrawn." in alerts(page)
+        assert arbitration.state == ArbitrationState.HEARING and awards.pending_award(arbitration) is None
+        assert 'data-testid="record-settlement"' in page  # the chair may record the settlement again
+        follow(presiding, submit(presiding, case_page, button="Record and send for review", values=terms))
+        award = awards.pending_award(arbitration)
+        desk = make_client(commission_clerk)
+        follow(desk, submit(desk, case_page, testid="review-award"))
+        assert arbitration.state == ArbitrationState.AWARD_PENDING
+        for arbitrator in (second, third, chair):
+            signer = make_client(arbitrator)
+            follow(signer, submit(signer, case_page, testid="sign-award", values={"sign-password": PASSWORD}))
+        assert award.issued_at is not None and arbitration.state == ArbitrationState.AWARDED
+        issued = side_b.get(case_page).get_data(as_text=True)
+        assert 'data-testid="award-issued"' in issued
+
+
+def test_a_party_challenges_the_sole_arbitrator_and_the_commission_dismisses_it_in_chinese(
+    failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    seat = arbitration.seat(SeatRole.SOLE)
+    case_page = f"/cases/{failed_case.id}"
+    respondent.locale = commission_clerk.locale = "zh_CN"
+    with freeze_time(T0 + timedelta(days=17)):
+        party = make_client(respondent)
+        page = follow(party, submit(party, case_page, button="提交回避申请"))
+        assert any(a.startswith("danger:") and "此项为必填项。" in a for a in alerts(page))
+        assert db.session.scalar(sa.select(sa.func.count(Challenge.id))) == 0
+        grounds = "该仲裁员曾担任申请人的法律顾问。"
+        page = follow(party, submit(party, case_page, button="提交回避申请", values={"ch-grounds": grounds}))
+        assert "success: 您的回避申请已提交仲裁委员会。" in alerts(page)
+        item = db.session.scalar(sa.select(Challenge))
+        assert item.grounds == grounds and item.seat_id == seat.id
+
+        desk = make_client(commission_clerk)
+        decide = f"/challenges/{item.id}/decide"
+        page = follow(desk, submit(desk, case_page, action=decide, values={"dec-decision": "dismiss"}))
+        assert any(a.startswith("danger:") and "此项为必填项。" in a for a in alerts(page))
+        assert item.state.value == "pending"
+        reason = "经查，该仲裁员与申请人的顾问关系已于五年前终止，不影响公正仲裁。"
+        page = follow(
+            desk,
+            submit(desk, case_page, action=decide, values={"dec-decision": "dismiss", "dec-reason": reason}),
+        )
+        assert "success: 回避申请已作出决定。" in alerts(page)
+        assert item.state.value == "dismissed" and arbitration.seat(SeatRole.SOLE) == seat
+        for reader in (party, make_client(claimant)):
+            shown = reader.get(case_page).get_data(as_text=True).split('data-testid="challenge"')[1][:1500]
+            assert grounds in shown and reason in shown
+
+
+def test_the_commission_does_not_accept_an_application_from_the_case_page(
+    failed_case, claimant, commission, commission_clerk, make_client
+):
+    from odr.arbitration import operations as arb_ops
+    from tests.arbitration_support import BASIS
+
+    with freeze_time(T0):
+        arbitration = arb_ops.start_from_mediation(
+            failed_case, claimant, commission_id=commission.id, basis=BASIS, claims="赔偿50000元"
+        )
+        desk = make_client(commission_clerk)
+        case_page = f"/cases/{failed_case.id}"
+        page = follow(desk, submit(desk, case_page, action=f"/arbitrations/{arbitration.id}/refuse"))
+        assert (
+            "danger: Give the reason for not accepting the application; the claimant will see it."
+            in alerts(page)
+        )
+        assert arbitration.state == ArbitrationState.SUBMITTED
+        grounds = "所附仲裁条款约定的仲裁机构并非本会。"
+        page = follow(
+            desk,
+            submit(
+                desk,
+                case_page,
+                action=f"/arbitrations/{arbitration.id}/refuse",
+                values={"ref-grounds": grounds},
+            ),
+        )
+        assert "success: The application was not accepted." in alerts(page)
+        assert arbitration.state == ArbitrationState.REFUSED
+        claimant.locale = "zh_CN"
+        page = make_client(claimant).get(case_page).get_data(as_text=True)
+    shown = page.split('data-testid="arbitration-refused"')[1].split("</div>\n  </div>")[0]
+    assert "梧州仲裁委员会（测试）对2026-12-01 10:00提交的仲裁申请决定不予受理。" in shown
+    assert "不予受理的理由" in shown and grounds in shown
+    assert 'data-testid="arbitration-apply"' in page  # and the claimant may apply again
