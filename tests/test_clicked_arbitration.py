@@ -177,7 +177,34 @@ def test_the_commission_does_not_accept_an_application_from_the_case_page(
         assert arbitration.state == ArbitrationState.REFUSED
         claimant.locale = "zh_CN"
         page = make_client(claimant).get(case_page).get_data(as_text=True)
-    shown = page.split('data-testid="arbitration-refused"')[1].split("</div>\n  </div>")[0]
+    shown = page.split('data-testid="arbitration-closed"')[1].split("</div>\n  </div>")[0]
     assert "梧州仲裁委员会（测试）对2026-12-01 10:00提交的仲裁申请决定不予受理。" in shown
     assert "不予受理的理由" in shown and grounds in shown
     assert 'data-testid="arbitration-apply"' in page  # and the claimant may apply again
+
+
+def test_the_claimant_withdraws_the_application_from_the_case_page(
+    failed_case, claimant, respondent, commission, commission_clerk, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    case_page = f"/cases/{failed_case.id}"
+    claimant.locale = "zh_CN"
+    with freeze_time(T0 + timedelta(days=2)):
+        assert 'data-testid="withdraw-arbitration"' not in make_client(respondent).get(case_page).get_data(
+            as_text=True
+        )
+        party = make_client(claimant)
+        reason = "双方已庭外和解。"
+        page = follow(party, submit(party, case_page, button="撤回仲裁申请", values={"reason": reason}))
+        assert "success: 申请已撤回。" in alerts(page)
+        assert arbitration.state == ArbitrationState.WITHDRAWN
+        for reader, text in (
+            (party, "申请人于2026-12-03 10:00撤回了仲裁申请。"),
+            (make_client(respondent), "withdrew"),
+        ):
+            shown = (
+                reader.get(case_page)
+                .get_data(as_text=True)
+                .split('data-testid="arbitration-closed"')[1][:600]
+            )
+            assert text in shown and reason in shown

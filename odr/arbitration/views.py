@@ -84,16 +84,16 @@ def case_panel(case, user):
     if arbitration is None:
         party = case.party_of(user)
         may_apply = (party is not None and party.side.value == "claimant") or case.is_clerk_of(user)
-        # The commission's reasons for not accepting the last application stay on the page: the
-        # parties are told to read them here.
-        refused = _refused_application(case)
+        # How the last application ended stays on the page: the commission's reasons for not
+        # accepting it (the parties are told to read them here), or the claimant's withdrawal.
+        closed = _closed_application(case)
         form = None
         if may_apply and arb_ops.can_go_to_arbitration(case):
             form = FromMediationForm(prefix="arb", claims=case.remedies)
             form.commission_id.choices = _commissions()
-        if form is None and refused is None:
+        if form is None and closed is None:
             return None
-        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form, "refused": refused}
+        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form, "closed": closed}
     held = arb_workflow.capacities(arbitration, user)
     # A draft is the tribunal's deliberation: the parties read the award once it is issued.
     award = (
@@ -161,14 +161,16 @@ def case_panel(case, user):
 panels.register(case_panel)
 
 
-def _refused_application(case) -> ArbitrationCase | None:
-    """The case's newest application for arbitration, if the commission did not accept it."""
+def _closed_application(case) -> ArbitrationCase | None:
+    """The case's newest application for arbitration, if the commission did not accept it or the
+    claimant withdrew it."""
     newest = db.session.scalar(
         db.select(ArbitrationCase)
         .where(ArbitrationCase.case_id == case.id)
         .order_by(ArbitrationCase.id.desc())
     )
-    return newest if newest is not None and newest.state == ArbitrationState.REFUSED else None
+    closed = (ArbitrationState.REFUSED, ArbitrationState.WITHDRAWN)
+    return newest if newest is not None and newest.state in closed else None
 
 
 # Entry ------------------------------------------------------------------------------------------------
