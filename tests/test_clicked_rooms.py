@@ -39,7 +39,7 @@ def test_the_mediator_closes_and_opens_the_room_and_mutes_a_party_in_chinese(
 
     page = follow(browser, submit(browser, room, button="禁言", action=f"/mute/{claimant.id}"))
     assert room_ops.muted_users(joint) == {claimant.id}
-    assert not [a for a in alerts(page) if a.startswith("danger")]
+    assert alerts(page) == [f"success: 已在本调解室对{claimant.name}禁言。"]
     mine = find_form(page, action=f"/mute/{claimant.id}")
     assert [b[2] for b in mine.buttons] == ["解除禁言"]  # the button now offers the way back
     claimant_page = party.get(room).get_data(as_text=True)
@@ -49,7 +49,8 @@ def test_the_mediator_closes_and_opens_the_room_and_mutes_a_party_in_chinese(
     )
     assert room_ops.why_not_post(joint, respondent) is None  # only the one muted
 
-    follow(browser, submit(browser, room, button="解除禁言", action=f"/mute/{claimant.id}"))
+    page = follow(browser, submit(browser, room, button="解除禁言", action=f"/mute/{claimant.id}"))
+    assert alerts(page) == [f"success: {claimant.name}可以在本调解室重新发言。"]
     assert room_ops.muted_users(joint) == set() and room_ops.why_not_post(joint, claimant) is None
 
     page = follow(browser, submit(browser, room, button="关闭调解室"))
