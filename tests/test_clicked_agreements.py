@@ -5,7 +5,7 @@ import re
 
 from odr.agreements import operations as agreement_ops
 from tests.agreement_support import standard_items
-from tests.form_support import alerts, find_form, submit
+from tests.form_support import alerts, find_form, follow, submit
 
 
 def test_a_party_compares_the_shared_versions_in_chinese(in_mediation, claimant, make_client):
@@ -48,3 +48,59 @@ def test_a_party_compares_the_shared_versions_in_chinese(in_mediation, claimant,
     hidden = party.get(compare_url, query_string={"a": "2", "b": "3"}, follow_redirects=True)
     assert hidden.status_code == 200 and "28,000" not in hidden.get_data(as_text=True)
     assert "warning: 请选择本协议的两个版本。" in alerts(hidden.get_data(as_text=True))
+
+
+def test_the_creditor_disputes_a_report_of_performance_and_the_debtor_reads_why(
+    effective, claimant, respondent, courts, liaison, make_client
+):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from odr.agreements import confirmation, performance
+    from odr.agreements.models import ObligationState
+    from tests.agreement_support import T0, apply_jointly
+
+    application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
+    with freeze_time(T0 + timedelta(days=3)):
+        confirmation.court_accepts(application, liaison, "（2026）桂0403民特92号")
+        confirmation.decide(
+            application, liaison, confirm=True, ruling_number="（2026）桂0403民特92号", judge_name="黄法官"
+        )
+    listing = min(performance.obligations_of(effective), key=lambda o: o.due_on)
+    case_page = f"/cases/{effective.case_id}"
+    with freeze_time(T0 + timedelta(days=4)):
+        debtor = make_client(respondent)
+        follow(
+            debtor,
+            submit(
+                debtor,
+                case_page,
+                action=f"/obligations/{listing.id}/report",
+                values={"report-text": "已删除链接。"},
+            ),
+        )
+        assert listing.state == ObligationState.REPORTED
+        claimant.locale = "zh_CN"
+        creditor = make_client(claimant)
+        answer = f"/obligations/{listing.id}/answer"
+        page = follow(
+            creditor, submit(creditor, case_page, action=answer, values={"answer-decision": "dispute"})
+        )
+        assert [a for a in alerts(page) if a.startswith("danger:")] == [
+            "danger: 请说明异议理由，对方将看到该理由。"
+        ]
+        assert listing.state == ObligationState.REPORTED
+        why = "第二个链接仍可访问。"
+        page = follow(
+            creditor,
+            submit(
+                creditor,
+                case_page,
+                action=answer,
+                values={"answer-decision": "dispute", "answer-reason": why},
+            ),
+        )
+        assert "success: 您的答复已记录。" in alerts(page)
+        assert listing.state == ObligationState.DISPUTED and listing.dispute_reason == why
+        assert why in debtor.get(case_page).get_data(as_text=True)
