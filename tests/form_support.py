@@ -211,14 +211,16 @@ def submit(
     upload=None,
     button=None,
     carrying=None,
+    on=None,
     **kw,
 ):
-    """Open PAGE_URL as the client, find the form and post it as the browser would; the response."""
-    page = client.get(page_url)
-    assert page.status_code == 200, (page_url, page.status_code)
-    form = find_form(
-        page.get_data(as_text=True), action=action, testid=testid, button=button, carrying=carrying
-    )
+    """Open PAGE_URL as the client, find the form and post it as the browser would; the response.
+    ON is the page the user is on already (as follow() returned it): its forms are used as they are."""
+    if on is None:
+        page = client.get(page_url)
+        assert page.status_code == 200, (page_url, page.status_code)
+        on = page.get_data(as_text=True)
+    form = find_form(on, action=action, testid=testid, button=button, carrying=carrying)
     data = fill(form, values, upload, button)
     target = form.action or page_url
     if form.method == "get":

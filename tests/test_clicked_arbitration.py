@@ -17,9 +17,10 @@ from tests.conftest import PASSWORD
 from tests.form_support import alerts, follow, submit
 
 
-def name_from_panel(client, case_page, role, arbitrator):
-    """The party follows the seat's "Name from the panel" link and asks ARBITRATOR in their row."""
-    page = client.get(case_page).get_data(as_text=True)
+def name_from_panel(client, case_page, role, arbitrator, on=None):
+    """The party follows the seat's "Name from the panel" link on the case page (ON, if they are on it
+    already) and asks ARBITRATOR in their row; the case page they land on."""
+    page = on or client.get(case_page).get_data(as_text=True)
     link = re.search(rf'href="([^"]+)" data-testid="(?:name|appoint)-{role.value}"', page)
     assert link, f"no link to name the {role.value}"
     return follow(client, submit(client, link.group(1), carrying={"expert_id": arbitrator.id}))
@@ -27,7 +28,7 @@ def name_from_panel(client, case_page, role, arbitrator):
 
 def accept_seat(client, case_page):
     values = {"seat-decision": "accept", "seat-declaration": "y", "seat-password": PASSWORD}
-    return follow(client, submit(client, case_page, testid="seat-answer", values=values))
+    assert submit(client, case_page, testid="seat-answer", values=values).status_code == 302
 
 
 def test_a_three_arbitrator_tribunal_is_formed_from_the_pages_and_records_a_consent_award(
@@ -61,18 +62,19 @@ def test_a_three_arbitrator_tribunal_is_formed_from_the_pages_and_records_a_cons
         )
         assert arbitration.seat(SeatRole.CLAIMANT_NOMINEE) is None  # the seat is free to be named again
 
-        name_from_panel(side_a, case_page, SeatRole.CLAIMANT_NOMINEE, second)
+        on_a = name_from_panel(side_a, case_page, SeatRole.CLAIMANT_NOMINEE, second)
         accepting = make_client(second)
         page = follow(
             accepting, submit(accepting, case_page, testid="seat-answer", values={"seat-decision": "accept"})
         )
         assert "danger: Sign the declaration of independence to accept." in alerts(page)
-        accept_seat(make_client(second), case_page)
-        name_from_panel(side_b, case_page, SeatRole.RESPONDENT_NOMINEE, third)
+        values = {"seat-decision": "accept", "seat-declaration": "y", "seat-password": PASSWORD}
+        assert submit(accepting, case_page, on=page, testid="seat-answer", values=values).status_code == 302
+        on_b = name_from_panel(side_b, case_page, SeatRole.RESPONDENT_NOMINEE, third)
         accept_seat(make_client(third), case_page)
-        page = name_from_panel(side_a, case_page, SeatRole.PRESIDING, chair)
+        page = name_from_panel(side_a, case_page, SeatRole.PRESIDING, chair, on=on_a)
         assert any(a.startswith("info:") for a in alerts(page))  # waiting for the other side's same choice
-        name_from_panel(side_b, case_page, SeatRole.PRESIDING, chair)
+        name_from_panel(side_b, case_page, SeatRole.PRESIDING, chair, on=on_b)
         accept_seat(make_client(chair), case_page)
         assert arbitration.state == ArbitrationState.HEARING
         tribunal = side_b.get(case_page).get_data(as_text=True).split('data-testid="tribunal"')[1][:3000]
@@ -89,21 +91,24 @@ def test_a_three_arbitrator_tribunal_is_formed_from_the_pages_and_records_a_cons
         assert "仲裁费由双方各半负担。" in shown  # what the chair typed is still in the box
         terms["settle-terms"] = "被申请人于2026年12月31日前支付申请人30000元。\n被申请人停止销售涉案商品。"
         page = follow(
-            presiding, submit(presiding, case_page, button="Record and send for review", values=terms)
+            presiding,
+            submit(presiding, case_page, on=shown, button="Record and send for review", values=terms),
         )
         assert arbitration.state == ArbitrationState.AWARD_REVIEW
-        page = follow(presiding, submit(presiding, case_page, button="Withdraw the draft"))
+        page = follow(presiding, submit(presiding, case_page, on=page, button="Withdraw the draft"))
         assert "success: The draft award was withdrawn." in alerts(page)
         assert arbitration.state == ArbitrationState.HEARING and awards.pending_award(arbitration) is None
         assert 'data-testid="record-settlement"' in page  # the chair may record the settlement again
-        follow(presiding, submit(presiding, case_page, button="Record and send for review", values=terms))
+        submit(presiding, case_page, on=page, button="Record and send for review", values=terms)
         award = awards.pending_award(arbitration)
         desk = make_client(commission_clerk)
-        follow(desk, submit(desk, case_page, testid="review-award"))
+        assert submit(desk, case_page, testid="review-award").status_code == 302
         assert arbitration.state == ArbitrationState.AWARD_PENDING
         for arbitrator in (second, third, chair):
-            signer = make_client(arbitrator)
-            follow(signer, submit(signer, case_page, testid="sign-award", values={"sign-password": PASSWORD}))
+            signing = submit(
+                make_client(arbitrator), case_page, testid="sign-award", values={"sign-password": PASSWORD}
+            )
+            assert signing.status_code == 302
         assert award.issued_at is not None and arbitration.state == ArbitrationState.AWARDED
         issued = side_b.get(case_page).get_data(as_text=True)
         assert 'data-testid="award-issued"' in issued

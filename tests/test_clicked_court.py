@@ -28,17 +28,23 @@ def test_the_court_asks_for_materials_extends_and_rejects_in_chinese(
         assert effective.state == AgreementState.CONFIRMATION_REQUESTED
         page = follow(
             court,
-            submit(court, desk, button="受理", values={"accept-court_case_number": "（2026）桂0403民特7号"}),
+            submit(
+                court,
+                desk,
+                on=page,
+                button="受理",
+                values={"accept-court_case_number": "（2026）桂0403民特7号"},
+            ),
         )
         assert "success: 申请已受理，法院将在15日内作出裁定。" in alerts(page)
         assert application.court_case_number == "（2026）桂0403民特7号"
 
-        page = follow(court, submit(court, desk, button="要求补充并暂停计时"))
+        page = follow(court, submit(court, desk, on=page, button="要求补充并暂停计时"))
         assert "danger: 当事人须补充的材料: 请写明当事人须补充的材料。" in alerts(page)
         assert effective.state == AgreementState.UNDER_COURT_REVIEW
         asked = "请提交商标注册证及许可使用合同复印件。"
         page = follow(
-            court, submit(court, desk, button="要求补充并暂停计时", values={"materials-what": asked})
+            court, submit(court, desk, on=page, button="要求补充并暂停计时", values={"materials-what": asked})
         )
         assert "success: 已要求当事人补充材料；补充前审查期限暂停计算。" in alerts(page)
         assert effective.state == AgreementState.MATERIALS_REQUESTED
@@ -89,7 +95,9 @@ def test_the_court_asks_for_materials_extends_and_rejects_in_chinese(
         assert "danger: 延长10日的理由: 请说明延长理由，当事人将看到该理由。" in alerts(page)
         assert application.extended_at is None
         due = application.decision_due_at
-        page = follow(court, submit(court, desk, button="延长", values={"extend-reason": "需核实许可合同。"}))
+        page = follow(
+            court, submit(court, desk, on=page, button="延长", values={"extend-reason": "需核实许可合同。"})
+        )
         assert "success: 审查期限已延长10日。" in alerts(page)
         assert application.decision_due_at - due == timedelta(days=10)
         assert "需核实许可合同。" in other.get(case_page).get_data(as_text=True)
@@ -109,7 +117,13 @@ def test_the_court_asks_for_materials_extends_and_rejects_in_chinese(
         explanation = "协议第一条涉及商标权属的认定，不属于司法确认的范围。"
         page = follow(
             court,
-            submit(court, desk, button="作出裁定", values={**rejecting, "decide-explanation": explanation}),
+            submit(
+                court,
+                desk,
+                on=shown,
+                button="作出裁定",
+                values={**rejecting, "decide-explanation": explanation},
+            ),
         )
         assert "success: 裁定已作出并已通知当事人。" in alerts(page)
         assert effective.state == AgreementState.REJECTED
