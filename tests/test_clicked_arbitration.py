@@ -16,6 +16,8 @@ from tests.arbitration_support import accepted_arbitration, seat_and_accept
 from tests.conftest import PASSWORD
 from tests.form_support import alerts, follow, submit
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
 
 def name_from_panel(client, case_page, role, arbitrator, on=None):
     """The party follows the seat's "Name from the panel" link on the case page (ON, if they are on it
@@ -213,3 +215,57 @@ def test_the_claimant_withdraws_the_application_from_the_case_page(
                 .split('data-testid="arbitration-closed"')[1][:600]
             )
             assert text in shown and reason in shown
+
+
+def test_the_respondent_reports_performance_of_the_award_with_proof_and_the_claimant_disputes_it(
+    failed_case, claimant, respondent, commission, commission_clerk, panel, make_client
+):
+    from tests.arbitration_support import review_and_sign
+
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with freeze_time(T0 + timedelta(days=20)):
+        award = awards.record_settlement(
+            arbitration, panel[0], terms="被申请人于2027年1月10日前支付40,000元。", costs="各半负担。"
+        )
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=21))
+    assert arbitration.state == ArbitrationState.AWARDED
+    case_page = f"/cases/{failed_case.id}"
+    report = f"/awards/{award.id}/performance"
+    with freeze_time(T0 + timedelta(days=25)):
+        respondent.locale = "zh_CN"
+        debtor = make_client(respondent)
+        page = follow(debtor, submit(debtor, case_page, action=report, upload=("转账凭证.png", PNG)))
+        assert (
+            "danger: 裁决的履行情况: 请说明裁决的履行情况。" in alerts(page)
+            and award.performance_reported_at is None
+        )
+        done = {"perf-text": "已于2026年12月25日转账40,000元。"}
+        page = follow(
+            debtor,
+            submit(debtor, case_page, on=page, action=report, values=done, upload=("转账凭证.png", PNG)),
+        )
+        assert award.performance_proof_name == "转账凭证.png" and award.performance_reported_at is not None
+
+        creditor = make_client(claimant)
+        shown = creditor.get(case_page).get_data(as_text=True)
+        assert f'href="/awards/{award.id}/proof">转账凭证.png</a>' in shown
+        proof = creditor.get(f"/awards/{award.id}/proof")
+        assert proof.status_code == 200 and proof.data == PNG
+        proof.close()
+        answer = f"/awards/{award.id}/performance/answer"
+        page = follow(creditor, submit(creditor, case_page, on=shown, action=answer))
+        assert "danger: Choose an answer." in alerts(page)  # nothing chosen: not taken for a dispute
+        page = follow(
+            creditor, submit(creditor, case_page, on=page, action=answer, values={"decision": "dispute"})
+        )
+        assert "danger: Say why you dispute the performance; the other side will read it." in alerts(page)
+        why = "仅收到20,000元。"
+        page = follow(
+            creditor,
+            submit(
+                creditor, case_page, on=page, action=answer, values={"decision": "dispute", "reason": why}
+            ),
+        )
+        assert "success: Your answer was recorded." in alerts(page) and award.performance_dispute == why
+        assert why in debtor.get(case_page).get_data(as_text=True)

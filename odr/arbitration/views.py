@@ -583,11 +583,15 @@ def report_performance(award_id):
 @login_required
 def answer_performance(award_id):
     award = _award(award_id)
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "dispute"):  # nothing chosen is no dispute
+        flash(_("Choose an answer."), "danger")
+        return _back(award.arbitration)
     run(
         performance.answer,
         award,
         _me(),
-        accept=request.form.get("decision") == "confirm",
+        accept=decision == "confirm",
         reason=request.form.get("reason", ""),
         success=_("Your answer was recorded."),
     )
