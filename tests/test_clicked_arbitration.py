@@ -269,3 +269,26 @@ def test_the_respondent_reports_performance_of_the_award_with_proof_and_the_clai
         )
         assert "success: Your answer was recorded." in alerts(page) and award.performance_dispute == why
         assert why in debtor.get(case_page).get_data(as_text=True)
+
+
+def test_the_respondent_files_a_defence_and_a_counterclaim_in_chinese(
+    failed_case, claimant, respondent, commission, commission_clerk, make_client
+):
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    case_page = f"/cases/{failed_case.id}"
+    respondent.locale = "zh_CN"
+    with freeze_time(T0 + timedelta(days=2)):
+        party = make_client(respondent)
+        refused = submit(
+            party, case_page, button="提交答辩", values={"ans-counterclaims": "请求确认不侵权。"}
+        )
+        shown = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and "danger: 答辩: 请填写答辩意见。" in alerts(shown)
+        assert "请求确认不侵权。" in shown and arbitration.answered_at is None  # what was typed stays
+        defence = "被申请人销售的茶叶来源合法，不构成侵权。"
+        page = follow(
+            party, submit(party, case_page, on=shown, button="提交答辩", values={"ans-defence": defence})
+        )
+        assert "success: 您的答辩已提交。" in alerts(page)
+        assert arbitration.defence == defence and arbitration.counterclaims == "请求确认不侵权。"
+        assert defence in make_client(claimant).get(case_page).get_data(as_text=True)

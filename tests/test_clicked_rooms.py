@@ -34,6 +34,7 @@ def test_the_mediator_closes_and_opens_the_room_and_mutes_a_party_in_chinese(
     browser = make_client(mediator)
     page = follow(browser, submit(browser, room, button="开放调解室"))
     assert "success: 调解室已开放。" in alerts(page) and joint.is_open
+    assert 'aria-label="关闭提示"' in page  # the message's own close button, not "close the case"
     party = make_client(claimant)
     assert 'data-open="1"' in party.get(room).get_data(as_text=True)
 

@@ -336,6 +336,9 @@ def test_administrators_edit_and_import_rest_days(client, db, make_user):
         assert db.session.get(RestDay, date(2027, 4, 5)).name == "清明节"
         client.post("/admin/rest-days/2027-04-05/remove")
         assert db.session.get(RestDay, date(2027, 4, 5)) is None
+        admin.locale = "zh_CN"  # the kind of a day, not of an organisation ("机构类型")
+        page = client.get("/admin/rest-days?year=2027").get_data(as_text=True)
+        assert "<th>日期类型</th>" in page and "机构类型" not in page
     other = make_user(Role.CLERK)
     assert client.login(other).get("/admin/rest-days").status_code in (302, 403)
 
