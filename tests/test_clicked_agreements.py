@@ -104,3 +104,23 @@ def test_the_creditor_disputes_a_report_of_performance_and_the_debtor_reads_why(
         assert "success: 您的答复已记录。" in alerts(page)
         assert listing.state == ObligationState.DISPUTED and listing.dispute_reason == why
         assert why in debtor.get(case_page).get_data(as_text=True)
+
+
+def test_the_mediator_withdraws_the_final_version_for_changes_in_chinese(in_mediation, claimant, make_client):
+    from tests.agreement_support import draft_and_finalise, sign_all
+
+    case, mediator = in_mediation["case"], in_mediation["mediator"]
+    agreement = draft_and_finalise(case, mediator)
+    sign_all(agreement, [claimant])
+    mediator.locale = "zh_CN"
+    chair = make_client(mediator)
+    case_page = f"/cases/{case.id}"
+    reopen = f"/agreements/{agreement.id}/reopen"
+    page = follow(chair, submit(chair, case_page, action=reopen))
+    assert "danger: 理由: 请说明理由。" in alerts(page)
+    assert agreement.state.value == "awaiting_signatures"
+    why = "申请人要求将付款期限延长十日。"
+    page = follow(chair, submit(chair, case_page, on=page, action=reopen, values={"reopen-reason": why}))
+    assert [a for a in alerts(page) if a.startswith("success:")], alerts(page)
+    assert agreement.state.value == "draft" and agreement.final_version is None
+    assert 'data-testid="edit-agreement"' in page  # the mediator edits a new version from here

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odr.agreements import operations as agreement_ops
 from odr.agreements.models import AgreementState
 from tests.agreement_support import T0, apply_jointly
 from tests.form_support import alerts, find_form, follow, submit
@@ -15,7 +16,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_the_court_asks_for_materials_extends_and_rejects_in_chinese(
-    app, monkeypatch, effective, claimant, respondent, courts, liaison, make_client
+    app, monkeypatch, clerk, effective, claimant, respondent, courts, liaison, make_client
 ):
     application = apply_jointly(effective, claimant, respondent, courts["wanxiu"])
     liaison.locale = "zh_CN"
@@ -131,3 +132,13 @@ def test_the_court_asks_for_materials_extends_and_rejects_in_chinese(
         ruling = other.get(case_page).get_data(as_text=True).split('data-testid="ruling"')[1][:2000]
         assert "Confirmation refused by ruling （2026）桂0403民特7号" in ruling
         assert explanation in ruling and "Not suitable for confirmation" in ruling
+        assert "Resume mediation for a new agreement" not in other.get(case_page).get_data(as_text=True)
+        desk = make_client(clerk)  # the mediation centre's clerk takes the case back into mediation
+        page = follow(desk, submit(desk, case_page, button="Resume mediation for a new agreement"))
+        assert "success: Mediation resumed. Draft a new agreement when the parties are ready." in alerts(page)
+        assert effective.case.state.value == "mediating"
+        mediator = make_client(effective.case.assignments[0].expert)  # released at settlement, back on it
+        drafting = submit(mediator, case_page, testid="start-agreement")
+        assert drafting.status_code == 302 and "/edit" in drafting.headers["Location"]
+        new = agreement_ops.current_agreement(effective.case)
+        assert new.id != effective.id and new.state.value == "draft"

@@ -358,6 +358,26 @@ def test_the_cli_imports_a_schedule_and_checks_the_years_in_use(app, db, tmp_pat
     assert result.exit_code == 1
 
 
+def test_the_years_checked_for_a_schedule_are_those_running_limits_end_in(db):
+    """This year, the next, and each year a pending limit ends in; closed limits do not count."""
+    from odr.deadlines.restdays import years_in_use
+
+    def add(due, state=DeadlineState.PENDING):
+        db.session.add(
+            Deadline(kind=K.RESPONDENT_ANSWER, object_type="cases", object_id=-1, due_at=due, state=state)
+        )
+
+    db.session.execute(sa.delete(Deadline))
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    assert years_in_use(now) == {2026, 2027}
+    add(datetime(2029, 1, 1, 0, 30, tzinfo=UTC))
+    add(datetime(2029, 12, 31, 15, 59, tzinfo=UTC))
+    add(datetime(2031, 6, 1, tzinfo=UTC), DeadlineState.MET)
+    add(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))
+    db.session.flush()
+    assert years_in_use(now) == {2026, 2027, 2029}
+
+
 # An act racing the sweep ------------------------------------------------------------------------------
 
 
