@@ -292,3 +292,45 @@ def test_the_respondent_files_a_defence_and_a_counterclaim_in_chinese(
         assert "success: 您的答辩已提交。" in alerts(page)
         assert arbitration.defence == defence and arbitration.counterclaims == "请求确认不侵权。"
         assert defence in make_client(claimant).get(case_page).get_data(as_text=True)
+
+
+def test_an_unperformed_award_goes_to_the_court_which_records_its_enforcement_case(
+    failed_case, claimant, respondent, commission, commission_clerk, panel, courts, make_user, make_client
+):
+    from odr.accounts.models import Role
+    from odr.arbitration import performance
+    from tests.arbitration_support import review_and_sign
+
+    arbitration = accepted_arbitration(failed_case, claimant, commission, commission_clerk)
+    seat_and_accept(arbitration, commission_clerk, SeatRole.SOLE, panel[0], T0 + timedelta(days=16))
+    with freeze_time(T0 + timedelta(days=20)):
+        award = awards.record_settlement(
+            arbitration, panel[0], terms="被申请人支付40,000元。", costs="各半负担。"
+        )
+    review_and_sign(award, commission_clerk, [panel[0]], T0 + timedelta(days=21))
+    case_page = f"/cases/{failed_case.id}"
+    officer = make_user(Role.COURT_LIAISON, organisation=courts["intermediate"], locale="zh_CN")
+    with freeze_time(performance.due_moment(award) + timedelta(days=2)):
+        party = make_client(claimant)
+        apply = f"/awards/{award.id}/enforcement"
+        page = follow(party, submit(party, case_page, action=apply))
+        assert "danger: Describe what was not performed." in alerts(page)
+        assert arbitration.state == ArbitrationState.AWARDED
+        facts = "被申请人至今未支付40,000元。"
+        page = follow(party, submit(party, case_page, on=page, action=apply, values={"facts": facts}))
+        assert arbitration.state == ArbitrationState.ENFORCEMENT_REQUESTED
+        [enforcement] = performance.enforcements_of(award)
+
+        court = make_client(officer)
+        accept = f"/court/enforcements/{enforcement.id}/accept"
+        page = follow(court, submit(court, "/court/", action=accept))
+        assert "danger: 执行案号: 请填写法院的执行案号。" in alerts(page) and enforcement.accepted_at is None
+        number = "（2027）桂04执5号"
+        page = follow(
+            court, submit(court, "/court/", on=page, action=accept, values={"enf-court_case_number": number})
+        )
+        assert "success: 强制执行申请的立案情况已登记。" in alerts(page)
+        assert enforcement.court_case_number == number
+        assert (
+            number in party.get(case_page).get_data(as_text=True).split('data-testid="enforcement"')[1][:600]
+        )
