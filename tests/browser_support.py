@@ -1,11 +1,13 @@
 """A real server process and Debian's Chromium, for the few whole-journey browser tests."""
 
+import atexit
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -50,6 +52,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The first seeded embedded database of this test process, and its stored files (LiveServer._prepare).
+_seeded = None
+
+
 class LiveServer:
     """The platform served by `flask odr serve` on a fresh SQLite database with the demo data."""
 
@@ -74,11 +80,11 @@ class LiveServer:
         self.log = open(tmp_path / f"server-{self.port}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = None
 
-    def flask(self, *args):
+    def flask(self, *args, env=None):
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", *args],
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             check=True,
             stdout=self.log,
             stderr=self.log,
@@ -86,8 +92,7 @@ class LiveServer:
 
     def start(self, prepare=True):
         if prepare:
-            self.flask("db", "upgrade")
-            self.flask("odr", "seed")
+            self._prepare()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "odr", "serve", "--port", str(self.port)],
             cwd=ROOT,
@@ -105,6 +110,32 @@ class LiveServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("the server did not answer /healthz within 90 s")
+
+    def _prepare(self):
+        """Migrate and seed the database. The embedded default is made once per test process, in a
+        directory of its own, and copied for each server with the files the seed stored: the same
+        demo data, without paying the migration and the seed for every server a test starts."""
+        global _seeded
+        database = self.env["DATABASE_URL"]
+        if not database.startswith("sqlite:///"):
+            self.flask("db", "upgrade")
+            self.flask("odr", "seed")
+            return
+        if _seeded is None:
+            folder = Path(tempfile.mkdtemp(prefix="odr-seeded-"))
+            template, files = folder / "seeded.sqlite3", folder / "files"
+            env = {**self.env, "DATABASE_URL": f"sqlite:///{template}", "FILE_STORAGE_DIR": str(files)}
+            for command in (("db", "upgrade"), ("odr", "seed")):
+                self.flask(*command, env=env)
+            _seeded = (template, files)
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template, files = _seeded
+        target = database.removeprefix("sqlite:///")
+        for suffix in ("", "-wal"):  # no process has the template open: the pair is consistent
+            if Path(f"{template}{suffix}").exists():
+                shutil.copyfile(f"{template}{suffix}", f"{target}{suffix}")
+        if files.exists():
+            shutil.copytree(files, self.env["FILE_STORAGE_DIR"], dirs_exist_ok=True)
 
     def kill(self):
         """Stop the server the hard way (SIGKILL), as a crash would."""

@@ -85,8 +85,9 @@ class _Parser(HTMLParser):
             self._form = None
         elif tag == "textarea" and self._textarea is not None:
             name, text, a = self._textarea
-            # A browser reads CR LF as LF and drops the newline that opens a textarea.
-            self._form.fields.append(("textarea", name, text.replace("\r\n", "\n").removeprefix("\n"), a))
+            # as a browser reads it: line breaks normalised, the one after the opening tag dropped
+            text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\n")
+            self._form.fields.append(("textarea", name, text, a))
             self._textarea = None
         elif tag == "option" and self._option is not None:
             value, selected, text = self._option
@@ -106,8 +107,16 @@ def forms(html: str) -> list[Form]:
     return parser.forms
 
 
-def find_form(html: str, action: str | None = None, testid: str | None = None) -> Form:
-    """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID)."""
+def find_form(
+    html: str,
+    action: str | None = None,
+    testid: str | None = None,
+    button: str | None = None,
+    carrying: dict | None = None,
+) -> Form:
+    """The one form on the page whose action ends with ACTION (or that holds a data-testid TESTID, or
+    whose submit BUTTON reads so: what the user sees and clicks; or, among a list of like forms, the
+    one CARRYING those hidden values, e.g. the row of the candidate the user asks)."""
     found = []
     for form in forms(html):
         if action == "" and form.action:  # the form that posts back to its own page
@@ -119,8 +128,17 @@ def find_form(html: str, action: str | None = None, testid: str | None = None) -
             ids += [a.get("data-testid") for *_x, a in form.fields]
             if testid not in ids:
                 continue
+        if button is not None and not any(
+            button in (b[0], b[2], b[3].get("data-testid")) for b in form.buttons
+        ):
+            continue
+        hidden = {n: v for k, n, v, _a in form.fields if k == "hidden"}
+        if carrying and any(hidden.get(n) != str(v) for n, v in carrying.items()):
+            continue
         found.append(form)
-    assert len(found) == 1, f"expected one form (action={action!r}, testid={testid!r}), found {len(found)}"
+    assert len(found) == 1, (
+        f"expected one form (action={action!r}, testid={testid!r}, button={button!r}), found {len(found)}"
+    )
     return found[0]
 
 
@@ -183,11 +201,26 @@ def fill(form: Form, values: dict | None = None, upload: tuple | None = None, bu
     return data
 
 
-def submit(client, page_url: str, *, action=None, testid=None, values=None, upload=None, button=None, **kw):
-    """Open PAGE_URL as the client, find the form and post it as the browser would; the response."""
-    page = client.get(page_url)
-    assert page.status_code == 200, (page_url, page.status_code)
-    form = find_form(page.get_data(as_text=True), action=action, testid=testid)
+def submit(
+    client,
+    page_url: str,
+    *,
+    action=None,
+    testid=None,
+    values=None,
+    upload=None,
+    button=None,
+    carrying=None,
+    on=None,
+    **kw,
+):
+    """Open PAGE_URL as the client, find the form and post it as the browser would; the response.
+    ON is the page the user is on already (as follow() returned it): its forms are used as they are."""
+    if on is None:
+        page = client.get(page_url)
+        assert page.status_code == 200, (page_url, page.status_code)
+        on = page.get_data(as_text=True)
+    form = find_form(on, action=action, testid=testid, button=button, carrying=carrying)
     data = fill(form, values, upload, button)
     target = form.action or page_url
     if form.method == "get":
@@ -200,3 +233,20 @@ def submit(client, page_url: str, *, action=None, testid=None, values=None, uplo
     if multipart:
         return client.post(target, data=MultiDict(data), content_type="multipart/form-data", **kw)
     return client.post(target, data=MultiDict([(k, v) for k, v in data if not isinstance(v, tuple)]), **kw)
+
+
+def follow(client, response) -> str:
+    """The page the user lands on after RESPONSE (its redirect followed, or the page itself)."""
+    if response.status_code in (301, 302, 303):
+        response = client.get(response.headers["Location"])
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def alerts(page: str) -> list[str]:
+    """The flashed messages at the top of PAGE, as the user reads them."""
+    import re
+    from html import unescape
+
+    found = re.findall(r'<div class="alert alert-(\w+) alert-dismissible[^>]*>(.*?)<button', page, re.S)
+    return [f"{kind}: {' '.join(unescape(text).split())}" for kind, text in found]

@@ -1,5 +1,6 @@
 """Signing in over HTTP and talking to a real server over Socket.IO (python-socketio client)."""
 
+import functools
 import re
 import threading
 import uuid
@@ -71,4 +72,9 @@ class Member:
 
     def disconnect(self):
         if self.client.connected:
+            # The client library's read loop and its close() both read the socket; when the loop takes
+            # the server's close frame, close() waits its whole timeout (3 s) for it. Wait briefly.
+            ws = getattr(self.client.eio, "ws", None)
+            if ws is not None:
+                ws.close = functools.partial(ws.close, timeout=0.2)
             self.client.disconnect()

@@ -84,6 +84,8 @@ def test_every_docket_page_for_every_role(client, db, demo_docket, language):
         user.locale = "zh_CN" if language == "zh-CN" else "en"
         client.login(user)
         for path in pages:
+            if language == "en" and path.endswith(("pdf", "/receipt")):
+                continue  # the documents are in Chinese, whatever the page's language: read once
             with client.get(path, headers={"Accept-Language": language}) as response:
                 assert response.status_code in (200, 302, 403, 404), (user.email, path, response.status_code)
                 if response.mimetype == "text/html":

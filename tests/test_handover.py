@@ -155,7 +155,10 @@ def test_the_court_queue_and_recording_the_filing(
         handover_ops.record_filing(handover, liaison, number="x", filed_on=date(2026, 11, 19))
     with freeze_time(T0 + timedelta(days=17)):
         page = make_client(liaison).get("/handovers?show=filed", headers=EN).get_data(as_text=True)
+        liaison.locale = "zh_CN"  # the hand-over's state, not the case's ("案件状态")
+        shown = make_client(liaison).get(f"/handovers/{handover.id}").get_data(as_text=True)
     assert "(2026)桂04民初123号" in page
+    assert '<dt class="col-sm-4">移交状态</dt>' in shown and "案件状态" not in shown
 
 
 def test_a_declined_case_waits_for_the_clerk_to_refer_it_to_arbitration(

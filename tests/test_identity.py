@@ -91,6 +91,10 @@ def test_clerk_verified_documents_link_the_account(client, make_client, db, make
     assert download.status_code == 200 and download.data in (PDF, PNG)
     download.close()
     assert "苍梧县真商行" in clerk_client.get("/identity/queue").get_data(as_text=True)
+    clerk.locale = "zh_CN"  # a person or a company, not the kind of an organisation ("机构类型")
+    review = clerk_client.get(f"/identity/requests/{request.id}").get_data(as_text=True)
+    assert "当事人类型" in review and "机构类型" not in review
+    clerk.locale = "en"
     no_reason = decide(clerk_client, request.id, "verify", reason="")
     assert "required" in no_reason.get_data(as_text=True) and company.verified_number is None
     decide(clerk_client, request.id, "verify")

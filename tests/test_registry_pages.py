@@ -165,6 +165,10 @@ def test_the_officer_and_the_entity_walk_the_entry_through_the_pages(db, make_cl
         proof = make_client(entity).get(f"/registry/repairs/{application.id}/proof")
         assert proof.status_code == 200 and proof.data == PDF
         proof.close()
+        officer.locale = "zh_CN"  # refusing credit repair on its merits is not refusing to take it up
+        choices = make_client(officer).get(f"/registry/entries/{entry.id}").get_data(as_text=True)
+        assert "不予信用修复" in choices and "不予受理" not in choices
+        officer.locale = "en"
         make_client(officer).post(
             f"/registry/repairs/{application.id}/decision", data={"decision": "grant", "reasons": "已履行"}
         )

@@ -91,7 +91,7 @@ def test_a_killed_server_loses_no_acknowledged_message(tmp_path):
             assert answer["ok"]
             acknowledged[answer["seq"]] = f"持久-{i}"
         server.kill()  # SIGKILL: no shutdown, no flush
-        sender.client.disconnect()
+        sender.disconnect()
         server.start(prepare=False)
         _, (reader,) = members(server, room_id, people=("respondent@demo.odr",))
         replay = reader.connect(last_seq=min(acknowledged) - 1)

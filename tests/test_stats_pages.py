@@ -140,3 +140,17 @@ def test_numbers_are_written_as_babel_writes_them(app, locale):
             assert num(d) == format_decimal(d, "#,##0.00"), d
         assert num(2.5) == format_decimal(2.5, "#,##0.##")
         assert num(None) == "—"
+
+
+def test_the_filter_labels_read_as_a_period_in_chinese(db, admin, make_client):
+    """The two month boxes read as the start and the end of a period (the end was once labelled
+    "收件人", the addressee of a letter)."""
+    from tests.form_support import submit
+
+    admin.locale = "zh_CN"
+    browser = make_client(admin)
+    page = browser.get("/stats").get_data(as_text=True)
+    labels = dict(re.findall(r'<label[^>]*for="(f-from|f-to)">([^<]+)</label>', page))
+    assert labels == {"f-from": "起始（立案月份）", "f-to": "截至（立案月份）"}
+    filtered = submit(browser, "/stats", testid="stats-filters", values={"from": "2026-01", "to": "2026-06"})
+    assert filtered.status_code == 200 and 'value="2026-06"' in filtered.get_data(as_text=True)

@@ -336,6 +336,9 @@ def test_administrators_edit_and_import_rest_days(client, db, make_user):
         assert db.session.get(RestDay, date(2027, 4, 5)).name == "清明节"
         client.post("/admin/rest-days/2027-04-05/remove")
         assert db.session.get(RestDay, date(2027, 4, 5)) is None
+        admin.locale = "zh_CN"  # the kind of a day, not of an organisation ("机构类型")
+        page = client.get("/admin/rest-days?year=2027").get_data(as_text=True)
+        assert "<th>日期类型</th>" in page and "机构类型" not in page
     other = make_user(Role.CLERK)
     assert client.login(other).get("/admin/rest-days").status_code in (302, 403)
 
@@ -353,6 +356,26 @@ def test_the_cli_imports_a_schedule_and_checks_the_years_in_use(app, db, tmp_pat
     bad.write_text("2027-10-05,sometimes,x\n", encoding="utf-8")
     result = runner.invoke(args=["odr", "rest-days", "import", str(bad)])
     assert result.exit_code == 1
+
+
+def test_the_years_checked_for_a_schedule_are_those_running_limits_end_in(db):
+    """This year, the next, and each year a pending limit ends in; closed limits do not count."""
+    from odr.deadlines.restdays import years_in_use
+
+    def add(due, state=DeadlineState.PENDING):
+        db.session.add(
+            Deadline(kind=K.RESPONDENT_ANSWER, object_type="cases", object_id=-1, due_at=due, state=state)
+        )
+
+    db.session.execute(sa.delete(Deadline))
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    assert years_in_use(now) == {2026, 2027}
+    add(datetime(2029, 1, 1, 0, 30, tzinfo=UTC))
+    add(datetime(2029, 12, 31, 15, 59, tzinfo=UTC))
+    add(datetime(2031, 6, 1, tzinfo=UTC), DeadlineState.MET)
+    add(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))
+    db.session.flush()
+    assert years_in_use(now) == {2026, 2027, 2029}
 
 
 # An act racing the sweep ------------------------------------------------------------------------------

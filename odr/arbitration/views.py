@@ -84,11 +84,16 @@ def case_panel(case, user):
     if arbitration is None:
         party = case.party_of(user)
         may_apply = (party is not None and party.side.value == "claimant") or case.is_clerk_of(user)
-        if not (may_apply and arb_ops.can_go_to_arbitration(case)):
+        # How the last application ended stays on the page: the commission's reasons for not
+        # accepting it (the parties are told to read them here), or the claimant's withdrawal.
+        closed = _closed_application(case)
+        form = None
+        if may_apply and arb_ops.can_go_to_arbitration(case):
+            form = FromMediationForm(prefix="arb", claims=case.remedies)
+            form.commission_id.choices = _commissions()
+        if form is None and closed is None:
             return None
-        form = FromMediationForm(prefix="arb", claims=case.remedies)
-        form.commission_id.choices = _commissions()
-        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form}
+        return "arbitration/_case_panel.html", {"arbitration": None, "apply_form": form, "closed": closed}
     held = arb_workflow.capacities(arbitration, user)
     # A draft is the tribunal's deliberation: the parties read the award once it is issued.
     award = (
@@ -154,6 +159,18 @@ def case_panel(case, user):
 
 
 panels.register(case_panel)
+
+
+def _closed_application(case) -> ArbitrationCase | None:
+    """The case's newest application for arbitration, if the commission did not accept it or the
+    claimant withdrew it."""
+    newest = db.session.scalar(
+        db.select(ArbitrationCase)
+        .where(ArbitrationCase.case_id == case.id)
+        .order_by(ArbitrationCase.id.desc())
+    )
+    closed = (ArbitrationState.REFUSED, ArbitrationState.WITHDRAWN)
+    return newest if newest is not None and newest.state in closed else None
 
 
 # Entry ------------------------------------------------------------------------------------------------
@@ -364,7 +381,7 @@ def answer_seat(seat_id):
     if accept and not form.declaration.data:
         flash(_("Sign the declaration of independence to accept."), "danger")
         return _back(seat.arbitration)
-    run(
+    answered = run(
         tribunal.answer_seat,
         seat,
         _me(),
@@ -375,6 +392,9 @@ def answer_seat(seat_id):
         ip_address=client_ip(),
         success=_("Your answer was recorded."),
     )
+    if answered and not seat.arbitration.case.can_view(current_user):
+        # Declined: the case is no longer theirs to open, so they go back to their own cases.
+        return redirect(url_for("assignments.caseload"))
     return _back(seat.arbitration)
 
 
@@ -563,11 +583,15 @@ def report_performance(award_id):
 @login_required
 def answer_performance(award_id):
     award = _award(award_id)
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "dispute"):  # nothing chosen is no dispute
+        flash(_("Choose an answer."), "danger")
+        return _back(award.arbitration)
     run(
         performance.answer,
         award,
         _me(),
-        accept=request.form.get("decision") == "confirm",
+        accept=decision == "confirm",
         reason=request.form.get("reason", ""),
         success=_("Your answer was recorded."),
     )

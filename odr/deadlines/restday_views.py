@@ -25,7 +25,7 @@ bp = Blueprint("restdays", __name__, url_prefix="/admin/rest-days")
 class RestDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, e.g. 2027-01-01."))])
     kind = RadioField(
-        _l("Kind"),
+        _l("Kind of day"),
         choices=[SelectChoice(k.value, k.label) for k in RestDayKind],
         default=RestDayKind.HOLIDAY.value,
         validators=[InputRequired()],

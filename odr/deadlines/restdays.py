@@ -10,7 +10,7 @@ autumn, often before a new release of the package.
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -139,8 +139,18 @@ def years_in_use(now) -> set[int]:
     """This year, the next, and the years in which running deadlines end."""
     from odr.deadlines.models import Deadline, DeadlineState
 
-    dues = db.session.scalars(sa.select(Deadline.due_at).where(Deadline.state == DeadlineState.PENDING)).all()
-    return {now.year, now.year + 1} | {d.year for d in dues}
+    # One look-up on the (state, due time) index per year that has one, not every running deadline:
+    # the first due after the start of each year found.
+    years, after = {now.year, now.year + 1}, None
+    while True:
+        query = sa.select(sa.func.min(Deadline.due_at)).where(Deadline.state == DeadlineState.PENDING)
+        if after is not None:
+            query = query.where(Deadline.due_at >= after)
+        first = db.session.scalar(query)
+        if first is None:
+            return years
+        years.add(first.year)
+        after = datetime(first.year + 1, 1, 1, tzinfo=UTC)
 
 
 def days_of(year: int) -> list[RestDay]:

@@ -139,7 +139,7 @@ class RepairDecisionForm(FlaskForm):
         _l("Decision on credit repair"),
         choices=[
             SelectChoice("grant", _l("Grant: remove from the list")),
-            SelectChoice("refuse", _l("Refuse")),
+            SelectChoice("refuse", _l("Refuse credit repair")),
         ],
         validators=[InputRequired(_l("Choose whether credit repair is granted."))],
     )

@@ -214,7 +214,7 @@ def mask_name(name: str) -> str:
 class RepairState(LabelledEnum):
     PENDING = "pending", _l("Awaiting the credit officer's decision")
     GRANTED = "granted", _l("Granted: removed from the list")
-    REFUSED = "refused", _l("Refused")
+    REFUSED = "refused", _l("Credit repair refused")
 
 
 class RepairApplication(db.Model):

@@ -108,7 +108,10 @@ def show(room_id):
     room = _load_room(room_id)
     mediator = operations.is_mediator(room, current_user)
     others = [r for r in operations.rooms_for(room.case, current_user) if r.id != room.id]
-    members = sessions.participants_of(room) if mediator else []
+    # Whom the mediator may mute: never a fellow mediator, whom set_muted refuses.
+    members = (
+        [u for u in sessions.participants_of(room) if not operations.is_mediator(room, u)] if mediator else []
+    )
     investigators = [
         a.expert
         for a in room.case.assignments
@@ -188,7 +191,13 @@ def close_room(room_id):
 @login_required
 def mute(room_id, user_id):
     target = db.session.get(User, user_id) or abort(404)
-    return _control(room_id, operations.set_muted, target, request.form.get("muted") == "1")
+    muted = request.form.get("muted") == "1"
+    done = (
+        _("%(name)s is muted in this room.", name=target.name)
+        if muted
+        else _("%(name)s may write in this room again.", name=target.name)
+    )
+    return _control(room_id, operations.set_muted, target, muted, success=done)
 
 
 @bp.route("/rooms/<int:room_id>/invite/<int:user_id>", methods=["POST"])
