@@ -4,8 +4,8 @@ extension that one party consents to and the other refuses; the parties confirm 
 the mediator records; the mediation fails and the delegating court records its filing."""
 
 import re
-from io import BytesIO
 from datetime import timedelta
+from io import BytesIO
 
 from freezegun import freeze_time
 from pypdf import PdfReader
