@@ -6,10 +6,13 @@ stays in the boxes."""
 import gc
 import re
 import warnings
+from datetime import timedelta
 
 from odr.accounts.models import OrgKind, PartyKind, Role
 from odr.arbitration.models import ArbitrationCase
 from odr.cases.models import Case, CaseState
+from odr.core.db import utcnow
+from odr.core.timeutil import local
 from odr.identity.models import IdentityVerification, VerificationState
 from tests.conftest import valid_id_number, valid_uscc
 from tests.form_support import alerts, find_form, follow, submit
@@ -177,3 +180,25 @@ def test_a_person_files_for_mediation_and_applies_for_arbitration_directly(
     assert "success: Your application for arbitration was sent to the commission." in alerts(page)
     assert arbitration.commission_id == commission.id and "第12条" in arbitration.arbitration_basis
     assert arbitration.case.facts == DISPUTE["facts"]
+
+    # the commission takes it in and, the respondent having no account, records how it was served
+    secretary = make_user(Role.CLERK, organisation=commission, name="仲裁秘书", locale="zh_CN")
+    desk = make_client(secretary)
+    case_page = f"/cases/{arbitration.case_id}"
+    accept = f"/arbitrations/{arbitration.id}/accept"
+    page = follow(desk, submit(desk, case_page, action=accept, values={"acc-expedited": "1"}))
+    assert arbitration.accepted_at is not None and arbitration.served_at is None
+    service = f"/arbitrations/{arbitration.id}/service"
+    offered = [v for _k, n, v, _a in find_form(page, action=service).fields if n == "srv-method"]
+    assert "electronic" not in offered and "post" in offered
+    today = local(utcnow()).date()
+    bad = {"srv-served_on": f"{today.year}-02-30", "srv-method": "post"}
+    page = follow(desk, submit(desk, case_page, on=page, action=service, values=bad))
+    assert "danger: 送达日期: 不是有效的日期值。" in alerts(page) and arbitration.served_at is None
+    later = {"srv-served_on": (today + timedelta(days=1)).isoformat(), "srv-method": "post"}
+    page = follow(desk, submit(desk, case_page, on=page, action=service, values=later))
+    assert "danger: 送达日期应在受理之日至今日之间。" in alerts(page) and arbitration.served_at is None
+    served = {"srv-served_on": today.isoformat(), "srv-method": "post"}
+    page = follow(desk, submit(desk, case_page, on=page, action=service, values=served))
+    assert "success: 已登记送达；答辩期限和选定仲裁员的期限自该日起算。" in alerts(page)
+    assert arbitration.service_method == "post" and arbitration.answer_due_at is not None
