@@ -145,7 +145,8 @@ def find_form(
 def fill(form: Form, values: dict | None = None, upload: tuple | None = None, button: str | None = None):
     """What the browser sends: the page's defaults, the user's VALUES (by field name, only names the
     page has, select and radio values only among those offered), UPLOAD (filename, bytes) in the
-    form's only file box, and the clicked submit BUTTON's name/value (by its text or name)."""
+    form's only file box (or {box name: (filename, bytes)} for a form of several), and the clicked
+    submit BUTTON's name/value (by its text or name)."""
     values = dict(values or {})
     unknown = set(values) - form.names()
     assert not unknown, f"the form has no field named {sorted(unknown)}; it has {sorted(form.names())}"
@@ -184,13 +185,15 @@ def fill(form: Form, values: dict | None = None, upload: tuple | None = None, bu
             continue
         seen.add(name)
         data.append((name, str(values[name]) if name in values else default))
-    if upload is not None:
+    if upload is not None and not isinstance(upload, dict):
         assert len(form.file_inputs) == 1, f"the form has file boxes {form.file_inputs}"
-        filename, content = upload
-        data.append((form.file_inputs[0], (io.BytesIO(content), filename)))
-    elif form.file_inputs:
-        for name in form.file_inputs:
-            data.append((name, (io.BytesIO(b""), "")))
+        upload = {form.file_inputs[0]: upload}
+    upload = upload or {}
+    unknown = set(upload) - set(form.file_inputs)
+    assert not unknown, f"the form has no file box named {sorted(unknown)}; it has {form.file_inputs}"
+    for name in form.file_inputs:
+        filename, content = upload.get(name, ("", b""))
+        data.append((name, (io.BytesIO(content), filename)))
     if button is not None:
         matches = [b for b in form.buttons if button in (b[0], b[2], b[3].get("data-testid"))]
         assert matches, f"no button {button!r} in {[b[2] for b in form.buttons]}"

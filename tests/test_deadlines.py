@@ -4,11 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
 from freezegun import freeze_time
 
 from odr.accounts.models import Role
 from odr.cases import operations as case_ops
 from odr.cases.models import CaseState
+from odr.core.db import utcnow
 from odr.deadlines import operations as deadlines
 from odr.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from odr.experts import operations as expert_ops
@@ -172,6 +174,40 @@ def test_only_one_process_leads_the_sweep(app):
         finally:
             first.release()
             second.release()
+
+
+def test_the_sweep_does_not_wait_for_the_statistics(app, db, monkeypatch):
+    """Building the statistics the first time takes minutes over years of cases: the sweep's tick
+    acts on what is due without them, and the statistics have a job of their own."""
+    from odr.deadlines import scheduler
+    from odr.stats import facts
+
+    def refresh():
+        raise AssertionError("the sweep's tick waited for the statistics")
+
+    monkeypatch.setattr(facts, "refresh", refresh)
+    due = Deadline(
+        kind=DeadlineKind.SESSION_REMINDER_1H,
+        object_type="mediation_sessions",
+        object_id=-1,
+        due_at=utcnow() - timedelta(minutes=1),
+        state=DeadlineState.PENDING,
+    )
+    db.session.add(due)
+    db.session.commit()
+    leadership = scheduler.Leadership(db.engine)
+    try:
+        scheduler.tick(app, leadership)
+        assert db.session.get(Deadline, due.id).state != DeadlineState.PENDING
+        jobs = BackgroundScheduler(timezone="UTC")
+        scheduler._schedule(jobs, app)
+        assert {"deadline-sweep", "statistics-refresh"} <= {job.id for job in jobs.get_jobs()}
+        called = []
+        monkeypatch.setattr(facts, "refresh", lambda: called.append(True))
+        scheduler.statistics_tick(app, leadership)
+        assert called
+    finally:
+        leadership.release()
 
 
 def test_dashboard_counts_down_the_next_time_limits(client, db, accepted_case, claimant, make_user):

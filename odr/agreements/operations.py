@@ -126,6 +126,13 @@ def _untouched_start(agreement: Agreement) -> bool:
     return versions[0].content == {"facts": agreement.case.facts, "clauses": []}
 
 
+def next_version_number(agreement: Agreement) -> int:
+    """The number the mediator's next save gives: 1 while the starting point is untouched."""
+    if _untouched_start(agreement):
+        return agreement.latest.number
+    return agreement.latest.number + 1 if agreement.latest else 1
+
+
 def save_version(agreement: Agreement, mediator, *, facts: str, items: list[dict], note: str | None = None):
     """A new version with FACTS and the clause ITEMS ({key, values}); earlier versions stay as they were."""
     case = agreement.case
@@ -147,7 +154,7 @@ def save_version(agreement: Agreement, mediator, *, facts: str, items: list[dict
         version = None
     version = version or AgreementVersion(
         agreement=agreement,
-        number=(latest.number + 1) if latest else 1,
+        number=next_version_number(agreement),
         content=content,
         note=(note or "").strip()[:300] or None,
         created_by=mediator,

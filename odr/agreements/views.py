@@ -308,6 +308,7 @@ def edit(agreement_id):
     return render_template(
         "agreements/edit.html",
         agreement=agreement,
+        next_number=operations.next_version_number(agreement),
         case=case,
         facts=facts,
         note=note,

@@ -1,4 +1,5 @@
-"""The periodic jobs: every SCHEDULER_SECONDS, act on the deadlines that have fallen due; every
+"""The periodic jobs: every SCHEDULER_SECONDS, act on the deadlines that have fallen due and send
+the mail waiting, and, as a job of its own, fold new events into the statistics; every
 AUDIT_CHECKPOINT_SECONDS, sign a checkpoint of the audit chain.
 
 With several processes only one sweeps: the holder of a PostgreSQL advisory lock, kept on a
@@ -68,7 +69,6 @@ def tick(app, leadership):
                 done = sweep()
                 if done:
                     logger.info("Deadline sweep acted on %d deadlines", done)
-                _refresh_statistics()
                 from odr.notifications.mail import deliver
 
                 deliver()
@@ -78,16 +78,22 @@ def tick(app, leadership):
             db.session.remove()
 
 
-def _refresh_statistics():
-    """Fold what happened since the last tick into the statistics' rollups (odr.stats)."""
+def statistics_tick(app, leadership):
+    """Fold what happened since the last tick into the statistics' rollups (odr.stats), if this
+    process leads. A job of its own: building the rollups the first time, over years of cases, takes
+    minutes, and the time limits must not wait for it."""
     from odr.stats.facts import refresh
 
-    try:
-        refresh()
-        db.session.commit()
-    except Exception:  # the figures lag a tick; the sweep and the mail go on
-        db.session.rollback()
-        logger.exception("Refreshing the statistics failed")
+    with app.app_context():
+        try:
+            if leadership.held():
+                refresh()
+                db.session.commit()
+        except Exception:  # the figures lag a tick
+            db.session.rollback()
+            logger.exception("Refreshing the statistics failed")
+        finally:
+            db.session.remove()
 
 
 def _schedule(scheduler, app):
@@ -100,6 +106,17 @@ def _schedule(scheduler, app):
         seconds=seconds,
         args=(app, leadership),
         id="deadline-sweep",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=_now(),
+    )
+    scheduler.add_job(
+        statistics_tick,
+        "interval",
+        seconds=seconds,
+        args=(app, leadership),
+        id="statistics-refresh",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=None,
