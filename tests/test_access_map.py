@@ -6,6 +6,7 @@ object to try it on (the demo data, and what tests/access_support.py adds), fail
 
 from dataclasses import dataclass
 
+import flask.templating
 import sqlalchemy as sa
 from werkzeug.routing import Map
 
@@ -342,14 +343,23 @@ def _demo_users(db):
     return [found[e] for e in emails] + [None]
 
 
+RENDER = flask.templating._render
+
+
 class Browser:
     """The test client's session cookie, written and read directly: who is signed in, and the
     messages a response left for the next page."""
 
     def __init__(self, app, client):
         self.client = client
+        self.pages_shown = True
         self.name = app.config["SESSION_COOKIE_NAME"]
         self.serializer = app.session_interface.get_signing_serializer(app)
+
+    def render(self, app, template, context):
+        """Flask's rendering, or nothing where the answer's words are not read (a refusal's error
+        page, the page a refused POST returns to): what is refused shows in the status or a message."""
+        return RENDER(app, template, context) if self.pages_shown else ""
 
     def sign_in(self, person):
         """Make the session PERSON's (or nobody's), with no message left over."""
@@ -509,6 +519,7 @@ def _open(client, browser, gets, book, report):
     """GET every page: a refusal where the table refuses, an answer where it allows; keep the forms."""
     for visit in gets:
         browser.sign_in(visit.person)
+        browser.pages_shown = visit.allowed
         response = client.get(visit.url)
         status = response.status_code
         refused = browser.refused(response)
@@ -547,6 +558,7 @@ def _look_for_forms(client, browser, sweep, posts, book):
 def _post(client, browser, db, posts, book, password, report):
     """POST each form the table refuses, filled in as a browser sends it (empty where no page shows
     it): a refusal, and nothing written."""
+    browser.pages_shown = False
     with access_support.Changes() as watch:
         for visit in posts:
             browser.sign_in(visit.person)
@@ -572,8 +584,9 @@ def _post(client, browser, db, posts, book, password, report):
                 report.append(f"{where} and no word of refusal; the table says refused")
 
 
-def test_each_route_admits_exactly_whom_the_table_names(app, db, client):
+def test_each_route_admits_exactly_whom_the_table_names(app, db, client, monkeypatch):
     browser = Browser(app, client)
+    monkeypatch.setattr(flask.templating, "_render", browser.render)
     sweep = Sweep(app, db, browser)
     untried = sorted(e for e, entry in ACCESS.items() if entry.sample and not sweep.samples[entry.sample])
     assert not untried, "No object to try these routes with: " + ", ".join(untried)
