@@ -17,7 +17,7 @@ from odr.deadlines.models import ExtensionState
 from odr.handover import operations as handover_ops
 from odr.handover.models import HandoverState
 from tests.deadline_support import T0, mediating_case
-from tests.form_support import alerts, follow, submit
+from tests.form_support import alerts, find_form, follow, submit
 
 
 def test_an_extension_is_refused_facts_are_answered_and_the_court_files_the_hand_over(
@@ -34,15 +34,22 @@ def test_an_extension_is_refused_facts_are_answered_and_the_court_files_the_hand
         chair, side_a, side_b = make_client(mediator), make_client(claimant), make_client(respondent)
         propose = f"/cases/{case.id}/extension"
         why = "双方正在协商赔偿数额，需要更多时间核对销售记录。"
-        page = follow(chair, submit(chair, case_page, action=propose, values={"ext-reason": why}))
+        refused = submit(chair, case_page, action=propose, values={"ext-reason": why})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 400
         assert "danger: 请填写新的截止日期或延长天数，二者选其一。" in alerts(page)
-        bad = {"ext-reason": why, "ext-new_date": "2026-11-31"}
-        page = follow(chair, submit(chair, case_page, on=page, action=propose, values=bad))
+        typed = {n: v for _k, n, v, _a in find_form(page, action=propose).fields}
+        assert typed["ext-reason"] == why  # the mediator need not type the reason again
+        refused = submit(chair, case_page, on=page, action=propose, values={"ext-new_date": "2026-11-31"})
+        page = refused.get_data(as_text=True)
         assert "danger: 或：新的截止日期: 不是有效的日期值。" in alerts(page)
+        typed = {n: v for _k, n, v, _a in find_form(page, action=propose).fields}
+        assert typed["ext-reason"] == why and typed["ext-new_date"] == "2026-11-31"
+        assert "<details open>" in page.split('id="extension"')[1][:3000]  # the refused form is shown open
         assert extending.proposals_of(case) == []
         page = follow(
             chair,
-            submit(chair, case_page, on=page, action=propose, values={"ext-reason": why, "ext-days": "10"}),
+            submit(chair, case_page, on=page, action=propose, values={"ext-new_date": "", "ext-days": "10"}),
         )
         assert "success: 已提议延期，正在征求当事人同意。" in alerts(page)
         [proposal] = extending.proposals_of(case)

@@ -140,7 +140,7 @@ def test_the_case_page_proposes_and_the_parties_answer(db, mediation, make_clien
             headers=EN,
             follow_redirects=True,
         )
-        assert response.status_code == 200 and "The new end date is in the past." in response.get_data(
+        assert response.status_code == 400 and "The new end date is in the past." in response.get_data(
             as_text=True
         )
         assert extending.open_proposal(case) is None
@@ -152,7 +152,7 @@ def test_the_case_page_proposes_and_the_parties_answer(db, mediation, make_clien
             follow_redirects=True,
         )
         assert (
-            response.status_code == 200
+            response.status_code == 400
             and "Or: new end date: Not a valid date value." in response.get_data(as_text=True)
         )
         response = as_mediator.post(

@@ -76,19 +76,27 @@ def _proposal(case, proposal_id) -> ExtensionProposal:
 def propose(case_id):
     case = load_case(case_id)
     form = ExtensionProposalForm(prefix="ext")
-    if form.validate_on_submit():
-        run(
-            extending.propose_extension,
-            case,
-            current_user._get_current_object(),
-            reason=form.reason.data,
-            days=form.days.data,
-            on_date=form.new_date.data,
-            success=_("The extension is proposed; the parties are asked to consent."),
-        )
-    else:
+    if not form.validate_on_submit():
         flash_form_errors(form)
-    return _back(case)
+        return _case_page_again(case)
+    if run(
+        extending.propose_extension,
+        case,
+        current_user._get_current_object(),
+        reason=form.reason.data,
+        days=form.days.data,
+        on_date=form.new_date.data,
+        success=_("The extension is proposed; the parties are asked to consent."),
+    ):
+        return _back(case)
+    return _case_page_again(case)
+
+
+def _case_page_again(case):
+    """The case page, rendered in this request so the refused proposal keeps the reason typed into it."""
+    from odr.cases.views import show
+
+    return show(case.id), 400
 
 
 @bp.route("/cases/<int:case_id>/extension/<int:proposal_id>/answer", methods=["POST"])
