@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from odr import seed
-from odr.accounts.models import User
+from odr.accounts.models import OrgKind, Role, User
 from odr.arbitration.models import ArbitrationCase
 from odr.cases.models import Case, CaseState
 from odr.experts.models import Assignment
@@ -109,6 +109,30 @@ def test_blank_or_unknown_expert_filters_are_not_errors(client, clerk, query):
     assert client.get(f"/experts?{query}", headers=EN).status_code == 200
 
 
+@pytest.mark.parametrize("query", ["stage=%20", "stage=", "stage=bogus", "due_by=%20", "due_by=2027-13-40"])
+def test_blank_or_unknown_court_queue_filters_are_not_errors(client, make_user, make_org, query):
+    officer = make_user(Role.COURT_LIAISON, organisation=make_org(OrgKind.INTERMEDIATE_COURT))
+    client.login(officer)
+    assert client.get(f"/court/?{query}", headers=EN).status_code == 200
+
+
+def test_a_password_longer_than_the_strength_check_reads_is_judged_by_its_start(client, db, make_user):
+    """A 100-character password (or one of 100 Chinese characters) is refused or taken with a
+    message, never a server error: the strength check reads its first 72 characters."""
+    from tests.conftest import PASSWORD
+
+    user = make_user()
+    client.login(user)
+    weak = "字" * 100
+    page = client.post("/account", data={"current": PASSWORD, "password": weak, "confirm": weak}, headers=EN)
+    assert page.status_code == 200 and "easy to guess" in page.text
+    strong = "Liubao tea, lychee honey & kudzu: 2026 " * 3
+    done = client.post("/account", data={"current": PASSWORD, "password": strong, "confirm": strong})
+    assert done.status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"email": user.email, "password": strong}).status_code == 302
+
+
 CURSORS = ["abc", "%1b", "W10", "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ", "WyIxIiwidHJ1ZSJd", "x" * 5000]
 
 
@@ -142,7 +166,6 @@ def test_the_next_page_cursor_of_a_case_list_opens_the_next_page(client, app, cl
 @pytest.mark.parametrize("page", [*HUGE, "-1", "0", "abc", "1.5", "2"])
 @pytest.mark.parametrize("path", ["/experts", "/admin/users", "/admin/outbox"])
 def test_a_page_number_beyond_the_list_is_not_found(client, make_user, clerk, path, page):
-    from odr.accounts.models import Role
 
     client.login(make_user(Role.ADMIN) if path.startswith("/admin") else clerk)
     assert client.get(f"{path}?page=1").status_code == 200

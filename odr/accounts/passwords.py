@@ -7,7 +7,9 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable", well beyond online guessing
-MAX_CHECKED = 100  # zxcvbn's time grows with length; a longer password is judged by its start
+MAX_CHECKED = (
+    72  # zxcvbn refuses longer ones (its time grows with length): a longer one is judged by its start
+)
 
 
 def weakness(password: str, user_inputs=()) -> str | None:

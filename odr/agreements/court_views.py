@@ -55,7 +55,9 @@ def queue():
     court_id = current_user.organisation_id
     form = QueueFilterForm(request.args)
     valid = form.validate()
-    stage = court_queue.Stage(form.stage.data) if valid and form.stage.data else court_queue.Stage.OPEN
+    # (a blank choice passes Optional() as it is: " " is no stage)
+    chosen = (form.stage.data or "").strip() if valid else ""
+    stage = court_queue.Stage(chosen) if chosen else court_queue.Stage.OPEN
     if court_id is None:
         abort(404)
     page = court_queue.page(
