@@ -66,7 +66,7 @@ def test_a_contested_award_is_drafted_reviewed_and_signed_with_a_dissent(
         refused = submit(presiding, case_page, on=page, action=draft, values={"award-facts_found": facts})
         shown = refused.get_data(as_text=True)
         assert refused.status_code == 400 and awards.pending_award(arbitration) is None
-        assert "danger: 裁决书需要写明仲裁庭的理由; 对每项请求的裁决; 费用的承担。" in alerts(shown)
+        assert "danger: 裁决书需要写明仲裁庭的理由；对每项请求的裁决；费用的承担。" in alerts(shown)
         assert facts in shown  # what the chair typed is still in the box
         award = {
             "award-facts_found": facts,

@@ -21,6 +21,7 @@ from odr.cases import numbering
 from odr.cases.workflow import Capacity
 from odr.core import storage
 from odr.core.db import utcnow
+from odr.core.i18n import join_items
 from odr.core.timeutil import year_in_shanghai
 from odr.extensions import db
 
@@ -53,7 +54,7 @@ def draft_award(arbitration, chair, *, facts_found, reasons, decisions, costs) -
     if not (costs or "").strip():
         problems.append(_l("who bears the costs"))
     if problems:
-        raise ArbitrationError(_l("The award needs %(what)s.", what="; ".join(str(p) for p in problems)))
+        raise ArbitrationError(_l("The award needs %(what)s.", what=join_items(problems)))
     return _new_award(
         arbitration,
         chair,

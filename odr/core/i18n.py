@@ -1,6 +1,7 @@
 """Which language and time zone a request is shown in."""
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -29,3 +30,10 @@ def select_locale():
 
 def select_timezone():
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def join_items(items) -> str:
+    """ITEMS as one list in the reader's language: "a; b" in English, "a；b" in Chinese."""
+    locale = get_locale()
+    separator = "；" if locale is not None and locale.language == "zh" else "; "
+    return separator.join(str(item) for item in items)

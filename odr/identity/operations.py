@@ -9,6 +9,7 @@ from odr.audit.operations import record
 from odr.core import storage
 from odr.core.db import utcnow
 from odr.core.failures import UserError
+from odr.core.i18n import join_items
 from odr.extensions import db
 from odr.identity import methods
 from odr.identity.models import DocumentKind, IdentityDocument, IdentityVerification, VerificationState
@@ -101,7 +102,7 @@ def submit_documents(user: User, uploads) -> IdentityVerification:
     have = {d.kind for d in request.documents} | {kind for kind, _, _ in uploads}
     missing = [group for group in required_documents(user) if not have.intersection(group)]
     if missing:
-        names = "; ".join(" / ".join(str(k.label) for k in group) for group in missing)
+        names = join_items(" / ".join(str(k.label) for k in group) for group in missing)
         raise IdentityError(_l("These documents are still missing: %(names)s.", names=names))
     db.session.flush()
     if new:

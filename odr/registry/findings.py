@@ -17,6 +17,7 @@ from odr.accounts.models import Role
 from odr.audit.operations import record, recorded
 from odr.core import storage
 from odr.core.failures import UserError
+from odr.core.i18n import join_items
 from odr.core.identifiers import id_number_problem, normalise, uscc_problem
 from odr.core.timeutil import local
 from odr.extensions import db
@@ -419,7 +420,7 @@ def _decision_document(problems, data, *, found):
     if not data:
         problems.append(_l("the decision's document"))
     if problems:
-        raise RegistryError(_l("The decision needs: %(what)s.", what="; ".join(str(p) for p in problems)))
+        raise RegistryError(_l("The decision needs: %(what)s.", what=join_items(problems)))
     return storage.store(
         data, allowed=DOCUMENT_TYPES, refusal=_l("The document must be a PDF, PNG or JPEG file.")
     )
