@@ -117,7 +117,7 @@ def test_a_company_files_with_two_respondents_proves_its_identity_and_the_clerk_
         warnings.simplefilter("ignore", ResourceWarning)
         page = follow(filer, submit(filer, identity, on=page, button=send, upload=too_big))
         gc.collect()
-    assert "danger: 文件超过1 MB。" in alerts(page)
+    assert "danger: 营业执照: 文件超过1 MB。" in alerts(page)  # which of the two is too large
     assert IdentityVerification.query.count() == 0
     proof = {"business_licence": ("营业执照.pdf", PDF), "representative_identity": ("身份证.pdf", PDF)}
     page = follow(filer, submit(filer, identity, on=page, button=send, upload=proof))

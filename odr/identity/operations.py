@@ -110,7 +110,10 @@ def submit_documents(user: User, uploads) -> IdentityVerification:
             "identity.requested", request, actor=user, details={"number": number, "method": request.method}
         )
     for kind, filename, data in uploads:
-        stored = storage.store(data, allowed=DOCUMENT_TYPES, refusal=DOCUMENT_REFUSAL)
+        try:
+            stored = storage.store(data, allowed=DOCUMENT_TYPES, refusal=DOCUMENT_REFUSAL)
+        except storage.StorageError as error:  # say which of the documents it is
+            raise IdentityError(f"{kind.label}: {error}") from error
         document = IdentityDocument(
             verification=request,
             kind=kind,
