@@ -144,6 +144,14 @@ def path_for(sha256: str) -> Path:
     return root() / sha256[:2] / sha256[2:4] / sha256
 
 
+def limit_text(size: int) -> str:
+    """A size limit as people read it: 20 MB, 1.5 MB, 500 KB, 64 B (never "0 MB")."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} B"
+
+
 def store(data: bytes, *, allowed=None, max_size=None, refusal=None) -> StoredFile:
     """Keep DATA under its hash (once, however often it is stored) and describe it.
 
@@ -154,7 +162,7 @@ def store(data: bytes, *, allowed=None, max_size=None, refusal=None) -> StoredFi
     if not data:
         raise StorageError(_l("The file is empty."))
     if len(data) > max_size:
-        raise StorageError(_l("The file is larger than %(mb)d MB.", mb=max_size // (1024 * 1024)))
+        raise StorageError(_l("The file is larger than %(size)s.", size=limit_text(max_size)))
     content_type = sniff(data)
     if content_type is None or content_type not in (allowed or DEFAULT_TYPES):
         raise StorageError(refusal or DEFAULT_REFUSAL)
