@@ -46,9 +46,19 @@ def test_a_claim_chart_is_drawn_up_answered_and_commented_in_chinese(docket, mak
     assert str(exhibit.id) in offered
     row = {"claim_feature": feature, "accused_feature": "被诉产品罐盖设有三个卡扣", "exhibit_id": exhibit.id}
     page = follow(filer, submit(filer, chart_page, on=shown, testid="add-row", values=row))
+    mistaken = {"claim_feature": "罐身为圆柱形", "accused_feature": "被诉产品罐身为方形"}
+    page = follow(filer, submit(filer, chart_page, on=page, testid="add-row", values=mistaken))
     second = {"claim_feature": "卡扣为弹性塑料", "accused_feature": "被诉产品卡扣为金属"}
     page = follow(filer, submit(filer, chart_page, on=page, testid="add-row", values=second))
+    wrong_row = chart.rows[1]
+    remove = f"/claim-charts/{chart.id}/rows/{wrong_row.id}/delete"
+    page = follow(filer, submit(filer, chart_page, on=page, action=remove))
+    assert "success: 已删除。" in alerts(page)
     assert [r.claim_feature for r in chart.rows] == [feature, "卡扣为弹性塑料"]
+    assert re.findall(r'<tr id="row-\d+" data-row="(\d+)">\s*<td>(\d+)</td>', page) == [
+        ("1", "1"),
+        ("2", "2"),
+    ]
     assert chart.rows[0].exhibit_id == exhibit.id
     other = make_client(respondent)
     assert other.get(chart_page).status_code == 404  # the claimant's draft until sent

@@ -99,8 +99,14 @@ def remove_row(row: ClaimChartRow, user):
     _claimant(row.chart.case, user)
     if row.chart.state != ChartState.DRAFT:
         raise EvidenceError(_l("The claim chart has been submitted; its rows can no longer change."))
-    db.session.delete(row)
+    chart = row.chart
+    chart.rows.remove(row)  # deleted with the chart's delete-orphan cascade
     db.session.flush()
+    # The rows after it move up, so the chart's features stay numbered 1, 2, 3 with no gap.
+    for position, remaining in enumerate(sorted(chart.rows, key=lambda r: r.position), start=1):
+        if remaining.position != position:
+            remaining.position = position
+            db.session.flush()
 
 
 def submit(chart: ClaimChart, user):
