@@ -164,7 +164,7 @@ def test_the_next_page_cursor_of_a_case_list_opens_the_next_page(client, app, cl
 
 
 @pytest.mark.parametrize("page", [*HUGE, "-1", "0", "abc", "1.5", "2"])
-@pytest.mark.parametrize("path", ["/experts", "/admin/users", "/admin/outbox"])
+@pytest.mark.parametrize("path", ["/experts", "/admin/users", "/admin/outbox", "/infringers"])
 def test_a_page_number_beyond_the_list_is_not_found(client, make_user, clerk, path, page):
 
     client.login(make_user(Role.ADMIN) if path.startswith("/admin") else clerk)

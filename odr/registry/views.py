@@ -11,6 +11,7 @@ from odr.accounts.models import Role
 from odr.audit.models import AuditEntry
 from odr.cases.views import flash_form_errors, run
 from odr.core.forms import USCC_MESSAGES
+from odr.core.inputs import paginate
 from odr.core.web import send_stored
 from odr.extensions import db
 from odr.registry import exports, findings, operations, public
@@ -54,7 +55,7 @@ def index():
             problem = USCC_MESSAGES[code_problem]
     elif form.q.errors:
         problem = form.q.errors[0]
-    page = db.paginate(public.published(None if problem else query_text), per_page=20, error_out=False)
+    page = paginate(public.published(None if problem else query_text), per_page=20)
     return render_template(
         "registry/index.html",
         form=form,
