@@ -74,19 +74,33 @@ def test_a_company_files_with_two_respondents_proves_its_identity_and_the_clerk_
     assert kept["respondents-0-name"] == "苍梧县聚香茶叶商行" and kept["claim_amount"] == "80000"
     assert chosen(shown, button, "ip_type") == ["geographical_indication"]
 
-    # a second respondent: its block is added, nothing typed is lost
+    # more respondents: each block is added, nothing typed is lost; one added by mistake is removed
     more = submit(filer, "/cases/new", on=shown, button="增加被申请人", values=first)
     shown = more.get_data(as_text=True)
     assert 'name="respondents-1-name"' in shown and typed(shown, button)["facts"] == DISPUTE["facts"]
+    mistaken = {
+        "respondents-1-kind": "person",
+        "respondents-1-name": "王五",
+        "respondents-1-phone": "13700000000",
+    }
+    shown = submit(filer, "/cases/new", on=shown, button="增加被申请人", values=mistaken).get_data(
+        as_text=True
+    )
+    third = {
+        "respondents-2-kind": "person",
+        "respondents-2-name": "李四",
+        "respondents-2-id_number": valid_id_number(8802),
+        "respondents-2-email": "lisi@example.cn",
+    }
+    shown = submit(filer, "/cases/new", on=shown, button="删除被申请人2", values=third).get_data(as_text=True)
+    kept = typed(shown, button)
+    assert kept["respondents-0-name"] == "苍梧县聚香茶叶商行" and kept["respondents-1-name"] == "李四"
+    assert kept["respondents-1-email"] == "lisi@example.cn" and "respondents-2-name" not in kept
+    assert "王五" not in shown and kept["facts"] == DISPUTE["facts"]
     assert Case.query.count() == 0
     second = {
-        **first,
         "remedies": DISPUTE["remedies"],
         "respondents-0-credit_code": valid_uscc(8801),
-        "respondents-1-kind": "person",
-        "respondents-1-name": "李四",
-        "respondents-1-id_number": valid_id_number(8802),
-        "respondents-1-email": "lisi@example.cn",
         "address": "梧州市万秀区茶城路1号",
     }
     filed = submit(filer, "/cases/new", on=shown, button=button, values=second)

@@ -39,6 +39,7 @@ from odr.arbitration.models import (
     TribunalSeat,
 )
 from odr.cases import panels
+from odr.cases.forms import change_respondents, filing_form
 from odr.cases.views import flash_form_errors, load_case, run
 from odr.cases.workflow import Capacity
 from odr.core import storage
@@ -200,14 +201,12 @@ def apply_from_mediation(case_id):
 @bp.route("/arbitration/apply", methods=["GET", "POST"])
 @roles_required(Role.PARTY)
 def apply_directly():
-    form = DirectApplicationForm()
+    form = filing_form(DirectApplicationForm)
     form.organisation_id.choices = _commissions()
     form.filer_is_company, form.filer_name = _me().party_kind == PartyKind.COMPANY, _me().name
     if request.method == "GET" and form.filer_is_company:
         form.representative.data = _me().legal_representative
-    if request.method == "POST" and "add_respondent" in request.form:
-        if len(form.respondents) < form.respondents.max_entries:
-            form.respondents.append_entry()
+    if change_respondents(form):
         return render_template("arbitration/apply.html", form=form)
     if form.validate_on_submit():
         data = form.case_fields()

@@ -1,7 +1,11 @@
 """Filing, intake and answer forms."""
 
+import re
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     EmailField,
@@ -160,6 +164,45 @@ class CaseForm(FlaskForm):
     def validate_delegating_court_id(self, field):
         if self.channel.data == Channel.COURT_DELEGATED and not field.data:
             raise ValidationError(_l("Choose the court that delegated the mediation."))
+
+
+_RESPONDENT_KEY = re.compile(r"respondents-(\d+)-(.*)")
+
+
+def without_respondent(formdata, index) -> MultiDict:
+    """FORMDATA with the respondent block INDEX taken out and the blocks after it moved up."""
+    try:
+        index = int(index)
+    except (TypeError, ValueError):
+        index = -1
+    kept = MultiDict()
+    for key, value in formdata.items(multi=True):
+        found = _RESPONDENT_KEY.fullmatch(key)
+        if found is None:
+            kept.add(key, value)
+        elif int(found.group(1)) != index:
+            n = int(found.group(1))
+            kept.add(f"respondents-{n - 1 if n > index else n}-{found.group(2)}", value)
+    return kept
+
+
+def filing_form(form_class):
+    """The filing form of this request, as typed; less the respondent block the filer removed."""
+    if request.method == "POST" and "remove_respondent" in request.form:
+        return form_class(formdata=without_respondent(request.form, request.form["remove_respondent"]))
+    return form_class()
+
+
+def change_respondents(form) -> bool:
+    """Add the respondent block the filer asked for (the removed one is already gone, see
+    filing_form), without validating or losing what was typed; whether the filer asked."""
+    if request.method != "POST":
+        return False
+    if "add_respondent" in request.form:
+        if len(form.respondents) < form.respondents.max_entries:
+            form.respondents.append_entry()
+        return True
+    return "remove_respondent" in request.form
 
 
 class AcceptForm(FlaskForm):

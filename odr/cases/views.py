@@ -18,6 +18,8 @@ from odr.cases.forms import (
     ReasonForm,
     ReferForm,
     RepresentativeForm,
+    change_respondents,
+    filing_form,
 )
 from odr.cases.models import Case, CaseParty, CaseState, Channel, Side
 from odr.cases.operations import InvitationError
@@ -155,16 +157,13 @@ def _case_list(intake):
 @roles_required(Role.PARTY)
 def new():
     me = current_user._get_current_object()
-    form = CaseForm()
+    form = filing_form(CaseForm)
     form.filer_is_company, form.filer_name = me.party_kind == PartyKind.COMPANY, me.name
     if request.method == "GET" and form.filer_is_company:
         form.representative.data = me.legal_representative
     form.organisation_id.choices = organisation_choices(*INTAKE_KINDS)
     form.delegating_court_id.choices = organisation_choices(*COURT_KINDS, blank="—")
-    if request.method == "POST" and "add_respondent" in request.form:
-        # Add a blank respondent block without validating or losing what was typed.
-        if len(form.respondents) < form.respondents.max_entries:
-            form.respondents.append_entry()
+    if change_respondents(form):
         return render_template("cases/new.html", form=form)
     if form.validate_on_submit():
         respondents = [entry.data for entry in form.respondents]
