@@ -168,12 +168,21 @@ def test_a_person_files_for_mediation_and_applies_for_arbitration_directly(
         "respondents-0-credit_code": valid_uscc(8803),
         "respondents-0-email": "shop@example.cn",
     }
+    full_width = str.maketrans(
+        "0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+    )
+    typed_in_chinese = {  # a Chinese keyboard in full-width mode types these
+        **respondent,
+        "respondents-0-credit_code": valid_uscc(8803).translate(full_width),
+        "respondents-0-phone": "０７７４－３８２１２３４",
+    }
     page = filer.get("/cases/new").get_data(as_text=True)
     assert 'name="representative"' not in page  # a person acts for themself
-    values = {**DISPUTE, **respondent, "organisation_id": str(mediation_org.id)}
+    values = {**DISPUTE, **typed_in_chinese, "organisation_id": str(mediation_org.id)}
     follow(filer, submit(filer, "/cases/new", on=page, button="File the dispute", values=values))
     case = Case.query.one()
     assert case.claimants[0].kind == PartyKind.PERSON and case.claimants[0].representative is None
+    assert case.respondents[0].credit_code == valid_uscc(8803) and case.respondents[0].phone == "0774-3821234"
 
     apply = "/arbitration/apply"
     button = "Send to the commission"

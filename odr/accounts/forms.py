@@ -54,10 +54,14 @@ class RegisterForm(FlaskForm):
         validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Full name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    id_number = StringField(_l("Resident ID number"), validators=[Length(max=18)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[Length(max=18)])
+    id_number = StringField(_l("Resident ID number"), validators=[Length(max=18)], filters=[v.halfwidth])
+    credit_code = StringField(
+        _l("Unified social credit code"), validators=[Length(max=18)], filters=[v.halfwidth]
+    )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
-    phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), Length(max=30), v.phone])
+    phone = StringField(
+        _l("Phone"), validators=[DataRequired(REQUIRED), Length(max=30), v.phone], filters=[v.halfwidth]
+    )
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],

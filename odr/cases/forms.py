@@ -50,9 +50,11 @@ class RespondentForm(Form):
         validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Name or company name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[Length(max=18)])
-    id_number = StringField(_l("ID or passport number"), validators=[Length(max=30)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
+    credit_code = StringField(
+        _l("Unified social credit code"), validators=[Length(max=18)], filters=[v.halfwidth]
+    )
+    id_number = StringField(_l("ID or passport number"), validators=[Length(max=30)], filters=[v.halfwidth])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone], filters=[v.halfwidth])
     email = EmailField(
         _l("E-mail"), validators=[Optional(), Length(max=254), Email(_l("Enter a valid e-mail address."))]
     )

@@ -1,6 +1,7 @@
 """Validators and fields shared by the forms of several domains."""
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from flask import request
@@ -30,6 +31,11 @@ ID_MESSAGES = {
     "check_digit": _l("This ID number is not valid: its check digit does not match."),
 }
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
+
+
+def halfwidth(value):
+    """A number typed on a full-width (Chinese) keyboard as the digits and letters it means: １３８ is 138."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
 
 
 def credit_code(form, field):
