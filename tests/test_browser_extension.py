@@ -44,9 +44,10 @@ def test_extension_with_every_partys_consent_and_a_confirmed_fact(server, browse
     page.fill("textarea[name=ext-reason]", "等待技术调查官的意见")
     page.click("#extension form button[type=submit]")
     assert "The new end date is in the past." in page.locator(".alert-danger").inner_text()
-    page.click("text=Propose an extension")
+    # The form is shown again, open, with what was typed: the reason is kept, the date corrected.
+    assert page.input_value("textarea[name=ext-reason]") == "等待技术调查官的意见"
+    page.fill("input[name=ext-new_date]", "")
     page.fill("input[name=ext-days]", "10")
-    page.fill("textarea[name=ext-reason]", "等待技术调查官的意见")
     page.click("#extension form button[type=submit]")
     assert page.locator("[data-testid=extension-open]").is_visible()
     page.click("#facts summary")
