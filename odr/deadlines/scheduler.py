@@ -100,28 +100,18 @@ def _schedule(scheduler, app):
     leadership = Leadership(db.engine)
     seconds = app.config["SCHEDULER_SECONDS"]
     # coalesce + no misfire grace limit: a tick missed while busy or down is run once, never dropped.
-    scheduler.add_job(
-        tick,
-        "interval",
-        seconds=seconds,
-        args=(app, leadership),
-        id="deadline-sweep",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=_now(),
-    )
-    scheduler.add_job(
-        statistics_tick,
-        "interval",
-        seconds=seconds,
-        args=(app, leadership),
-        id="statistics-refresh",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=_now(),
-    )
+    for job, name in ((tick, "deadline-sweep"), (statistics_tick, "statistics-refresh")):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            args=(app, leadership),
+            id=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=_now(),
+        )
     if app.config.get("AUDIT_CHECKPOINT_SECONDS"):
         scheduler.add_job(
             checkpoint_tick,
