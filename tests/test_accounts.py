@@ -123,7 +123,7 @@ def test_admin_creates_staff_account_on_a_page(client, db, make_user, mediation_
         data={
             "name": "黄调解员",
             "email": "mediator@example.com",
-            "phone": "13700000000",
+            "phone": "１３７００００００００",  # typed on a full-width Chinese keyboard
             "roles": ["mediator", "arbitrator"],
             "organisation_id": mediation_org.id,
             "password": "Mediate-2026",
@@ -134,6 +134,7 @@ def test_admin_creates_staff_account_on_a_page(client, db, make_user, mediation_
     user = db.session.scalar(sa.select(User).where(User.email == "mediator@example.com"))
     assert user.roles == {Role.MEDIATOR, Role.ARBITRATOR}
     assert user.organisation_id == mediation_org.id
+    assert user.phone == "13700000000"
 
 
 def test_only_admins_reach_admin_pages(client, db, make_user):

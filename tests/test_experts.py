@@ -546,6 +546,7 @@ def test_clerk_creates_edits_and_suspends_an_expert(client, db, clerk, mediation
         data={
             "name": "新调解员",
             "email": "new.mediator@example.com",
+            "phone": "０７７４－３８２１２３４",  # typed on a full-width Chinese keyboard
             "roles": ["mediator", "arbitrator"],
             "organisation_id": mediation_org.id,
             "specialties": ["trademark"],
@@ -563,6 +564,7 @@ def test_clerk_creates_edits_and_suspends_an_expert(client, db, clerk, mediation
         .where(ExpertProfile.user.has(email="new.mediator@example.com"))
     )
     assert profile.specialties == ["trademark"] and profile.user.roles == {Role.MEDIATOR, Role.ARBITRATOR}
+    assert profile.user.phone == "0774-3821234"
     client.post(
         f"/experts/{profile.id}/edit",
         data={

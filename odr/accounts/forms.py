@@ -155,7 +155,7 @@ class StaffUserForm(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone], filters=[v.halfwidth])
     roles = MultiCheckboxField(
         _l("Roles"),
         choices=Role.choices(STAFF_ROLES),

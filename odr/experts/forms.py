@@ -44,7 +44,7 @@ class ExpertForm(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(REQUIRED), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), v.phone], filters=[v.halfwidth])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     roles = MultiCheckboxField(
         _l("Serves as"),
