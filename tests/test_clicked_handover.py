@@ -17,7 +17,7 @@ from odr.deadlines.models import ExtensionState
 from odr.handover import operations as handover_ops
 from odr.handover.models import HandoverState
 from tests.deadline_support import T0, mediating_case
-from tests.form_support import alerts, find_form, follow, submit
+from tests.form_support import alerts, fill, find_form, follow, submit
 
 
 def test_an_extension_is_refused_facts_are_answered_and_the_court_files_the_hand_over(
@@ -89,8 +89,11 @@ def test_an_extension_is_refused_facts_are_answered_and_the_court_files_the_hand
         )
         assert any(a.startswith("danger:") for a in alerts(page)), alerts(page)
         values = {"factans-decision": "dispute", "factans-comment": "仅销售约50盒。"}
-        follow(side_b, submit(side_b, case_page, on=page, action=action, values=values))
+        page = follow(side_b, submit(side_b, case_page, on=page, action=action, values=values))
         assert handover_ops.is_undisputed(first, case) and not handover_ops.is_undisputed(second, case)
+        # Changing one's answer starts from the answer given: "dispute" chosen, the comment in its box.
+        again = dict(fill(find_form(page, action=action)))
+        assert (again["factans-decision"], again["factans-comment"]) == ("dispute", "仅销售约50盒。")
 
         ended = {"terminate-reason": "被申请人拒绝任何赔偿，调解无法继续。"}
         follow(chair, submit(chair, case_page, button="终结调解", values=ended))
