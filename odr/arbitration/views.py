@@ -127,6 +127,7 @@ def case_panel(case, user):
         "challenges": challenges,
         "notes": tribunal.notes_for(arbitration, user),
         "nominating": arbitration.state == ArbitrationState.FORMING_TRIBUNAL,
+        "can_withdraw": arb_workflow.allowed(arbitration, arb_workflow.ArbitrationAction.WITHDRAW, held),
         "naming": {role: tribunal.may_name(arbitration, user, role) for role in arbitration.roles},
         "can_answer": party is not None
         and party.side.value == "respondent"

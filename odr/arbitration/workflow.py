@@ -72,6 +72,13 @@ def capacities(arbitration, user) -> set[Capacity]:
     return held
 
 
+def allowed(arbitration, action, held: set[Capacity]) -> bool:
+    """Whether the table lets someone holding HELD take ACTION at the arbitration's stage (to offer
+    the button; the act itself is checked again by ``check``)."""
+    rule = TRANSITIONS.get((arbitration.state, ArbitrationAction(action)))
+    return rule is not None and bool(rule[1] & held)
+
+
 def check(arbitration, action, *, actor=None, capacity: Capacity | None = None) -> S:
     action = ArbitrationAction(action)
     rule = TRANSITIONS.get((arbitration.state, action))

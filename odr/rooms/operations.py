@@ -500,9 +500,14 @@ def set_open(room: Room, mediator: User, is_open: bool):
     emit_after_commit(db.session, "room_state", {"room_id": room.id, "is_open": is_open}, room.channel)
 
 
+def can_be_muted(room: Room, user: User) -> bool:
+    """Whether the mediator may mute USER in ROOM: a member who is not a mediator of it."""
+    return can_join(room, user) and not is_mediator(room, user)
+
+
 def set_muted(room: Room, mediator: User, target: User, muted: bool):
     _require_mediator(room, mediator)
-    if not can_join(room, target) or is_mediator(room, target):
+    if not can_be_muted(room, target):
         raise RoomError(_l("This person cannot be muted here."), "invalid")
     mute = db.session.get(Mute, (room.id, target.id))
     if muted and mute is None:

@@ -108,9 +108,8 @@ def show(room_id):
     room = _load_room(room_id)
     mediator = operations.is_mediator(room, current_user)
     others = [r for r in operations.rooms_for(room.case, current_user) if r.id != room.id]
-    # Whom the mediator may mute: never a fellow mediator, whom set_muted refuses.
     members = (
-        [u for u in sessions.participants_of(room) if not operations.is_mediator(room, u)] if mediator else []
+        [u for u in sessions.participants_of(room) if operations.can_be_muted(room, u)] if mediator else []
     )
     investigators = [
         a.expert
