@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from odr.accounts.models import Organisation, PartyKind, User
-from odr.core.db import UTCDateTime, utcnow
+from odr.core.db import UTCDateTime, partial_index, utcnow
 from odr.core.labels import LabelledEnum, enum_type
 from odr.extensions import db
 
@@ -131,12 +131,11 @@ class Case(db.Model):
         # alone: the dashboards' counts and newest cases touch no table row.
         sa.Index("ix_cases_id_state_updated", "id", "state", "updated_at"),
         # The clerk's assignments overview: the organisation's cases that may wait for experts, oldest first.
-        sa.Index(
+        partial_index(
             "ix_cases_awaiting_experts",
             "organisation_id",
             "id",
-            postgresql_where=sa.text("state IN ('awaiting_mediator', 'mediating')"),
-            sqlite_where=sa.text("state IN ('awaiting_mediator', 'mediating')"),
+            where="state IN ('awaiting_mediator', 'mediating')",
         ),
         # Search: trigram indexes on PostgreSQL (pg_trgm) serve ILIKE '%term%'.
         sa.Index(

@@ -5,7 +5,7 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Index, MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
@@ -28,6 +28,11 @@ class Base(DeclarativeBase):
 def utcnow():
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def partial_index(name: str, *columns, where: str) -> Index:
+    """An index of the rows WHERE holds, on PostgreSQL and on SQLite alike."""
+    return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
 
 
 class UTCDateTime(TypeDecorator):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from odr.core.db import UTCDateTime, utcnow
+from odr.core.db import UTCDateTime, partial_index, utcnow
 from odr.core.labels import LabelledEnum, enum_type
 from odr.extensions import db
 
@@ -48,13 +48,12 @@ class Deadline(db.Model):
         sa.Index("ix_deadlines_state_due", "state", "due_at"),
         sa.Index("ix_deadlines_object", "object_type", "object_id", "kind"),
         # A case's running limits, soonest first (the dashboards of a court or a party).
-        sa.Index(
+        partial_index(
             "ix_deadlines_running_case",
             "case_id",
             "due_at",
             "id",
-            postgresql_where=sa.text("state = 'pending'"),
-            sqlite_where=sa.text("state = 'pending'"),
+            where="state = 'pending'",
         ),
         sa.CheckConstraint(
             "state != 'paused' OR remaining_seconds IS NOT NULL", name="paused_keeps_remaining"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from odr.accounts.models import Organisation, User
 from odr.cases.models import Case
-from odr.core.db import UTCDateTime, utcnow
+from odr.core.db import UTCDateTime, partial_index, utcnow
 from odr.core.labels import LabelledEnum, enum_type
 from odr.extensions import db
 
@@ -67,11 +67,10 @@ class Handover(db.Model):
             "(state = 'filed') = (filed_number IS NOT NULL AND filed_on IS NOT NULL)", name="filed_has_number"
         ),
         sa.Index("ix_handovers_organisation_state", "organisation_id", "state"),
-        sa.Index(
+        partial_index(
             "ix_handovers_unrendered",
             "id",
-            postgresql_where=sa.text("pdf_sha256 IS NULL"),
-            sqlite_where=sa.text("pdf_sha256 IS NULL"),
+            where="pdf_sha256 IS NULL",
         ),
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from odr.accounts.models import Role, User
 from odr.cases.models import Case, CaseParty
-from odr.core.db import UTCDateTime, utcnow
+from odr.core.db import UTCDateTime, partial_index, utcnow
 from odr.core.labels import LabelledEnum, enum_type
 from odr.extensions import db
 
@@ -55,34 +55,30 @@ class Assignment(db.Model):
         sa.Index("ix_assignments_expert_state", "expert_id", "state"),
         sa.Index("ix_assignments_case_seat", "case_id", "seat"),
         # The caseload count reads only open seats.
-        sa.Index(
+        partial_index(
             "ix_assignments_open_expert",
             "expert_id",
-            postgresql_where=sa.text("state IN ('proposed', 'accepted')"),
-            sqlite_where=sa.text("state IN ('proposed', 'accepted')"),
+            where="state IN ('proposed', 'accepted')",
         ),
         # The statistics count the seats taken up in a period, per expert.
-        sa.Index(
+        partial_index(
             "ix_assignments_served",
             "declaration_signed_at",
             "expert_id",
-            postgresql_where=sa.text("state IN ('accepted', 'released')"),
-            sqlite_where=sa.text("state IN ('accepted', 'released')"),
+            where="state IN ('accepted', 'released')",
         ),
         # The clerk's overview: requests awaiting an answer, investigators' notices (soonest due first).
-        sa.Index(
+        partial_index(
             "ix_assignments_proposed_due",
             "answer_due_at",
             "id",
-            postgresql_where=sa.text("state = 'proposed'"),
-            sqlite_where=sa.text("state = 'proposed'"),
+            where="state = 'proposed'",
         ),
-        sa.Index(
+        partial_index(
             "ix_assignments_investigator_accepted",
             "answered_at",
             "id",
-            postgresql_where=sa.text("seat = 'technical_investigator' AND state = 'accepted'"),
-            sqlite_where=sa.text("seat = 'technical_investigator' AND state = 'accepted'"),
+            where="seat = 'technical_investigator' AND state = 'accepted'",
         ),
     )
 
